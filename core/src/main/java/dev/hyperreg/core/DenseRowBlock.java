@@ -1,0 +1,68 @@
+package dev.hyperreg.core;
+
+/**
+ * Rows stored as one column-major rows × cols array, so that the kernels are single BLAS calls:
+ * z = A x is a dgemv and A^T diag(W) A is a dgemm of A^T with the scaled copy W∘A — faster than
+ * dsyrk or row-by-row rank-one updates in the pure-Java BLAS, and valid for negative weights
+ * (there is no √W).
+ */
+public final class DenseRowBlock extends RowBlock {
+  private static final long serialVersionUID = 1L;
+
+  /** Scratch for the scaled copies W_k∘A; one per thread, grown on demand, never shipped. */
+  private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
+
+  private final double[] values;
+
+  /** @param values column-major: entry (i, j) at values[j·rows + i] */
+  public DenseRowBlock(long firstRowId, int rows, int cols, double[] values, double[] labels,
+      double[] regWeightsSquared) {
+    super(firstRowId, rows, cols, labels, regWeightsSquared);
+    if (values.length != (long) rows * cols) {
+      throw new IllegalArgumentException("values: " + values.length + " != " + rows + "×" + cols);
+    }
+    this.values = values;
+  }
+
+  @Override public long storedEntries() { return (long) rows * cols; }
+
+  @Override public double get(int i, int j) { return values[j * rows + i]; }
+
+  @Override public void multiply(double[] x, double[] z) {
+    if (rows == 0) return;
+    LinearAlgebra.blas().dgemv("N", rows, cols, 1.0, values, rows, x, 1, 0.0, z, 1);
+  }
+
+  @Override public void addTransposeTimes(double[] coefs, int count, double[] out, int offset) {
+    if (rows == 0) return;
+    LinearAlgebra.blas().dgemm("T", "N", cols, count, rows, 1.0, values, 0, rows, coefs, 0, rows,
+        1.0, out, offset, cols);
+  }
+
+  @Override public void addWeightedGrams(double[] weights, int count, double[] out, int offset) {
+    if (rows == 0) return;
+    int width = count * cols;
+    double[] scaled = scratch((long) rows * width);
+    for (int k = 0; k < count; k++) {
+      int w0 = k * rows;
+      for (int j = 0; j < cols; j++) {
+        int src = j * rows;
+        int dst = (k * cols + j) * rows;
+        for (int i = 0; i < rows; i++) scaled[dst + i] = weights[w0 + i] * values[src + i];
+      }
+    }
+    // [A^T (W_1∘A) | … | A^T (W_count∘A)]: a cols × (count·cols) product, one call.
+    LinearAlgebra.blas().dgemm("T", "N", cols, width, rows, 1.0, values, 0, rows, scaled, 0, rows,
+        1.0, out, offset, cols);
+  }
+
+  private static double[] scratch(long size) {
+    if (size > Integer.MAX_VALUE - 8) throw new IllegalStateException("block too large: " + size);
+    double[] s = SCRATCH.get();
+    if (s.length < size) {
+      s = new double[(int) size];
+      SCRATCH.set(s);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,17 @@
+package dev.hyperreg.core;
+
+/**
+ * One Newton iteration as the user sees it (iteration 0 is the start point).
+ *
+ * @param objectiveValue L at the new point; +∞ when it exceeds the double range
+ * @param logObjectiveValue log L (always finite unless L = 0)
+ * @param gradientNorm ‖∇L‖ at the new point
+ * @param stepSize the line-search multiple t of the Newton direction that was taken
+ * @param stepNorm ‖x_new − x_old‖
+ * @param damping μ added to the Hessian's diagonal (0: the Hessian was positive definite)
+ * @param dataPasses passes over the data this iteration made (one per line-search trial)
+ * @param seconds wall time of the iteration
+ */
+public record IterationRecord(int iteration, double objectiveValue, double logObjectiveValue,
+    double gradientNorm, double stepSize, double stepNorm, double damping, long dataPasses,
+    double seconds) {}

@@ -1,0 +1,98 @@
+package dev.hyperreg.core;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.lapack.LAPACK;
+import org.netlib.util.intW;
+
+/**
+ * The small dense linear algebra of the driver (d × d systems) and the BLAS handle used by the
+ * block kernels. Everything goes through dev.ludovic.netlib, which Spark ships: it loads a native
+ * BLAS/LAPACK (OpenBLAS) when the system has one and falls back to pure Java otherwise.
+ * Matrices are column-major double arrays.
+ */
+public final class LinearAlgebra {
+  private LinearAlgebra() {}
+
+  public static BLAS blas() { return BLAS.getInstance(); }
+
+  public static LAPACK lapack() { return LAPACK.getInstance(); }
+
+  /** The BLAS and LAPACK implementations netlib loaded, e.g. "VectorBLAS / JavaLAPACK". */
+  public static String implementationNames() {
+    return blas().getClass().getSimpleName() + " / " + lapack().getClass().getSimpleName();
+  }
+
+  /** Copies the upper triangle of the n × n matrix at a[offset] onto its lower triangle. */
+  public static void mirrorUpper(double[] a, int n, int offset) {
+    for (int j = 0; j < n; j++) {
+      for (int i = j + 1; i < n; i++) a[offset + j * n + i] = a[offset + i * n + j];
+    }
+  }
+
+  public static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+  }
+
+  /** Euclidean norm, computed with scaling so that it neither overflows nor underflows. */
+  public static double norm(double[] a) {
+    double scale = 0;
+    for (double v : a) scale = Math.max(scale, Math.abs(v));
+    if (scale == 0 || !Double.isFinite(scale)) return scale;
+    double s = 0;
+    for (double v : a) {
+      double t = v / scale;
+      s += t * t;
+    }
+    return scale * Math.sqrt(s);
+  }
+
+  /**
+   * Solves (H + μI) p = rhs by Cholesky. Returns p, or null when H + μI is not (numerically)
+   * positive definite. H (n × n, symmetric, column-major) is not modified.
+   */
+  public static double[] choleskySolve(double[] h, int n, double mu, double[] rhs) {
+    double[] factor = h.clone();
+    for (int i = 0; i < n; i++) factor[i * n + i] += mu;
+    intW info = new intW(0);
+    lapack().dpotrf("U", n, factor, n, info);
+    if (info.val != 0) return null;
+    double[] solution = rhs.clone();
+    lapack().dpotrs("U", n, 1, factor, n, solution, n, info);
+    if (info.val != 0) return null;
+    for (double v : solution) {
+      if (!Double.isFinite(v)) return null;
+    }
+    return solution;
+  }
+
+  /** Eigenvalues of the symmetric n × n matrix h, ascending (LAPACK dsyev). */
+  public static double[] symmetricEigenvalues(double[] h, int n) {
+    double[] a = h.clone();
+    double[] w = new double[n];
+    double[] query = new double[1];
+    intW info = new intW(0);
+    lapack().dsyev("N", "U", n, a, n, w, query, -1, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    lapack().dsyev("N", "U", n, a, n, w, work, work.length, info);
+    if (info.val != 0) throw new ArithmeticException("dsyev failed to converge (info " + info.val + ")");
+    return w;
+  }
+
+  /**
+   * Solves the symmetric positive semi-definite least-squares normal equations (G + τI) x = r with
+   * a tiny relative τ so that rank-deficient designs still give the minimum-norm-like answer.
+   */
+  public static double[] regularizedNormalSolve(double[] gram, int n, double[] rhs) {
+    double maxDiagonal = 0;
+    for (int i = 0; i < n; i++) maxDiagonal = Math.max(maxDiagonal, gram[i * n + i]);
+    if (maxDiagonal == 0) return new double[n];
+    double tau = 1e-12 * maxDiagonal;
+    for (int attempt = 0; attempt < 12; attempt++, tau *= 10) {
+      double[] x = choleskySolve(gram, n, tau, rhs);
+      if (x != null) return x;
+    }
+    return new double[n];
+  }
+}

@@ -1,0 +1,246 @@
+package dev.hyperreg.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Exact Newton's method with the safeguards a real fit needs, on an {@link ObjectiveFunction} whose
+ * every evaluation is one pass over the data:
+ * <ul>
+ *   <li>direction: solve (H + μI) p = −g by Cholesky, with μ = 0 when H is positive definite and
+ *       otherwise the smallest μ = 10^k·10⁻¹⁰·max|H_jj| that makes it so (Levenberg–Marquardt
+ *       damping), so p is always a descent direction;</li>
+ *   <li>step: backtracking (halving) from t = 1 until the Armijo condition
+ *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
+ *       full step cuts L by more than a factor √e (far from the minimizer of an exp-type loss),
+ *       doubling t while L keeps falling. Each trial
+ *       is one fused pass (loss, gradient and Hessian), so the accepted trial already holds the
+ *       next iteration's data: one pass per iteration when the full step is taken;</li>
+ *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
+ *       non-degenerate minimizer that step is the distance to it, so tol is the relative accuracy
+ *       of x; otherwise an honest {@link StopReason}.</li>
+ * </ul>
+ * The solver is immutable; settings come from the {@code with…} methods.
+ */
+public final class NewtonSolver {
+  static final double ARMIJO = 1e-4;
+  /** Largest multiple of the Newton step an expanding line search tries. */
+  static final double MAX_EXPANSION = 1024;
+
+  private final int maxIterations;
+  private final double tolerance;
+  private final int maxLineSearchSteps;
+
+  public NewtonSolver() { this(100, 1e-10, 40); }
+
+  private NewtonSolver(int maxIterations, double tolerance, int maxLineSearchSteps) {
+    if (maxIterations < 1) throw new InvalidProblemException("max iterations must be ≥ 1, got " + maxIterations);
+    if (!(tolerance > 0 && tolerance < 1)) {
+      throw new InvalidProblemException("tolerance must lie in (0, 1), got " + tolerance);
+    }
+    if (maxLineSearchSteps < 1) throw new InvalidProblemException("line search steps must be ≥ 1");
+    this.maxIterations = maxIterations;
+    this.tolerance = tolerance;
+    this.maxLineSearchSteps = maxLineSearchSteps;
+  }
+
+  public NewtonSolver withMaxIterations(int n) { return new NewtonSolver(n, tolerance, maxLineSearchSteps); }
+
+  public NewtonSolver withTolerance(double tol) { return new NewtonSolver(maxIterations, tol, maxLineSearchSteps); }
+
+  public NewtonSolver withMaxLineSearchSteps(int n) { return new NewtonSolver(maxIterations, tolerance, n); }
+
+  public int maxIterations() { return maxIterations; }
+  public double tolerance() { return tolerance; }
+
+  /** Minimizes from x0. Throws {@link OverflowException} when the objective is not finite at x0. */
+  public FitResult minimize(ObjectiveFunction function, double[] x0, IterationListener listener) {
+    long start = System.nanoTime();
+    long passesBefore = function.passes();
+    String what = function.objective().describe();
+    Evaluation current = function.evaluate(x0, true, "iteration 0: start point");
+    if (!current.isFinite()) {
+      throw new OverflowException(current.badRowId(), current.badRowValue(), what + " at the start point");
+    }
+    List<IterationRecord> records = new ArrayList<>();
+    records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start));
+    listener.onIteration(records.get(0));
+
+    int flatSteps = 0;
+    for (int k = 1; ; k++) {
+      long iterationStart = System.nanoTime();
+      long passesAtStart = function.passes();
+      double[] x = current.point();
+      double xScale = Math.max(1, LinearAlgebra.norm(x));
+      Direction direction = Direction.of(current);
+      double stepNorm = LinearAlgebra.norm(direction.step);
+      boolean positiveDefinite = direction.damping == 0;
+
+      if (positiveDefinite && stepNorm <= tolerance * xScale) {
+        return finish(StopReason.CONVERGED, String.format(Locale.ROOT,
+            "converged: Newton step %.3g ≤ tol·max(1,‖x‖) = %.3g", stepNorm, tolerance * xScale),
+            current, records, function.passes() - passesBefore, start);
+      }
+      if (!positiveDefinite && stepNorm <= tolerance * xScale) {
+        return finish(StopReason.STATIONARY_NOT_MINIMUM,
+            "stationary point where the Hessian is not positive definite (a saddle or maximum);"
+                + " start elsewhere (--x0)", current, records, function.passes() - passesBefore, start);
+      }
+      if (k > maxIterations) {
+        return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
+            current, records, function.passes() - passesBefore, start);
+      }
+
+      double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step);
+      Evaluation accepted = null;
+      double t = 1;
+      for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
+        double[] candidate = x.clone();
+        for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step[j];
+        Evaluation trialEvaluation = function.evaluate(candidate, true,
+            String.format(Locale.ROOT, "iteration %d: step %.3g", k, t));
+        if (trialEvaluation.isFinite() && sufficientDecrease(current, trialEvaluation, t * slope)) {
+          accepted = trialEvaluation;
+          break;
+        }
+      }
+      if (accepted != null && t == 1) accepted = expand(function, k, x, direction.step, accepted, current);
+      if (accepted == null) {
+        boolean atFloor = positiveDefinite && stepNorm <= Math.sqrt(tolerance) * xScale;
+        return finish(atFloor ? StopReason.ROUNDING_FLOOR : StopReason.LINE_SEARCH_FAILED,
+            atFloor ? String.format(Locale.ROOT, "converged to rounding precision: no decrease is"
+                    + " measurable and the Newton step is %.3g", stepNorm)
+                : String.format(Locale.ROOT, "line search failed: no step along the Newton direction"
+                    + " (damping %.3g) decreased the objective", direction.damping),
+            current, records, function.passes() - passesBefore, start);
+      }
+
+      t = distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
+      double decrease = decreaseInScaleOf(current, accepted);
+      flatSteps = decrease <= current.scaledLossRoundingError() + scaledRoundingError(current, accepted)
+          ? flatSteps + 1 : 0;
+      current = accepted;
+      IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
+          function.passes() - passesAtStart, iterationStart);
+      records.add(rec);
+      listener.onIteration(rec);
+      if (flatSteps >= 3) {
+        Direction next = Direction.of(current);
+        boolean atFloor = next.damping == 0
+            && LinearAlgebra.norm(next.step) <= Math.sqrt(tolerance) * Math.max(1, LinearAlgebra.norm(current.point()));
+        return finish(atFloor ? StopReason.ROUNDING_FLOOR : StopReason.NO_PROGRESS,
+            atFloor ? "converged to rounding precision: three steps changed the objective by less than"
+                    + " its rounding error"
+                : "no progress: three steps changed the objective by less than its rounding error, far"
+                    + " from a minimizer",
+            current, records, function.passes() - passesBefore, start);
+      }
+    }
+  }
+
+  /**
+   * Far from the minimizer an exp-type loss behaves like e^{2z}, for which the Newton step only
+   * moves z by ½ and L falls by a constant factor per iteration: thousands of iterations from a
+   * start with a·x in the hundreds. When the full step cut L by more than a factor √e, try 2, 4, …
+   * times the step (one pass each) while L keeps falling, and keep the best.
+   */
+  private Evaluation expand(ObjectiveFunction function, int k, double[] x, double[] step,
+      Evaluation accepted, Evaluation current) {
+    if (!(current.logLoss() - accepted.logLoss() > 0.5)) return accepted;
+    Evaluation best = accepted;
+    for (double t = 2; t <= MAX_EXPANSION; t *= 2) {
+      double[] candidate = x.clone();
+      for (int j = 0; j < candidate.length; j++) candidate[j] += t * step[j];
+      Evaluation e = function.evaluate(candidate, true, String.format(Locale.ROOT, "iteration %d: step %.3g", k, t));
+      if (!e.isFinite() || !(e.logLoss() < best.logLoss())) break;
+      best = e;
+    }
+    return best;
+  }
+
+  /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */
+  static boolean sufficientDecrease(Evaluation old, Evaluation candidate, double scaledTimesSlope) {
+    double candidateLoss = candidate.scaledLoss() * Math.exp(candidate.logScale() - old.logScale());
+    double slack = old.scaledLossRoundingError() + scaledRoundingError(old, candidate);
+    return candidateLoss <= old.scaledLoss() + ARMIJO * scaledTimesSlope + slack;
+  }
+
+  private static double distance(double[] a, double[] b) {
+    double[] diff = a.clone();
+    for (int j = 0; j < diff.length; j++) diff[j] -= b[j];
+    return LinearAlgebra.norm(diff);
+  }
+
+  /** L_old − L_new, in the old point's scale. */
+  private static double decreaseInScaleOf(Evaluation old, Evaluation candidate) {
+    return old.scaledLoss() - candidate.scaledLoss() * Math.exp(candidate.logScale() - old.logScale());
+  }
+
+  private static double scaledRoundingError(Evaluation old, Evaluation candidate) {
+    return candidate.scaledLossRoundingError() * Math.exp(candidate.logScale() - old.logScale());
+  }
+
+  private static IterationRecord record(int k, Evaluation e, double t, double stepNorm, double damping,
+      long passes, long startNanos) {
+    return new IterationRecord(k, e.loss(), e.logLoss(), e.gradientNorm(), t, stepNorm, damping, passes,
+        (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  private FitResult finish(StopReason reason, String message, Evaluation last,
+      List<IterationRecord> records, long passes, long startNanos) {
+    int d = last.dim();
+    double minEigen = LinearAlgebra.symmetricEigenvalues(last.scaledHessian(), d)[0] * Math.exp(last.logScale());
+    String fullMessage = message;
+    if (reason.converged() && !(minEigen > 0)) {
+      // Cholesky accepted a matrix whose smallest eigenvalue rounds to ≤ 0: do not claim a minimum.
+      reason = StopReason.STATIONARY_NOT_MINIMUM;
+      fullMessage = message + ", but the Hessian's smallest eigenvalue is " + minEigen;
+    }
+    return new FitResult(last.point(), reason, fullMessage, last, minEigen, List.copyOf(records), passes,
+        (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  /** When the cap is hit, say whether the iterate looks like it is running away (no minimizer). */
+  private static String maxIterationsMessage(List<IterationRecord> records) {
+    String base = "not converged: reached the iteration cap of " + (records.size() - 1);
+    int n = records.size();
+    if (n < 6) return base + "; raise --max-iter";
+    int half = n / 2;
+    boolean steadyDecrease = true;
+    double totalStep = 0;
+    for (int i = half; i < n; i++) {
+      steadyDecrease &= records.get(i).logObjectiveValue() < records.get(i - 1).logObjectiveValue();
+      totalStep += records.get(i).stepNorm();
+    }
+    double lastSteps = records.get(n - 1).stepNorm() + records.get(n - 2).stepNorm();
+    if (steadyDecrease && lastSteps > 0.5 * 2 * totalStep / (n - half)) {
+      return base + String.format(Locale.ROOT, "; over the last %d iterations the objective fell"
+          + " steadily (log L from %.4g to %.4g) while steps did not shrink: the objective may have no"
+          + " minimizer (it decreases without bound along a direction) — add regularization"
+          + " (--reg-weight or --ridge)", n - half, records.get(half - 1).logObjectiveValue(),
+          records.get(n - 1).logObjectiveValue());
+    }
+    return base + "; raise --max-iter or check the problem's conditioning";
+  }
+
+  /** A damped Newton direction: (H + μI) p = −g with the smallest μ on the ladder that factors. */
+  record Direction(double[] step, double damping) {
+    static Direction of(Evaluation e) {
+      double[] h = e.scaledHessian();
+      int d = e.dim();
+      double[] rhs = e.scaledGradient().clone();
+      for (int j = 0; j < d; j++) rhs[j] = -rhs[j];
+      double[] p = LinearAlgebra.choleskySolve(h, d, 0, rhs);
+      if (p != null) return new Direction(p, 0);
+      double maxDiagonal = 0;
+      for (int j = 0; j < d; j++) maxDiagonal = Math.max(maxDiagonal, Math.abs(h[j * d + j]));
+      double mu = 1e-10 * (maxDiagonal > 0 ? maxDiagonal : 1);
+      for (int attempt = 0; attempt < 60; attempt++, mu *= 10) {
+        p = LinearAlgebra.choleskySolve(h, d, mu, rhs);
+        if (p != null) return new Direction(p, mu);
+      }
+      throw new ArithmeticException("the Hessian could not be damped to positive definite (non-finite entries?)");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.hyperreg.core;
+
+import java.io.Serializable;
+
+/**
+ * The per-kind part of an {@link Objective}: which sums a pass collects (and in which scale group,
+ * see {@link PassSums}), how one block adds to them, and how the driver combines the totals.
+ */
+abstract class ObjectiveTerms implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Machine epsilon, for rounding-error estimates. */
+  static final double EPS = Math.ulp(1.0);
+
+  /** Counts per scale group 0, 1, 2: {scalars, vectors, matrices}. */
+  abstract int[][] layout(PassRequest request);
+
+  PassSums newSums(int dim, PassRequest request) {
+    int[][] layout = layout(request);
+    return new PassSums(dim, layout[0], layout[1], layout[2]);
+  }
+
+  /** The exponent that bounds the row's scaled values (see {@link Link#exponentBound}). */
+  abstract double exponentBound(double z);
+
+  /** The exponent m a block is evaluated with, given its own bound and the accumulator's. */
+  abstract double passExponent(double blockExponent, double accumulatorExponent, RowBlock block);
+
+  /** Adds the block's rows (with z = Ax already computed) at the accumulator's exponent. */
+  abstract void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc);
+
+  abstract Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective);
+
+  double[] regularizerGram(PassSums sums) {
+    throw new UnsupportedOperationException("this objective folds the regularizer into its Hessian");
+  }
+
+  /** Matrix k of the given group, copied and mirrored from its upper triangle. */
+  static double[] matrix(PassSums sums, int group, int k) {
+    int d = sums.dim();
+    double[] all = sums.grams(group);
+    double[] m = new double[d * d];
+    System.arraycopy(all, k * d * d, m, 0, d * d);
+    LinearAlgebra.mirrorUpper(m, d, 0);
+    return m;
+  }
+
+  /** Vector k of the given group, copied. */
+  static double[] vector(PassSums sums, int group, int k) {
+    int d = sums.dim();
+    double[] v = new double[d];
+    System.arraycopy(sums.vectors(group), k * d, v, 0, d);
+    return v;
+  }
+
+  /** h += c·(p qᵀ) for d-vectors p, q. */
+  static void addOuter(double[] h, double c, double[] p, double[] q) {
+    int d = p.length;
+    for (int j = 0; j < d; j++) {
+      double cq = c * q[j];
+      for (int i = 0; i < d; i++) h[j * d + i] += p[i] * cq;
+    }
+  }
+
+  /** h += c·g. */
+  static void addScaled(double[] h, double c, double[] g) {
+    for (int i = 0; i < h.length; i++) h[i] += c * g[i];
+  }
+}

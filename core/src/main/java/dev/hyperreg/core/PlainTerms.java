@@ -1,0 +1,69 @@
+package dev.hyperreg.core;
+
+/**
+ * L(x) = ½‖f(Ax) − b‖² + R(x). With r = u − b, v = f'(z), u'' = f''(z):
+ * <pre>
+ *   ∇L  = Aᵀ[v∘r + w²∘z] + λx
+ *   ∇²L = Aᵀ diag(v² + u''∘r + w²) A + λI
+ * </pre>
+ * Everything is a plain row sum, so the regularizer folds into the same vector and matrix. There
+ * is no scale-free form: once u² overflows (z ≳ 355 for exp) the pass records the first such row
+ * and the evaluation is not finite.
+ */
+final class PlainTerms extends ObjectiveTerms {
+  private static final long serialVersionUID = 1L;
+  private static final int SUM_R2 = 0, SUM_REG = 1;
+
+  private final Link link;
+
+  PlainTerms(Link link) { this.link = link; }
+
+  @Override int[][] layout(PassRequest request) {
+    return new int[][] {{2, 0, 0}, {1, 0, 0}, {request.hessian() ? 1 : 0, 0, 0}};
+  }
+
+  @Override double exponentBound(double z) { return 0; }
+
+  @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) { return 0; }
+
+  @Override void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc) {
+    int n = block.rows();
+    double[] s0 = acc.scalars(0);
+    double[] coefs = new double[n];
+    double[] weights = request.hessian() ? new double[n] : null;
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(z[i])) continue;
+      double u = link.value(z[i]);
+      double v = link.first(z[i], 0);
+      double u2 = link.second(z[i], 0);
+      double r = u - block.label(i);
+      double w2 = block.regWeightSquared(i);
+      double term = r * r;
+      double coef = v * r + w2 * z[i];
+      double weight = v * v + u2 * r + w2;
+      if (!Double.isFinite(term) || !Double.isFinite(coef) || !Double.isFinite(weight)) {
+        acc.recordBadRow(block.firstRowId() + i, z[i]);
+        continue;
+      }
+      s0[SUM_R2] += term;
+      s0[SUM_REG] += w2 * z[i] * z[i];
+      coefs[i] = coef;
+      if (weights != null) weights[i] = weight;
+    }
+    block.addTransposeTimes(coefs, 1, acc.vectors(0), 0);
+    if (weights != null) block.addWeightedGrams(weights, 1, acc.grams(0), 0);
+  }
+
+  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
+    double[] s0 = sums.scalars(0);
+    double loss = 0.5 * s0[SUM_R2] + 0.5 * s0[SUM_REG] + objective.ridgePenalty(x);
+    double[] gradient = vector(sums, 0, 0);
+    objective.addRidgeGradient(x, 1, gradient);
+    double[] hessian = null;
+    if (sums.gramCount(0) > 0) {
+      hessian = matrix(sums, 0, 0);
+      objective.addRidgeHessian(1, hessian);
+    }
+    return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, sums.rows());
+  }
+}

@@ -1,0 +1,66 @@
+package dev.hyperreg.core;
+
+import java.io.Serializable;
+
+/**
+ * A block of consecutive rows of the design A together with their targets b_i and squared
+ * regularization weights w_i². Rows are numbered by a stable global row id (firstRowId + i), so
+ * anything hashed or reported by row does not depend on how the rows were partitioned.
+ *
+ * <p>Blocks are built once and cached; every pass of a solver reads each block once. The three
+ * kernels a pass needs are {@link #multiply} (z = A x), {@link #addTransposeTimes} (A^T C for a few
+ * coefficient columns) and {@link #addWeightedGrams} (A^T diag(w_k) A for a few weight columns).
+ */
+public abstract sealed class RowBlock implements Serializable permits DenseRowBlock, SparseRowBlock {
+  private static final long serialVersionUID = 1L;
+
+  protected final long firstRowId;
+  protected final int rows;
+  protected final int cols;
+  protected final double[] labels;
+  /** w_i² per row, or null when every weight is 0. */
+  protected final double[] regWeightsSquared;
+
+  protected RowBlock(long firstRowId, int rows, int cols, double[] labels, double[] regWeightsSquared) {
+    if (labels.length != rows) throw new IllegalArgumentException("labels: " + labels.length + " != " + rows);
+    if (regWeightsSquared != null && regWeightsSquared.length != rows) {
+      throw new IllegalArgumentException("weights: " + regWeightsSquared.length + " != " + rows);
+    }
+    this.firstRowId = firstRowId;
+    this.rows = rows;
+    this.cols = cols;
+    this.labels = labels;
+    this.regWeightsSquared = regWeightsSquared;
+  }
+
+  public long firstRowId() { return firstRowId; }
+  public int rows() { return rows; }
+  public int cols() { return cols; }
+  public double label(int i) { return labels[i]; }
+  /** w_i², 0 when the block has no weights. */
+  public double regWeightSquared(int i) { return regWeightsSquared == null ? 0 : regWeightsSquared[i]; }
+  public boolean hasRegWeights() { return regWeightsSquared != null; }
+
+  /** Number of stored entries (rows·cols for a dense block). */
+  public abstract long storedEntries();
+
+  /** z = A x for the block's rows; z has length ≥ rows. */
+  public abstract void multiply(double[] x, double[] z);
+
+  /**
+   * out[offset + k·cols + j] += Σ_i coefs[k·rows + i] · a_ij for k &lt; count: A^T C for the
+   * rows × count column-major coefficient matrix C.
+   */
+  public abstract void addTransposeTimes(double[] coefs, int count, double[] out, int offset);
+
+  /**
+   * Adds A^T diag(W_k) A, for the count weight columns W_k = weights[k·rows .. (k+1)·rows), into
+   * consecutive column-major cols × cols matrices starting at out[offset]. Only the upper triangle
+   * (row ≤ column) is guaranteed; callers mirror it with {@link LinearAlgebra#mirrorUpper}.
+   * Weights may be negative.
+   */
+  public abstract void addWeightedGrams(double[] weights, int count, double[] out, int offset);
+
+  /** Entry (i, j), for tests and small tools. */
+  public abstract double get(int i, int j);
+}

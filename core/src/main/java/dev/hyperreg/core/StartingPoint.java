@@ -1,0 +1,112 @@
+package dev.hyperreg.core;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * The default start of a fit: the least-squares solution of A x ≈ f⁻¹(b) over the rows where f⁻¹ is
+ * defined (exp and softmax: b &gt; 0 → log b; sinh: asinh b; cosh: b ≥ 1 → acosh b). For exp the
+ * constant α (rescaled) or the normalization (softmax) only shifts log b by a constant, so this is
+ * near the answer whenever the model fits; it costs one pass and one d × d solve.
+ *
+ * <p>cosh needs care: x = 0 is always a stationary point (f'(0) = 0), so when the fit above is
+ * unavailable or vanishes the start falls back to a small point with a spread of 0.5 in a·x.
+ *
+ * @param x the point
+ * @param description how it was made, for the fit summary
+ */
+public record StartingPoint(double[] x, String description) {
+
+  public static StartingPoint defaultFor(ObjectiveFunction function) {
+    Objective objective = function.objective();
+    Link link = objective.link();
+    int d = objective.dim();
+    NormalEquations ne = function.runner().aggregate(new InverseLinkFit(link, d), "starting point");
+    function.countPass();
+    double[] x = ne.used == 0 ? new double[d] : LinearAlgebra.regularizedNormalSolve(ne.gram(0), d, ne.rhs);
+    boolean usable = ne.used > 0 && LinearAlgebra.norm(x) > 0;
+    for (double v : x) usable &= Double.isFinite(v);
+    if (usable) {
+      return new StartingPoint(x, String.format(Locale.ROOT,
+          "least squares fit of f⁻¹(b) over %d of %d rows", ne.used, ne.rows));
+    }
+    if (link != Link.COSH) {
+      return new StartingPoint(new double[d], "x = 0 (f⁻¹(b) is defined on no row)");
+    }
+    // cosh: never start at the stationary point 0. x_j = 0.5 / (√d · rms_j) gives a·x a spread of
+    // about 0.5 when the columns are roughly independent.
+    double[] all = ne.gram(1);
+    double[] fallback = new double[d];
+    for (int j = 0; j < d; j++) {
+      double rms = Math.sqrt(all[j * d + j] / Math.max(1, ne.rows));
+      fallback[j] = rms > 0 ? 0.5 / (Math.sqrt(d) * rms) : 0;
+    }
+    return new StartingPoint(fallback,
+        "small non-zero point (cosh is stationary at 0 and acosh(b) is defined on no row)");
+  }
+
+  /** Normal equations of the masked fit (matrix 0), plus the unmasked Gram (matrix 1) for scales. */
+  static final class NormalEquations implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int dim;
+    double[] grams;
+    double[] rhs;
+    long used;
+    long rows;
+
+    NormalEquations(int dim) { this.dim = dim; }
+
+    double[] gram(int k) {
+      double[] g = new double[dim * dim];
+      if (grams != null) System.arraycopy(grams, k * dim * dim, g, 0, dim * dim);
+      LinearAlgebra.mirrorUpper(g, dim, 0);
+      return g;
+    }
+  }
+
+  static final class InverseLinkFit implements BlockAggregator<NormalEquations> {
+    private static final long serialVersionUID = 1L;
+    private final Link link;
+    private final int dim;
+
+    InverseLinkFit(Link link, int dim) {
+      this.link = link;
+      this.dim = dim;
+    }
+
+    @Override public NormalEquations zero() { return new NormalEquations(dim); }
+
+    @Override public NormalEquations add(NormalEquations acc, RowBlock block) {
+      int n = block.rows();
+      if (acc.grams == null) {
+        acc.grams = new double[2 * dim * dim];
+        acc.rhs = new double[dim];
+      }
+      double[] weights = new double[2 * n];
+      double[] targets = new double[n];
+      for (int i = 0; i < n; i++) {
+        double y = link.inverse(block.label(i));
+        if (Double.isFinite(y)) {
+          weights[i] = 1;
+          targets[i] = y;
+          acc.used++;
+        }
+        weights[n + i] = 1;
+      }
+      block.addWeightedGrams(weights, 2, acc.grams, 0);
+      block.addTransposeTimes(targets, 1, acc.rhs, 0);
+      acc.rows += n;
+      return acc;
+    }
+
+    @Override public NormalEquations merge(NormalEquations left, NormalEquations right) {
+      if (right.grams == null) return left;
+      if (left.grams == null) return right;
+      for (int i = 0; i < left.grams.length; i++) left.grams[i] += right.grams[i];
+      for (int i = 0; i < left.rhs.length; i++) left.rhs[i] += right.rhs[i];
+      left.used += right.used;
+      left.rows += right.rows;
+      return left;
+    }
+  }
+}

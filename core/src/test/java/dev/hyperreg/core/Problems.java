@@ -1,0 +1,251 @@
+package dev.hyperreg.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Test fixtures: random designs split into dense or sparse blocks, and planted problems. */
+final class Problems {
+  private Problems() {}
+
+  /** A design held as rows, with targets and squared weights, convertible to blocks. */
+  static final class Data {
+    final double[][] a;
+    final double[] b;
+    final double[] w2;
+
+    Data(double[][] a, double[] b, double[] w2) {
+      this.a = a;
+      this.b = b;
+      this.w2 = w2;
+    }
+
+    int n() { return a.length; }
+    int d() { return a[0].length; }
+
+    Data withLabels(double[] labels) { return new Data(a, labels, w2); }
+
+    /** Splits the rows into blocks of uneven sizes (so that merging is exercised). */
+    List<RowBlock> blocks(boolean sparse) {
+      List<RowBlock> blocks = new ArrayList<>();
+      int[] sizes = {n() / 3, n() / 5, 1};
+      int start = 0;
+      int k = 0;
+      while (start < n()) {
+        int size = Math.min(n() - start, Math.max(1, sizes[k++ % sizes.length]));
+        blocks.add(sparse ? sparseBlock(start, size) : denseBlock(start, size));
+        start += size;
+      }
+      return blocks;
+    }
+
+    RowBlock denseBlock(int start, int rows) {
+      int d = d();
+      double[] values = new double[rows * d];
+      double[] labels = new double[rows];
+      double[] weights = w2 == null ? null : new double[rows];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < d; j++) values[j * rows + i] = a[start + i][j];
+        labels[i] = b[start + i];
+        if (weights != null) weights[i] = w2[start + i];
+      }
+      return new DenseRowBlock(start, rows, d, values, labels, weights);
+    }
+
+    RowBlock sparseBlock(int start, int rows) {
+      int d = d();
+      int[] rowStart = new int[rows + 1];
+      List<Integer> cols = new ArrayList<>();
+      List<Double> vals = new ArrayList<>();
+      double[] labels = new double[rows];
+      double[] weights = w2 == null ? null : new double[rows];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < d; j++) {
+          if (a[start + i][j] != 0) {
+            cols.add(j);
+            vals.add(a[start + i][j]);
+          }
+        }
+        rowStart[i + 1] = cols.size();
+        labels[i] = b[start + i];
+        if (weights != null) weights[i] = w2[start + i];
+      }
+      return new SparseRowBlock(start, rows, d, rowStart, cols.stream().mapToInt(Integer::intValue).toArray(),
+          vals.stream().mapToDouble(Double::doubleValue).toArray(), labels, weights);
+    }
+
+    ObjectiveFunction function(Objective objective, boolean sparse) {
+      return new ObjectiveFunction(objective, new InMemoryPassRunner(blocks(sparse)));
+    }
+
+    double[] z(double[] x) {
+      double[] z = new double[n()];
+      for (int i = 0; i < n(); i++) for (int j = 0; j < d(); j++) z[i] += a[i][j] * x[j];
+      return z;
+    }
+  }
+
+  /**
+   * Gaussian design with entries of variance 1/d (so a·x has the spread of x), a fraction of
+   * entries zeroed when sparse, an optional intercept column of ones last.
+   */
+  static Data random(long seed, int n, int d, double density, boolean intercept, double regWeight) {
+    Random rnd = new Random(seed);
+    int cols = d + (intercept ? 1 : 0);
+    double[][] a = new double[n][cols];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        if (rnd.nextDouble() < density) a[i][j] = rnd.nextGaussian() / Math.sqrt(d * density);
+      }
+      if (intercept) a[i][d] = 1;
+    }
+    double[] b = new double[n];
+    for (int i = 0; i < n; i++) b[i] = 0.5 + rnd.nextDouble();
+    double[] w2 = null;
+    if (regWeight > 0) {
+      w2 = new double[n];
+      for (int i = 0; i < n; i++) {
+        double w = regWeight * (0.5 + rnd.nextDouble());
+        w2[i] = w * w;
+      }
+    }
+    return new Data(a, b, w2);
+  }
+
+  static double[] randomPoint(long seed, int d, double scale) {
+    Random rnd = new Random(seed);
+    double[] x = new double[d];
+    for (int j = 0; j < d; j++) x[j] = scale * rnd.nextGaussian();
+    return x;
+  }
+
+  /**
+   * Targets b that make xStar a stationary point of the objective, built from the closed-form
+   * gradients written out again here (not the library's): the fit part's gradient must cancel the
+   * regularizer's, g_R = Aᵀ(w²∘z) + λx (intercept unpenalized). A residual of relative size
+   * {@code noise} orthogonal to what the gradient sees keeps the problem from being zero-residual.
+   */
+  static double[] plantedLabels(Data data, Objective objective, double[] xStar, double noise, long seed) {
+    int n = data.n();
+    int d = data.d();
+    Link link = objective.link();
+    double[] z = data.z(xStar);
+    double[] gR = new double[d];
+    for (int i = 0; i < n; i++) {
+      double w2 = data.w2 == null ? 0 : data.w2[i];
+      for (int j = 0; j < d; j++) gR[j] += data.a[i][j] * w2 * z[i];
+    }
+    for (int j = 0; j < d; j++) if (j != objective.interceptColumn()) gR[j] += objective.ridge() * xStar[j];
+    Random rnd = new Random(seed);
+    switch (objective.kind()) {
+      case PLAIN -> {
+        // Aᵀ[v∘τ] = −g_R with τ = u − b, i.e. Bᵀτ = −g_R for B = diag(v)A.
+        double[][] bMatrix = scaleRows(data.a, i -> link.first(z[i], 0));
+        double[] tau = constrained(bMatrix, gR, noise, rnd, null);
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) b[i] = link.value(z[i]) - tau[i];
+        return b;
+      }
+      case RESCALED -> {
+        // Aᵀ[v∘(r − β1)] = −g_R: r − β1 = τ with Bᵀτ = −g_R; then r = τ + β1, b = (u − r)/α with
+        // β = ⟨b, r⟩, i.e. nβ² + 2β Στ − ⟨u − τ, τ⟩ = 0.
+        double[][] bMatrix = scaleRows(data.a, i -> link.first(z[i], 0));
+        double[] u = new double[n];
+        double alpha = 0;
+        for (int i = 0; i < n; i++) {
+          u[i] = link.value(z[i]);
+          alpha += u[i];
+        }
+        // The residual direction is u's part outside B's columns, (I − P_B)u, at half its length:
+        // that maximizes ⟨u − τ, τ⟩ and so gives a real β whenever one can exist.
+        double[] tau = constrained(bMatrix, gR, noise, rnd, u);
+        double sumTau = 0, cross = 0;
+        for (int i = 0; i < n; i++) {
+          sumTau += tau[i];
+          cross += (u[i] - tau[i]) * tau[i];
+        }
+        double disc = sumTau * sumTau + n * cross;
+        if (disc >= 0) {
+          double r1 = (-sumTau + Math.sqrt(disc)) / n;
+          double r2 = (-sumTau - Math.sqrt(disc)) / n;
+          double beta = Math.abs(r1) < Math.abs(r2) ? r1 : r2;
+          double[] b = new double[n];
+          for (int i = 0; i < n; i++) b[i] = (u[i] - tau[i] - beta) / alpha;
+          return b;
+        }
+        throw new IllegalStateException("no real β for this planted rescaled problem");
+      }
+      case SOFTMAX -> {
+        // Aᵀ[s∘c − γs] = −g_R with c = s − b, γ = ⟨s, c⟩. Take c = τ' with
+        // [diag(s)A, s]ᵀτ' = [−g_R, 0]: then s∘c sums to 0 against s … γ = ⟨s,τ'⟩ = 0.
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) max = Math.max(max, v);
+        double[] s = new double[n];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+          s[i] = Math.exp(z[i] - max);
+          total += s[i];
+        }
+        for (int i = 0; i < n; i++) s[i] /= total;
+        double[][] augmented = new double[n][d + 1];
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < d; j++) augmented[i][j] = s[i] * data.a[i][j];
+          augmented[i][d] = s[i];
+        }
+        double[] target = new double[d + 1];
+        System.arraycopy(gR, 0, target, 0, d);
+        double[] sTimesN = s.clone();
+        for (int i = 0; i < n; i++) sTimesN[i] = rnd.nextGaussian() * s[i] * Math.sqrt(n);
+        double[] c = constrained(augmented, target, noise, rnd, sTimesN);
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) b[i] = s[i] - c[i];
+        return b;
+      }
+      default -> throw new AssertionError();
+    }
+  }
+
+  /**
+   * τ with Mᵀτ = −g exactly (least-norm solution) plus noise/√n times a direction (random Gaussian
+   * when null) projected away from the columns of M.
+   */
+  private static double[] constrained(double[][] m, double[] g, double noise, Random rnd, double[] direction) {
+    int n = m.length;
+    int k = m[0].length;
+    double[] gram = new double[k * k];
+    for (double[] row : m) for (int p = 0; p < k; p++) for (int q = 0; q < k; q++) gram[q * k + p] += row[p] * row[q];
+    double[] minusG = new double[k];
+    for (int p = 0; p < k; p++) minusG[p] = -g[p];
+    double[] coef = LinearAlgebra.choleskySolve(gram, k, 0, minusG);
+    double[] tau = new double[n];
+    for (int i = 0; i < n; i++) for (int p = 0; p < k; p++) tau[i] += m[i][p] * coef[p];
+    // random direction orthogonal to the columns of M
+    double[] xi = new double[n];
+    for (int i = 0; i < n; i++) xi[i] = direction == null ? rnd.nextGaussian() : direction[i];
+    double[] mtXi = new double[k];
+    for (int i = 0; i < n; i++) for (int p = 0; p < k; p++) mtXi[p] += m[i][p] * xi[i];
+    double[] proj = LinearAlgebra.choleskySolve(gram, k, 0, mtXi);
+    for (int i = 0; i < n; i++) {
+      double along = 0;
+      for (int p = 0; p < k; p++) along += m[i][p] * proj[p];
+      tau[i] += noise * (xi[i] - along) / (direction == null ? Math.sqrt(n) : 1);
+    }
+    return tau;
+  }
+
+  private static double[][] scaleRows(double[][] a, java.util.function.IntToDoubleFunction factor) {
+    double[][] r = new double[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      double f = factor.applyAsDouble(i);
+      r[i] = a[i].clone();
+      for (int j = 0; j < r[i].length; j++) r[i][j] *= f;
+    }
+    return r;
+  }
+
+  static double relativeError(double[] x, double[] reference) {
+    double[] diff = new double[x.length];
+    for (int j = 0; j < x.length; j++) diff[j] = x[j] - reference[j];
+    return LinearAlgebra.norm(diff) / Math.max(1e-300, LinearAlgebra.norm(reference));
+  }
+}
