@@ -15,9 +15,9 @@ public final class DenseRowBlock extends RowBlock {
   private final double[] values;
 
   /** @param values column-major: entry (i, j) at values[j·rows + i] */
-  public DenseRowBlock(long firstRowId, int rows, int cols, double[] values, double[] labels,
+  public DenseRowBlock(long[] rowIds, int cols, double[] values, double[] labels,
       double[] regWeightsSquared) {
-    super(firstRowId, rows, cols, labels, regWeightsSquared);
+    super(rowIds, cols, labels, regWeightsSquared);
     if (values.length != (long) rows * cols) {
       throw new IllegalArgumentException("values: " + values.length + " != " + rows + "×" + cols);
     }

@@ -13,7 +13,7 @@ import java.util.Locale;
  *       damping), so p is always a descent direction;</li>
  *   <li>step: backtracking (halving) from t = 1 until the Armijo condition
  *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
- *       full step cuts L by more than a factor √e (far from the minimizer of an exp-type loss),
+ *       full step cuts L by more than a factor e^0.9 (far from the minimizer of an exp-type loss),
  *       doubling t while L keeps falling. Each trial
  *       is one fused pass (loss, gradient and Hessian), so the accepted trial already holds the
  *       next iteration's data: one pass per iteration when the full step is taken;</li>
@@ -142,12 +142,12 @@ public final class NewtonSolver {
   /**
    * Far from the minimizer an exp-type loss behaves like e^{2z}, for which the Newton step only
    * moves z by ½ and L falls by a constant factor per iteration: thousands of iterations from a
-   * start with a·x in the hundreds. When the full step cut L by more than a factor √e, try 2, 4, …
+   * start with a·x in the hundreds. When the full step cut L by more than a factor e^0.9, try 2, 4, …
    * times the step (one pass each) while L keeps falling, and keep the best.
    */
   private Evaluation expand(ObjectiveFunction function, int k, double[] x, double[] step,
       Evaluation accepted, Evaluation current) {
-    if (!(current.logLoss() - accepted.logLoss() > 0.5)) return accepted;
+    if (!(current.logLoss() - accepted.logLoss() > 0.9)) return accepted;
     Evaluation best = accepted;
     for (double t = 2; t <= MAX_EXPANSION; t *= 2) {
       double[] candidate = x.clone();

@@ -76,7 +76,7 @@ public final class Objective implements Serializable {
     double blockExponent = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       if (Double.isFinite(z[i])) blockExponent = Math.max(blockExponent, terms.exponentBound(z[i]));
-      else acc.recordBadRow(block.firstRowId() + i, z[i]);
+      else acc.recordBadRow(block.rowId(i), z[i]);
     }
     acc.rescaleTo(terms.passExponent(blockExponent, acc.exponent(), block));
     terms.accumulate(block, z, request, acc);

@@ -42,7 +42,7 @@ final class PlainTerms extends ObjectiveTerms {
       double coef = v * r + w2 * z[i];
       double weight = v * v + u2 * r + w2;
       if (!Double.isFinite(term) || !Double.isFinite(coef) || !Double.isFinite(weight)) {
-        acc.recordBadRow(block.firstRowId() + i, z[i]);
+        acc.recordBadRow(block.rowId(i), z[i]);
         continue;
       }
       s0[SUM_R2] += term;

@@ -3,9 +3,9 @@ package dev.hyperreg.core;
 import java.io.Serializable;
 
 /**
- * A block of consecutive rows of the design A together with their targets b_i and squared
- * regularization weights w_i². Rows are numbered by a stable global row id (firstRowId + i), so
- * anything hashed or reported by row does not depend on how the rows were partitioned.
+ * A block of rows of the design A together with their targets b_i and squared regularization
+ * weights w_i². Every row carries a stable global row id, so anything hashed or reported by row
+ * does not depend on how the rows were partitioned or blocked.
  *
  * <p>Blocks are built once and cached; every pass of a solver reads each block once. The three
  * kernels a pass needs are {@link #multiply} (z = A x), {@link #addTransposeTimes} (A^T C for a few
@@ -14,26 +14,28 @@ import java.io.Serializable;
 public abstract sealed class RowBlock implements Serializable permits DenseRowBlock, SparseRowBlock {
   private static final long serialVersionUID = 1L;
 
-  protected final long firstRowId;
+  protected final long[] rowIds;
   protected final int rows;
   protected final int cols;
   protected final double[] labels;
   /** w_i² per row, or null when every weight is 0. */
   protected final double[] regWeightsSquared;
 
-  protected RowBlock(long firstRowId, int rows, int cols, double[] labels, double[] regWeightsSquared) {
+  protected RowBlock(long[] rowIds, int cols, double[] labels, double[] regWeightsSquared) {
+    int rows = rowIds.length;
     if (labels.length != rows) throw new IllegalArgumentException("labels: " + labels.length + " != " + rows);
     if (regWeightsSquared != null && regWeightsSquared.length != rows) {
       throw new IllegalArgumentException("weights: " + regWeightsSquared.length + " != " + rows);
     }
-    this.firstRowId = firstRowId;
-    this.rows = rows;
+    this.rowIds = rowIds;
+    this.rows = rowIds.length;
     this.cols = cols;
     this.labels = labels;
     this.regWeightsSquared = regWeightsSquared;
   }
 
-  public long firstRowId() { return firstRowId; }
+  /** The global row id of row i. */
+  public long rowId(int i) { return rowIds[i]; }
   public int rows() { return rows; }
   public int cols() { return cols; }
   public double label(int i) { return labels[i]; }

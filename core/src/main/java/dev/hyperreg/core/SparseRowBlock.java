@@ -12,9 +12,9 @@ public final class SparseRowBlock extends RowBlock {
   private final double[] values;
 
   /** @param rowStart length rows + 1; row i holds entries rowStart[i] .. rowStart[i+1] − 1 */
-  public SparseRowBlock(long firstRowId, int rows, int cols, int[] rowStart, int[] colIndex,
+  public SparseRowBlock(long[] rowIds, int cols, int[] rowStart, int[] colIndex,
       double[] values, double[] labels, double[] regWeightsSquared) {
-    super(firstRowId, rows, cols, labels, regWeightsSquared);
+    super(rowIds, cols, labels, regWeightsSquared);
     if (rowStart.length != rows + 1 || colIndex.length != values.length
         || rowStart[rows] != values.length) {
       throw new IllegalArgumentException("inconsistent CSR arrays");

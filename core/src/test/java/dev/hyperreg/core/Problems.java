@@ -49,7 +49,7 @@ final class Problems {
         labels[i] = b[start + i];
         if (weights != null) weights[i] = w2[start + i];
       }
-      return new DenseRowBlock(start, rows, d, values, labels, weights);
+      return new DenseRowBlock(ids(start, rows), d, values, labels, weights);
     }
 
     RowBlock sparseBlock(int start, int rows) {
@@ -70,8 +70,14 @@ final class Problems {
         labels[i] = b[start + i];
         if (weights != null) weights[i] = w2[start + i];
       }
-      return new SparseRowBlock(start, rows, d, rowStart, cols.stream().mapToInt(Integer::intValue).toArray(),
+      return new SparseRowBlock(ids(start, rows), d, rowStart, cols.stream().mapToInt(Integer::intValue).toArray(),
           vals.stream().mapToDouble(Double::doubleValue).toArray(), labels, weights);
+    }
+
+    private static long[] ids(int start, int rows) {
+      long[] ids = new long[rows];
+      for (int i = 0; i < rows; i++) ids[i] = start + i;
+      return ids;
     }
 
     ObjectiveFunction function(Objective objective, boolean sparse) {

@@ -1,0 +1,77 @@
+package dev.hyperreg.spark;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes an output directory so that nobody ever sees it half-written: files go to a hidden
+ * temporary sibling, which is renamed into place at the end; the {@code _SUCCESS} marker is created
+ * last and only for a converged fit. An existing directory is refused, or with overwrite replaced
+ * only once the new output is complete, so a failed run never destroys the previous result.
+ */
+public final class AtomicOutput {
+  public static final String SUCCESS_MARKER = "_SUCCESS";
+
+  private final Path target;
+  private final FileSystem fs;
+  private final boolean overwrite;
+  private final Map<String, byte[]> files = new LinkedHashMap<>();
+
+  public AtomicOutput(String target, Configuration conf, boolean overwrite) {
+    this.target = new Path(target);
+    this.overwrite = overwrite;
+    try {
+      this.fs = this.target.getFileSystem(conf);
+      fs.setWriteChecksum(false); // no .crc side files next to the user's output on local disks
+    } catch (IOException e) {
+      throw new InputFormatException("cannot open the file system of --output " + target + ": " + e.getMessage());
+    }
+  }
+
+  /** Fails early, before any work, when the target exists and overwriting was not asked for. */
+  public void checkWritable() {
+    try {
+      if (!overwrite && fs.exists(target)) {
+        throw new InputFormatException("output " + target + " already exists; choose another --output or pass"
+            + " --overwrite to replace it");
+      }
+    } catch (IOException e) {
+      throw new InputFormatException("cannot check --output " + target + ": " + e.getMessage());
+    }
+  }
+
+  public void add(String name, String content) { files.put(name, content.getBytes(StandardCharsets.UTF_8)); }
+
+  /** Writes all files, moves them into place and, when {@code success}, adds the marker. */
+  public void commit(boolean success) throws IOException {
+    checkWritable();
+    Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    boolean moved = false;
+    try {
+      if (!fs.mkdirs(temporary)) throw new IOException("cannot create " + temporary);
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        try (OutputStream out = fs.create(new Path(temporary, file.getKey()), false)) {
+          out.write(file.getValue());
+        }
+      }
+      if (fs.exists(target)) {
+        // only reached with overwrite: the new output is complete, so the old one may go now
+        if (!fs.delete(target, true)) throw new IOException("cannot remove the old output " + target);
+      }
+      // Hadoop's rename moves a source *into* an existing directory and signals failure by
+      // returning false: the target was checked absent just above, and the result is checked here.
+      if (!fs.rename(temporary, target)) throw new IOException("cannot rename " + temporary + " to " + target);
+      moved = true;
+      if (success) fs.create(new Path(target, SUCCESS_MARKER), false).close();
+    } finally {
+      if (!moved) fs.delete(temporary, true);
+    }
+  }
+}

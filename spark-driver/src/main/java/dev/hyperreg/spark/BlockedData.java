@@ -1,0 +1,43 @@
+package dev.hyperreg.spark;
+
+import dev.hyperreg.core.RowBlock;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * A dataset as the solvers see it: cached row blocks plus what was learned while loading them.
+ * Row ids encode where a row came from ({@link #describeRow}).
+ *
+ * @param blocks the cached blocks
+ * @param rows number of data rows n
+ * @param features number of feature columns (the design has {@link #dim()} columns)
+ * @param intercept whether a column of ones was appended as the last column
+ * @param nonZeros stored feature entries
+ * @param files the input files, in row-id order
+ * @param denseBlocks how many blocks are dense (the rest are CSR)
+ * @param totalBlocks how many blocks in all
+ */
+public record BlockedData(JavaRDD<RowBlock> blocks, long rows, int features, boolean intercept, long nonZeros,
+    List<String> files, long denseBlocks, long totalBlocks) {
+
+  /** Row ids are fileIndex·2⁴⁰ + (line − 1). */
+  static final int FILE_SHIFT = 40;
+
+  static long rowId(int fileIndex, long lineIndex) { return ((long) fileIndex << FILE_SHIFT) | lineIndex; }
+
+  public int dim() { return features + (intercept ? 1 : 0); }
+
+  /** −1 or the index of the intercept column. */
+  public int interceptColumn() { return intercept ? features : -1; }
+
+  /** "file:line" for a row id. */
+  public String describeRow(long rowId) { return describeRow(files, rowId); }
+
+  static String describeRow(List<String> files, long rowId) {
+    int file = (int) (rowId >>> FILE_SHIFT);
+    long line = (rowId & ((1L << FILE_SHIFT) - 1)) + 1;
+    return (file < files.size() ? files.get(file) : "file #" + file) + ":" + line;
+  }
+
+  public void release() { blocks.unpersist(false); }
+}

@@ -1,0 +1,216 @@
+package dev.hyperreg.spark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyperreg.core.FitResult;
+import dev.hyperreg.core.IterationRecord;
+import dev.hyperreg.core.LinearAlgebra;
+import dev.hyperreg.core.Link;
+import dev.hyperreg.core.NewtonSolver;
+import dev.hyperreg.core.Objective;
+import dev.hyperreg.core.ObjectiveFunction;
+import dev.hyperreg.core.ObjectiveKind;
+import dev.hyperreg.core.OverflowException;
+import dev.hyperreg.core.StartingPoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code hyperreg fit}: load the data, fit by Newton's method, write summary.json and
+ * coefficients.txt atomically. Progress is logged per iteration under "dev.hyperreg".
+ */
+public final class FitJob {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.hyperreg.fit");
+  /** The largest design width the exact solver accepts (a d × d matrix of doubles is then 800 MB). */
+  public static final int MAX_DIM = 10_000;
+  /** d × d matrices the driver holds at once in the exact solver (pass sums, Hessian, factor, merges). */
+  static final int DRIVER_MATRICES = 10;
+
+  private final FitOptions options;
+
+  public FitJob(FitOptions options) { this.options = options; }
+
+  /** Runs the fit on the given context; returns the exit status. Errors of the input are thrown. */
+  public ExitStatus run(JavaSparkContext jsc) throws IOException {
+    FitOptions o = options;
+    Configuration conf = jsc.hadoopConfiguration();
+    AtomicOutput output = new AtomicOutput(o.output, conf, o.overwrite);
+    output.checkWritable();
+    double[] x0 = o.x0 == null ? null : PointFile.read(o.x0, conf);
+    long started = System.nanoTime();
+
+    BlockedData data = LibsvmInput.load(jsc, o.input, o.numFeatures, o.intercept, o.regWeight, o.partitions);
+    try {
+      int dim = data.dim();
+      checkDimension(dim, Runtime.getRuntime().maxMemory());
+      if (x0 != null) PointFile.checkLength(x0, dim, o.x0, o.intercept);
+      LOG.info("loaded {} rows × {} features ({} non-zeros) from {} file(s) into {} blocks ({} dense), {} partitions",
+          data.rows(), data.features(), data.nonZeros(), data.files().size(), data.totalBlocks(), data.denseBlocks(),
+          data.blocks().getNumPartitions());
+      Objective objective = new Objective(o.objective, o.link, dim, o.ridge, data.interceptColumn());
+      warnAboutTraps(o);
+      ObjectiveFunction function = new ObjectiveFunction(objective,
+          new SparkPassRunner(jsc, data.blocks(), "hyperreg-fit"));
+      StartingPoint start = x0 != null ? new StartingPoint(x0, "--x0 " + o.x0) : StartingPoint.defaultFor(function);
+      LOG.info("fitting {} with the {} solver from {}", objective.describe(), o.solver, start.description());
+      NewtonSolver solver = new NewtonSolver().withMaxIterations(o.maxIterations).withTolerance(o.tolerance);
+      FitResult fit;
+      try {
+        fit = solver.minimize(function, start.x(), FitJob::logIteration);
+      } catch (OverflowException e) {
+        throw new NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
+            "at row " + e.rowId() + " (" + data.describeRow(e.rowId()) + ")"));
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      Map<String, Object> summary = summary(o, data, fit, start, function.passes(), seconds, jsc.version());
+      output.add("summary.json", toJson(summary));
+      output.add("coefficients.txt", PointFile.format(fit.coefficients()));
+      output.commit(fit.converged());
+      if (fit.converged()) {
+        LOG.info("{} after {} iterations, {} data passes, {} s; output in {}", fit.message(), fit.iterationCount(),
+            function.passes(), String.format(Locale.ROOT, "%.2f", seconds), o.output);
+        return ExitStatus.SUCCESS;
+      }
+      LOG.warn("NOT CONVERGED ({}): {}. Output written to {} without {}", fit.stopReason(), fit.message(), o.output,
+          AtomicOutput.SUCCESS_MARKER);
+      return ExitStatus.NOT_CONVERGED;
+    } finally {
+      data.release();
+    }
+  }
+
+  /** Refuses a d the driver cannot hold, saying how much memory it would need. */
+  static void checkDimension(int dim, long maxHeapBytes) {
+    double needed = DRIVER_MATRICES * 8.0 * dim * dim;
+    if (dim > MAX_DIM) {
+      throw new InputFormatException(String.format(Locale.ROOT,
+          "the design has d = %d columns; the exact solver supports at most d = %d", dim, MAX_DIM));
+    }
+    if (needed > 0.8 * maxHeapBytes) {
+      throw new InputFormatException(String.format(Locale.ROOT,
+          "d = %d needs about %.2f GiB of driver memory (%d d×d matrices of 8·d² bytes) but the driver has"
+              + " %.2f GiB: raise spark.driver.memory (or -Xmx for local runs)",
+          dim, needed / (1L << 30), DRIVER_MATRICES, maxHeapBytes / (double) (1L << 30)));
+    }
+  }
+
+  private static void warnAboutTraps(FitOptions o) {
+    boolean unregularized = o.regWeight == 0 && o.ridge == 0;
+    if (o.objective == ObjectiveKind.RESCALED && o.link == Link.EXP && o.intercept && unregularized) {
+      LOG.warn("rescaled exp with an intercept and no regularization: L(x + t·e) = e^(2t)·L(x) along the"
+          + " intercept, so there is no minimizer unless b is exactly softmax(Ax); expect no convergence");
+    }
+    if (o.objective == ObjectiveKind.RESCALED && o.link == Link.SINH) {
+      LOG.info("note: rescaled sinh has L(0) = 0, so x = 0 is always a global minimizer");
+    }
+  }
+
+  private static void logIteration(IterationRecord r) {
+    LOG.info(String.format(Locale.ROOT,
+        "iteration %3d: objective %-12.6g (log %.8g)  |grad| %-10.3e step %-8.3g damping %-8.2g passes %d  %.2f s",
+        r.iteration(), r.objectiveValue(), r.logObjectiveValue(), r.gradientNorm(), r.stepSize(), r.damping(),
+        r.dataPasses(), r.seconds()));
+  }
+
+  static Map<String, Object> summary(FitOptions o, BlockedData data, FitResult fit, StartingPoint start,
+      long passes, double seconds, String sparkVersion) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("objective", o.objective.label());
+    m.put("link", o.link.label());
+    m.put("solver", o.solver);
+    m.put("n", data.rows());
+    m.put("d", data.dim());
+    m.put("features", data.features());
+    m.put("intercept", o.intercept);
+    m.put("coefficients", finite(fit.coefficients()));
+    m.put("objectiveValue", finiteOrNull(fit.finalEvaluation().loss()));
+    m.put("logObjectiveValue", finiteOrNull(fit.finalEvaluation().logLoss()));
+    m.put("gradientNorm", finiteOrNull(fit.finalEvaluation().gradientNorm()));
+    m.put("logGradientNorm", finiteOrNull(fit.finalEvaluation().logGradientNorm()));
+    m.put("hessianMinEigenvalue", finiteOrNull(fit.hessianMinEigenvalue()));
+    m.put("converged", fit.converged());
+    m.put("stopReason", fit.stopReason().name());
+    m.put("message", fit.message());
+    m.put("iterationCount", fit.iterationCount());
+    m.put("dataPasses", passes);
+    m.put("totalSeconds", seconds);
+    m.put("solveSeconds", fit.seconds());
+    m.put("start", start.description());
+    m.put("configuration", o.toMap());
+    Map<String, Object> versions = new LinkedHashMap<>();
+    versions.put("hyperreg", hyperregVersion());
+    versions.put("spark", sparkVersion);
+    versions.put("java", System.getProperty("java.version"));
+    versions.put("blas", LinearAlgebra.implementationNames());
+    m.put("versions", versions);
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("files", data.files());
+    input.put("nonZeros", data.nonZeros());
+    input.put("blocks", data.totalBlocks());
+    input.put("denseBlocks", data.denseBlocks());
+    input.put("partitions", data.blocks().getNumPartitions());
+    m.put("input", input);
+    List<Map<String, Object>> iterations = new ArrayList<>();
+    for (IterationRecord r : fit.iterations()) {
+      Map<String, Object> it = new LinkedHashMap<>();
+      it.put("iteration", r.iteration());
+      it.put("objectiveValue", finiteOrNull(r.objectiveValue()));
+      it.put("logObjectiveValue", finiteOrNull(r.logObjectiveValue()));
+      it.put("gradientNorm", finiteOrNull(r.gradientNorm()));
+      it.put("stepSize", r.stepSize());
+      it.put("stepNorm", r.stepNorm());
+      it.put("damping", r.damping());
+      it.put("seconds", r.seconds());
+      it.put("dataPasses", r.dataPasses());
+      iterations.add(it);
+    }
+    m.put("iterations", iterations);
+    return m;
+  }
+
+  /** JSON has no NaN or infinity: such values are written as null (the log form says the rest). */
+  static Double finiteOrNull(double v) { return Double.isFinite(v) ? v : null; }
+
+  private static double[] finite(double[] x) {
+    for (double v : x) {
+      if (!Double.isFinite(v)) throw new IllegalStateException("non-finite coefficient " + v);
+    }
+    return x;
+  }
+
+  static String toJson(Object value) {
+    try {
+      return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String hyperregVersion() {
+    try (InputStream in = FitJob.class.getResourceAsStream("/dev/hyperreg/version.properties")) {
+      if (in == null) return "unknown";
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The objective could not be evaluated (overflow at the start): exit status 4. */
+  static final class NumericalFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NumericalFailure(String message) { super(message); }
+  }
+}

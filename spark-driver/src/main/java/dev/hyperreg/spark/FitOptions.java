@@ -1,0 +1,172 @@
+package dev.hyperreg.spark;
+
+import dev.hyperreg.core.Link;
+import dev.hyperreg.core.ObjectiveKind;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The options of {@code hyperreg fit}, parsed and validated before anything runs. Every error names
+ * the option and the value that was wrong.
+ */
+public final class FitOptions {
+  /** Solvers this version implements; the option is a name so that more can be added. */
+  static final String[] SOLVERS = {"exact"};
+
+  String input;
+  String format = "libsvm";
+  ObjectiveKind objective = ObjectiveKind.RESCALED;
+  Link link = Link.EXP;
+  double regWeight = 0;
+  double ridge = 0;
+  boolean intercept = false;
+  String solver = "exact";
+  int maxIterations = 100;
+  double tolerance = 1e-10;
+  String x0;
+  String output;
+  boolean overwrite = false;
+  String master;
+  int numFeatures = 0;
+  int partitions = 0;
+  long seed = 0;
+  boolean help = false;
+
+  public static final String USAGE = String.join("\n",
+      "usage: hyperreg fit --input PATH --output DIR [options]",
+      "",
+      "Fits exp/cosh/sinh regression (rescaled, plain or softmax) by Newton's method on Spark.",
+      "",
+      "  --input PATH        LIBSVM file, directory or glob on any Hadoop file system (required)",
+      "  --format libsvm     input format (default libsvm)",
+      "  --objective NAME    rescaled | plain | softmax (default rescaled)",
+      "  --link NAME         exp | cosh | sinh (default exp; softmax takes exp only)",
+      "  --reg-weight W      w_i = W for every row in ½Σw_i²(a_i·x)² (default 0)",
+      "  --ridge L           λ in ½λ‖x‖², never applied to the intercept (default 0)",
+      "  --intercept         append a column of ones (not allowed for softmax)",
+      "  --solver NAME       exact (default exact)",
+      "  --max-iter N        Newton iteration cap (default 100)",
+      "  --tol T             stop when the Newton step is below T·max(1,‖x‖) (default 1e-10)",
+      "  --x0 FILE           start point: d numbers, one per line (coefficients.txt of a fit)",
+      "  --num-features N    number of features (default: the largest index in the data)",
+      "  --partitions N      minimum number of input partitions (default: Spark's)",
+      "  --seed S            random seed, recorded in the summary (default 0)",
+      "  --output DIR        output directory, must not exist (required)",
+      "  --overwrite         replace an existing output directory once the new one is complete",
+      "  --master URL        Spark master when not launched by spark-submit (default local[*])",
+      "  --help              this text",
+      "",
+      "Exit status: 0 converged, 2 bad input, 3 not converged (output written without _SUCCESS),",
+      "4 the objective overflows at the start point, 1 internal error.");
+
+  public static FitOptions parse(String[] args) {
+    FitOptions o = new FitOptions();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      switch (name) {
+        case "--help", "-h" -> o.help = true;
+        case "--intercept" -> o.intercept = true;
+        case "--overwrite" -> o.overwrite = true;
+        default -> {
+          if (!name.startsWith("--")) throw new UsageException("unexpected argument '" + name + "'");
+          if (i + 1 >= args.length) throw new UsageException(name + " needs a value");
+          o.set(name, args[++i]);
+        }
+      }
+    }
+    if (!o.help) o.validate();
+    return o;
+  }
+
+  private void set(String name, String value) {
+    switch (name) {
+      case "--input" -> input = value;
+      case "--format" -> format = value.toLowerCase(Locale.ROOT);
+      case "--objective" -> objective = parseWith(name, value, ObjectiveKind::parse);
+      case "--link" -> link = parseWith(name, value, Link::parse);
+      case "--reg-weight" -> regWeight = number(name, value);
+      case "--ridge" -> ridge = number(name, value);
+      case "--solver" -> solver = value.toLowerCase(Locale.ROOT);
+      case "--max-iter" -> maxIterations = integer(name, value);
+      case "--tol" -> tolerance = number(name, value);
+      case "--x0" -> x0 = value;
+      case "--output" -> output = value;
+      case "--master" -> master = value;
+      case "--num-features" -> numFeatures = integer(name, value);
+      case "--partitions" -> partitions = integer(name, value);
+      case "--seed" -> seed = (long) integer(name, value);
+      default -> throw new UsageException("unknown option " + name + " (see --help)");
+    }
+  }
+
+  private void validate() {
+    if (input == null) throw new UsageException("--input is required");
+    if (output == null) throw new UsageException("--output is required");
+    if (!format.equals("libsvm")) throw new UsageException("--format " + format + " is not supported: expected libsvm");
+    if (!java.util.Arrays.asList(SOLVERS).contains(solver)) {
+      throw new UsageException("unknown solver '" + solver + "': expected one of " + String.join(", ", SOLVERS));
+    }
+    if (!(regWeight >= 0) || Double.isInfinite(regWeight)) {
+      throw new UsageException("--reg-weight must be a finite number ≥ 0, got " + regWeight);
+    }
+    if (!(ridge >= 0) || Double.isInfinite(ridge)) throw new UsageException("--ridge must be a finite number ≥ 0, got " + ridge);
+    if (objective == ObjectiveKind.SOFTMAX && link != Link.EXP) {
+      throw new UsageException("--objective softmax takes --link exp only, got " + link.label());
+    }
+    if (objective == ObjectiveKind.SOFTMAX && intercept) {
+      throw new UsageException("--intercept is not allowed with softmax: softmax(Ax + c) = softmax(Ax),"
+          + " so an intercept would be undetermined");
+    }
+    if (maxIterations < 1) throw new UsageException("--max-iter must be ≥ 1, got " + maxIterations);
+    if (!(tolerance > 0 && tolerance < 1)) throw new UsageException("--tol must lie in (0, 1), got " + tolerance);
+    if (numFeatures < 0) throw new UsageException("--num-features must be ≥ 1, got " + numFeatures);
+    if (partitions < 0) throw new UsageException("--partitions must be ≥ 1, got " + partitions);
+  }
+
+  /** The configuration as recorded in summary.json. */
+  Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input", input);
+    m.put("format", format);
+    m.put("objective", objective.label());
+    m.put("link", link.label());
+    m.put("regWeight", regWeight);
+    m.put("ridge", ridge);
+    m.put("intercept", intercept);
+    m.put("solver", solver);
+    m.put("maxIterations", maxIterations);
+    m.put("tolerance", tolerance);
+    m.put("x0", x0);
+    m.put("numFeatures", numFeatures == 0 ? null : numFeatures);
+    m.put("partitions", partitions == 0 ? null : partitions);
+    m.put("seed", seed);
+    m.put("output", output);
+    m.put("overwrite", overwrite);
+    return m;
+  }
+
+  private static <T> T parseWith(String name, String value, java.util.function.Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(name + ": " + e.getMessage());
+    }
+  }
+
+  private static double number(String name, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " expects a number, got '" + value + "'");
+    }
+  }
+
+  private static int integer(String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " expects a whole number, got '" + value + "'");
+    }
+  }
+}

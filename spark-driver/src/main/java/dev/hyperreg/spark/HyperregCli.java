@@ -1,0 +1,84 @@
+package dev.hyperreg.spark;
+
+import dev.hyperreg.core.InvalidProblemException;
+import java.io.PrintStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The command-line entry point: {@code hyperreg fit …} and {@code hyperreg generate …}.
+ *
+ * <p>Launched by spark-submit in cluster mode, the driver must not call System.exit: it returns
+ * normally on success and throws on failure, so that YARN or Kubernetes record the true status.
+ * Elsewhere a non-zero status is the process's exit code.
+ */
+public final class HyperregCli {
+  private HyperregCli() {}
+
+  public static final String USAGE = String.join("\n",
+      "usage: hyperreg COMMAND [options]",
+      "",
+      "commands:",
+      "  fit        fit a model (hyperreg fit --help)",
+      "  generate   write a LIBSVM dataset with a planted solution (hyperreg generate --help)");
+
+  public static void main(String[] args) {
+    boolean clusterMode = "cluster".equals(new SparkConf().get("spark.submit.deployMode", "client"));
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      if (clusterMode) throw new IllegalStateException("hyperreg failed with exit status " + status);
+      System.exit(status);
+    }
+  }
+
+  /** Runs one command and returns its exit status; reuses a running Spark session if there is one. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      out.println(USAGE);
+      return args.length == 0 ? ExitStatus.BAD_INPUT.code() : 0;
+    }
+    String command = args[0];
+    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    try {
+      switch (command) {
+        case "fit" -> {
+          FitOptions options = FitOptions.parse(rest);
+          if (options.help) {
+            out.println(FitOptions.USAGE);
+            return 0;
+          }
+          return fit(options).code();
+        }
+        case "generate" -> {
+          return DataGenerator.run(rest, out);
+        }
+        default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
+      }
+    } catch (UsageException | InputFormatException | InvalidProblemException e) {
+      err.println("hyperreg: error: " + e.getMessage());
+      return ExitStatus.BAD_INPUT.code();
+    } catch (FitJob.NumericalFailure e) {
+      err.println("hyperreg: numerical failure: " + e.getMessage());
+      return ExitStatus.NUMERICAL_FAILURE.code();
+    } catch (Exception e) {
+      err.println("hyperreg: internal error: " + e);
+      e.printStackTrace(err);
+      return ExitStatus.INTERNAL_ERROR.code();
+    }
+  }
+
+  private static ExitStatus fit(FitOptions options) throws java.io.IOException {
+    boolean existing = SparkSession.getDefaultSession().isDefined();
+    SparkSession.Builder builder = SparkSession.builder().appName("hyperreg fit");
+    if (!existing && !new SparkConf().contains("spark.master")) {
+      builder.master(options.master != null ? options.master : "local[*]");
+    }
+    SparkSession spark = builder.getOrCreate();
+    try {
+      return new FitJob(options).run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+    } finally {
+      if (!existing) spark.stop();
+    }
+  }
+}

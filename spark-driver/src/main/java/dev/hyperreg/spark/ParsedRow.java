@@ -1,0 +1,14 @@
+package dev.hyperreg.spark;
+
+import java.io.Serializable;
+
+/**
+ * One input row before blocking: its stable global row id, its target b_i and its sparse features
+ * (0-based, strictly increasing column indices).
+ */
+public record ParsedRow(long rowId, double label, int[] indices, double[] values) implements Serializable {
+  public int nnz() { return indices.length; }
+
+  /** The largest column index + 1, or 0 for a row without features. */
+  public int width() { return indices.length == 0 ? 0 : indices[indices.length - 1] + 1; }
+}
