@@ -111,7 +111,7 @@ public final class LibsvmInput {
   static <T> T unwrapInputErrors(java.util.function.Supplier<T> action) {
     try {
       return action.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws its checked SparkException from Scala code
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof InputFormatException ife) throw new InputFormatException(ife.getMessage());
       }
@@ -124,7 +124,8 @@ public final class LibsvmInput {
         int end = message.indexOf('\n');
         throw new InputFormatException(end >= 0 ? message.substring(0, end) : message);
       }
-      throw e;
+      if (e instanceof RuntimeException re) throw re;
+      throw new IllegalStateException(e);
     }
   }
 
