@@ -30,29 +30,51 @@ public final class NewtonSolver {
 
   private final int maxIterations;
   private final double tolerance;
+  private final double gradientTolerance;
   private final int maxLineSearchSteps;
 
-  public NewtonSolver() { this(100, 1e-10, 40); }
+  public NewtonSolver() { this(100, 1e-10, 0, 40); }
 
-  private NewtonSolver(int maxIterations, double tolerance, int maxLineSearchSteps) {
+  private NewtonSolver(int maxIterations, double tolerance, double gradientTolerance, int maxLineSearchSteps) {
     if (maxIterations < 1) throw new InvalidProblemException("max iterations must be ≥ 1, got " + maxIterations);
     if (!(tolerance > 0 && tolerance < 1)) {
       throw new InvalidProblemException("tolerance must lie in (0, 1), got " + tolerance);
     }
+    if (!(gradientTolerance >= 0 && gradientTolerance < 1)) {
+      throw new InvalidProblemException("gradient tolerance must lie in [0, 1), got " + gradientTolerance);
+    }
     if (maxLineSearchSteps < 1) throw new InvalidProblemException("line search steps must be ≥ 1");
     this.maxIterations = maxIterations;
     this.tolerance = tolerance;
+    this.gradientTolerance = gradientTolerance;
     this.maxLineSearchSteps = maxLineSearchSteps;
   }
 
-  public NewtonSolver withMaxIterations(int n) { return new NewtonSolver(n, tolerance, maxLineSearchSteps); }
+  public NewtonSolver withMaxIterations(int n) {
+    return new NewtonSolver(n, tolerance, gradientTolerance, maxLineSearchSteps);
+  }
 
-  public NewtonSolver withTolerance(double tol) { return new NewtonSolver(maxIterations, tol, maxLineSearchSteps); }
+  /** Converged when the undamped Newton step is ≤ tol·max(1, ‖x‖). */
+  public NewtonSolver withTolerance(double tol) {
+    return new NewtonSolver(maxIterations, tol, gradientTolerance, maxLineSearchSteps);
+  }
 
-  public NewtonSolver withMaxLineSearchSteps(int n) { return new NewtonSolver(maxIterations, tolerance, n); }
+  /**
+   * Also converged when ‖∇L‖ ≤ g·‖∇L(x₀)‖ at a positive definite Hessian whose Newton step is
+   * ≤ √g·max(1, ‖x‖); the second condition keeps a loss that only shrinks along a runaway direction
+   * (‖∇L‖ → 0 with steps that do not) from passing. 0 turns the test off.
+   */
+  public NewtonSolver withGradientTolerance(double g) {
+    return new NewtonSolver(maxIterations, tolerance, g, maxLineSearchSteps);
+  }
+
+  public NewtonSolver withMaxLineSearchSteps(int n) {
+    return new NewtonSolver(maxIterations, tolerance, gradientTolerance, n);
+  }
 
   public int maxIterations() { return maxIterations; }
   public double tolerance() { return tolerance; }
+  public double gradientTolerance() { return gradientTolerance; }
 
   /** Minimizes from x0. Throws {@link OverflowException} when the objective is not finite at x0. */
   public FitResult minimize(ObjectiveFunction function, double[] x0, IterationListener listener) {
@@ -67,6 +89,7 @@ public final class NewtonSolver {
     records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start));
     listener.onIteration(records.get(0));
 
+    double logInitialGradient = current.logGradientNorm();
     int flatSteps = 0;
     for (int k = 1; ; k++) {
       long iterationStart = System.nanoTime();
@@ -80,6 +103,13 @@ public final class NewtonSolver {
       if (positiveDefinite && stepNorm <= tolerance * xScale) {
         return finish(StopReason.CONVERGED, String.format(Locale.ROOT,
             "converged: Newton step %.3g ≤ tol·max(1,‖x‖) = %.3g", stepNorm, tolerance * xScale),
+            current, records, function.passes() - passesBefore, start);
+      }
+      double relativeGradient = Math.exp(current.logGradientNorm() - logInitialGradient);
+      if (positiveDefinite && relativeGradient <= gradientTolerance
+          && stepNorm <= Math.sqrt(gradientTolerance) * xScale) {
+        return finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT,
+            "converged: gradient norm %.3g of its start value ≤ %.3g", relativeGradient, gradientTolerance),
             current, records, function.passes() - passesBefore, start);
       }
       if (!positiveDefinite && stepNorm <= tolerance * xScale) {

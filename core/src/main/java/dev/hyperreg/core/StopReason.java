@@ -1,9 +1,14 @@
 package dev.hyperreg.core;
 
-/** Why a fit stopped. Only the first two mean the answer is a minimizer to the requested accuracy. */
+/** Why a fit stopped. Only the first three mean the answer is a minimizer to the requested accuracy. */
 public enum StopReason {
   /** The undamped Newton step at a positive definite Hessian is below tol·max(1, ‖x‖). */
   CONVERGED(true),
+  /**
+   * The gradient norm fell below the requested fraction of its start value (and the Hessian is
+   * positive definite with a Newton step below √g·max(1, ‖x‖)).
+   */
+  GRADIENT_TOLERANCE(true),
   /**
    * No further decrease is measurable in double precision, the Hessian is positive definite and
    * the Newton step is below √tol·max(1, ‖x‖): as accurate as rounding allows.

@@ -122,6 +122,31 @@ class NewtonSolverTest {
   }
 
   @Test
+  void gradientToleranceStopsEarlierButNotOnARunaway() {
+    int d = 4;
+    Problems.Data design = Problems.random(31, 300, d, 1.0, false, 0);
+    Objective objective = new Objective(ObjectiveKind.PLAIN, Link.EXP, d, 0, -1);
+    double[] xStar = Problems.randomPoint(8, d, 0.5);
+    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 2));
+    ObjectiveFunction f = data.function(objective, false);
+    double[] x0 = new double[d];
+    FitResult loose = new NewtonSolver().withGradientTolerance(1e-3).minimize(f, x0, IterationListener.NONE);
+    FitResult tight = new NewtonSolver().minimize(f, x0, IterationListener.NONE);
+    assertEquals(StopReason.GRADIENT_TOLERANCE, loose.stopReason(), loose.message());
+    assertTrue(loose.converged());
+    assertTrue(loose.iterationCount() < tight.iterationCount());
+    double startGradient = loose.iterations().get(0).gradientNorm();
+    assertTrue(loose.finalEvaluation().gradientNorm() <= 1e-3 * startGradient);
+
+    // the runaway of rescaled exp with an intercept: ‖∇L‖ → 0, but it must not count as converged
+    Problems.Data runaway = Problems.random(9, 200, 3, 1.0, true, 0);
+    ObjectiveFunction g = runaway.function(new Objective(ObjectiveKind.RESCALED, Link.EXP, 4, 0, 3), false);
+    FitResult r = new NewtonSolver().withMaxIterations(30).withGradientTolerance(1e-8)
+        .minimize(g, StartingPoint.defaultFor(g).x(), IterationListener.NONE);
+    assertFalse(r.converged(), r.message());
+  }
+
+  @Test
   void rescaledExpIsScaleFreeAlongTheIntercept() {
     // L_fit(x + t·e) = e^{2t} L_fit(x) for an intercept column e: logs differ by exactly 2t,
     // and the Newton direction does not change, even where e^{2t} overflows.

@@ -62,8 +62,10 @@ public final class FitJob {
       ObjectiveFunction function = new ObjectiveFunction(objective,
           new SparkPassRunner(jsc, data.blocks(), "hyperreg-fit"));
       StartingPoint start = x0 != null ? new StartingPoint(x0, "--x0 " + o.x0) : StartingPoint.defaultFor(function);
-      LOG.info("fitting {} with the {} solver from {}", objective.describe(), o.solver, start.description());
-      NewtonSolver solver = new NewtonSolver().withMaxIterations(o.maxIterations).withTolerance(o.tolerance);
+      LOG.info("fitting {} with reg weight {} and the {} solver from {}", objective.describe(), o.regWeight, o.solver,
+          start.description());
+      NewtonSolver solver = new NewtonSolver().withMaxIterations(o.maxIterations).withTolerance(o.tolerance)
+          .withGradientTolerance(o.gradientTolerance);
       FitResult fit;
       try {
         fit = solver.minimize(function, start.x(), FitJob::logIteration);

@@ -24,6 +24,7 @@ public final class FitOptions {
   String solver = "exact";
   int maxIterations = 100;
   double tolerance = 1e-10;
+  double gradientTolerance = 0;
   String x0;
   String output;
   boolean overwrite = false;
@@ -48,6 +49,7 @@ public final class FitOptions {
       "  --solver NAME       exact (default exact)",
       "  --max-iter N        Newton iteration cap (default 100)",
       "  --tol T             stop when the Newton step is below T·max(1,‖x‖) (default 1e-10)",
+      "  --gradient-tol G    also stop when ‖∇L‖ ≤ G·‖∇L(x0)‖ (default 0: off)",
       "  --x0 FILE           start point: d numbers, one per line (coefficients.txt of a fit)",
       "  --num-features N    number of features (default: the largest index in the data)",
       "  --partitions N      minimum number of input partitions (default: Spark's)",
@@ -90,6 +92,7 @@ public final class FitOptions {
       case "--solver" -> solver = value.toLowerCase(Locale.ROOT);
       case "--max-iter" -> maxIterations = integer(name, value);
       case "--tol" -> tolerance = number(name, value);
+      case "--gradient-tol" -> gradientTolerance = number(name, value);
       case "--x0" -> x0 = value;
       case "--output" -> output = value;
       case "--master" -> master = value;
@@ -120,6 +123,9 @@ public final class FitOptions {
     }
     if (maxIterations < 1) throw new UsageException("--max-iter must be ≥ 1, got " + maxIterations);
     if (!(tolerance > 0 && tolerance < 1)) throw new UsageException("--tol must lie in (0, 1), got " + tolerance);
+    if (!(gradientTolerance >= 0 && gradientTolerance < 1)) {
+      throw new UsageException("--gradient-tol must lie in [0, 1), got " + gradientTolerance);
+    }
     if (numFeatures < 0) throw new UsageException("--num-features must be ≥ 1, got " + numFeatures);
     if (partitions < 0) throw new UsageException("--partitions must be ≥ 1, got " + partitions);
   }
@@ -137,6 +143,7 @@ public final class FitOptions {
     m.put("solver", solver);
     m.put("maxIterations", maxIterations);
     m.put("tolerance", tolerance);
+    m.put("gradientTolerance", gradientTolerance);
     m.put("x0", x0);
     m.put("numFeatures", numFeatures == 0 ? null : numFeatures);
     m.put("partitions", partitions == 0 ? null : partitions);
