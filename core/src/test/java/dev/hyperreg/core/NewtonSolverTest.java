@@ -5,35 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Fits that must reach a minimizer known by construction, and the traps of SPEC §3. */
 class NewtonSolverTest {
   private static final NewtonSolver SOLVER = new NewtonSolver().withMaxIterations(100).withTolerance(1e-12);
 
-  static Stream<Arguments> planted() {
-    List<Arguments> cases = new ArrayList<>();
-    for (ObjectiveKind kind : ObjectiveKind.values()) {
-      for (Link link : Link.values()) {
-        if (kind == ObjectiveKind.SOFTMAX && link != Link.EXP) continue;
-        for (boolean sparse : new boolean[] {false, true}) {
-          for (boolean regularized : new boolean[] {false, true}) {
-            cases.add(Arguments.of(kind, link, sparse, regularized));
-          }
-        }
-      }
-    }
-    return cases.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
-  @MethodSource("planted")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
   void recoversPlantedMinimizer(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
     int d = 5;
     // softmax's fit curvature is of order s² ~ 1/n², so its regularization must be as small to

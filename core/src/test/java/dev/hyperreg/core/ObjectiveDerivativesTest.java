@@ -3,33 +3,14 @@ package dev.hyperreg.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Gradients and Hessians of every objective/link pair against central finite differences. */
 class ObjectiveDerivativesTest {
 
-  static Stream<Arguments> cases() {
-    List<Arguments> cases = new ArrayList<>();
-    for (ObjectiveKind kind : ObjectiveKind.values()) {
-      for (Link link : Link.values()) {
-        if (kind == ObjectiveKind.SOFTMAX && link != Link.EXP) continue;
-        for (boolean sparse : new boolean[] {false, true}) {
-          for (boolean regularized : new boolean[] {false, true}) {
-            cases.add(Arguments.of(kind, link, sparse, regularized));
-          }
-        }
-      }
-    }
-    return cases.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
-  @MethodSource("cases")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
   void gradientAndHessianMatchFiniteDifferences(ObjectiveKind kind, Link link, boolean sparse,
       boolean regularized) {
     int d = 6;
@@ -66,7 +47,7 @@ class ObjectiveDerivativesTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("cases")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
   void denseAndSparseBlocksGiveTheSameEvaluation(ObjectiveKind kind, Link link, boolean ignoredSparse,
       boolean regularized) {
     if (ignoredSparse) return;

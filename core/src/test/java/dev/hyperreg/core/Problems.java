@@ -3,10 +3,26 @@ package dev.hyperreg.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Test fixtures: random designs split into dense or sparse blocks, and planted problems. */
 final class Problems {
   private Problems() {}
+
+  /** Every objective/link pair of the family × dense or sparse × with or without regularization. */
+  static Stream<Arguments> everyCombination() {
+    List<Arguments> cases = new ArrayList<>();
+    for (ObjectiveKind kind : ObjectiveKind.values()) {
+      for (Link link : Link.values()) {
+        if (kind == ObjectiveKind.SOFTMAX && link != Link.EXP) continue;
+        for (boolean sparse : new boolean[] {false, true}) {
+          for (boolean regularized : new boolean[] {false, true}) cases.add(Arguments.of(kind, link, sparse, regularized));
+        }
+      }
+    }
+    return cases.stream();
+  }
 
   /** A design held as rows, with targets and squared weights, convertible to blocks. */
   static final class Data {
