@@ -39,6 +39,23 @@ class NewtonSolverTest {
   }
 
   @Test
+  void zeroResidualProblemsConvergeDespiteCancellation() {
+    // b = softmax(Ax*) exactly: L(x*) = 0, where the rescaled loss's expansion
+    // Σu² − 2αΣbu + α²‖b‖² cancels completely. x* must still come out to 1e-8.
+    int d = 5;
+    Problems.Data design = Problems.random(41, 400, d, 1.0, false, 0);
+    double[] xStar = Problems.randomPoint(17, d, 1.0);
+    for (ObjectiveKind kind : new ObjectiveKind[] {ObjectiveKind.RESCALED, ObjectiveKind.SOFTMAX}) {
+      Objective objective = new Objective(kind, Link.EXP, d, 0, -1);
+      Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0, 1));
+      ObjectiveFunction f = data.function(objective, false);
+      FitResult fit = SOLVER.minimize(f, StartingPoint.defaultFor(f).x(), IterationListener.NONE);
+      assertTrue(fit.converged(), kind + ": " + fit.message());
+      assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-8, kind.label());
+    }
+  }
+
+  @Test
   void rescaledSinhEndsAtZero() {
     Problems.Data data = Problems.random(4, 200, 4, 1.0, false, 0);
     Objective objective = new Objective(ObjectiveKind.RESCALED, Link.SINH, 4, 0, -1);
