@@ -56,6 +56,23 @@ public final class DenseRowBlock extends RowBlock {
         1.0, out, offset, cols);
   }
 
+  @Override public void addSketch(int sketchRows, int nonzeros, int[] bucket, double[] sign, double[] weights,
+      double[] out, int offset) {
+    double[] coef = new double[nonzeros * rows];
+    for (int k = 0; k < nonzeros; k++) {
+      for (int i = 0; i < rows; i++) coef[k * rows + i] = sign[k * rows + i] * weights[i];
+    }
+    // column by column: the writes of one column stay within m doubles (cache resident)
+    for (int j = 0; j < cols; j++) {
+      int src = j * rows;
+      int dst = offset + j * sketchRows;
+      for (int k = 0; k < nonzeros; k++) {
+        int kb = k * rows;
+        for (int i = 0; i < rows; i++) out[dst + bucket[kb + i]] += coef[kb + i] * values[src + i];
+      }
+    }
+  }
+
   private static double[] scratch(long size) {
     if (size > Integer.MAX_VALUE - 8) throw new IllegalStateException("block too large: " + size);
     double[] s = SCRATCH.get();

@@ -17,18 +17,20 @@ public final class Evaluation {
   private final double scaledLossRoundingError;
   private final double[] scaledGradient;
   private final double[] scaledHessian;
+  private final boolean exactHessian;
   private final long rows;
   private final long badRowId;
   private final double badRowValue;
 
   Evaluation(double[] point, double scaledLoss, double logScale, double scaledLossRoundingError,
-      double[] scaledGradient, double[] scaledHessian, long rows) {
+      double[] scaledGradient, double[] scaledHessian, boolean exactHessian, long rows) {
     this.point = point.clone();
     this.scaledLoss = scaledLoss;
     this.logScale = logScale;
     this.scaledLossRoundingError = scaledLossRoundingError;
     this.scaledGradient = scaledGradient;
     this.scaledHessian = scaledHessian;
+    this.exactHessian = exactHessian && scaledHessian != null;
     this.rows = rows;
     this.badRowId = -1;
     this.badRowValue = Double.NaN;
@@ -42,6 +44,7 @@ public final class Evaluation {
     this.scaledLossRoundingError = 0;
     this.scaledGradient = null;
     this.scaledHessian = null;
+    this.exactHessian = false;
     this.rows = rows;
     this.badRowId = badRowId;
     this.badRowValue = badRowValue;
@@ -62,6 +65,9 @@ public final class Evaluation {
   /** A bound on the rounding error of {@link #scaledLoss()}, used to judge loss differences. */
   public double scaledLossRoundingError() { return scaledLossRoundingError; }
   public double[] scaledGradient() { return scaledGradient; }
+  /** Whether {@link #scaledHessian()} is the exact Hessian (not a sketched approximation). */
+  public boolean hasExactHessian() { return exactHessian; }
+
   /** d × d, column-major, symmetric; null when the pass did not collect the Hessian. */
   public double[] scaledHessian() { return scaledHessian; }
 

@@ -12,8 +12,10 @@ import java.util.List;
  * @param hessianMinEigenvalue smallest eigenvalue of the exact Hessian at the final point
  *     (−∞/+∞ when it exceeds the double range; see {@link #logScale()})
  * @param iterations iteration 0 (the start) and every accepted step
- * @param dataPasses passes over the data, starting-point pass included
- * @param seconds wall time of the solve
+ * @param dataPasses passes over the data made by the solve (with an approximate Hessian, the final
+ *     exact check included)
+ * @param seconds wall time of the solve, up to the stopping decision (the final exact check of an
+ *     approximate-Hessian fit is not included)
  */
 public record FitResult(double[] coefficients, StopReason stopReason, String message,
     Evaluation finalEvaluation, double hessianMinEigenvalue, List<IterationRecord> iterations,

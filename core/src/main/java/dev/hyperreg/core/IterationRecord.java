@@ -11,7 +11,9 @@ package dev.hyperreg.core;
  * @param damping μ added to the Hessian's diagonal (0: the Hessian was positive definite)
  * @param dataPasses passes over the data this iteration made (one per line-search trial)
  * @param seconds wall time of the iteration
+ * @param hessian where the Hessian of the step came from ("exact", "sketch 2000×4")
+ * @param note what the Hessian strategy changed after the step (sketch enlarged, fallback), or null
  */
 public record IterationRecord(int iteration, double objectiveValue, double logObjectiveValue,
     double gradientNorm, double stepSize, double stepNorm, double damping, long dataPasses,
-    double seconds) {}
+    double seconds, String hessian, String note) {}

@@ -76,50 +76,62 @@ public final class NewtonSolver {
   public double tolerance() { return tolerance; }
   public double gradientTolerance() { return gradientTolerance; }
 
-  /** Minimizes from x0. Throws {@link OverflowException} when the objective is not finite at x0. */
+  /** Minimizes from x0 with the exact Hessian. */
   public FitResult minimize(ObjectiveFunction function, double[] x0, IterationListener listener) {
+    return minimize(function, x0, HessianStrategy.EXACT, listener);
+  }
+
+  /**
+   * Minimizes from x0 with the given Hessian strategy. Throws {@link OverflowException} when the
+   * objective is not finite at x0. With an approximate Hessian the answer's smallest eigenvalue is
+   * checked on one exact pass at the end, so convergence is never claimed at a saddle.
+   */
+  public FitResult minimize(ObjectiveFunction function, double[] x0, HessianStrategy hessians,
+      IterationListener listener) {
     long start = System.nanoTime();
     long passesBefore = function.passes();
     String what = function.objective().describe();
-    Evaluation current = function.evaluate(x0, true, "iteration 0: start point");
+    Evaluation current = hessians.evaluate(function, x0, "iteration 0: start point");
     if (!current.isFinite()) {
       throw new OverflowException(current.badRowId(), current.badRowValue(), what + " at the start point");
     }
     List<IterationRecord> records = new ArrayList<>();
-    records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start));
+    records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start, hessians.current(), null));
     listener.onIteration(records.get(0));
 
     double logInitialGradient = current.logGradientNorm();
     int flatSteps = 0;
+    double previousStepNorm = 0;
     for (int k = 1; ; k++) {
       long iterationStart = System.nanoTime();
       long passesAtStart = function.passes();
       double[] x = current.point();
       double xScale = Math.max(1, LinearAlgebra.norm(x));
       Direction direction = Direction.of(current);
+      String hessianUsed = hessians.current();
       double stepNorm = LinearAlgebra.norm(direction.step);
       boolean positiveDefinite = direction.damping == 0;
 
       if (positiveDefinite && stepNorm <= tolerance * xScale) {
         return finish(StopReason.CONVERGED, String.format(Locale.ROOT,
             "converged: Newton step %.3g ≤ tol·max(1,‖x‖) = %.3g", stepNorm, tolerance * xScale),
-            current, records, function.passes() - passesBefore, start);
+            current, records, function, passesBefore, start);
       }
       double relativeGradient = Math.exp(current.logGradientNorm() - logInitialGradient);
       if (positiveDefinite && relativeGradient <= gradientTolerance
           && stepNorm <= Math.sqrt(gradientTolerance) * xScale) {
         return finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT,
             "converged: gradient norm %.3g of its start value ≤ %.3g", relativeGradient, gradientTolerance),
-            current, records, function.passes() - passesBefore, start);
+            current, records, function, passesBefore, start);
       }
       if (!positiveDefinite && stepNorm <= tolerance * xScale) {
         return finish(StopReason.STATIONARY_NOT_MINIMUM,
             "stationary point where the Hessian is not positive definite (a saddle or maximum);"
-                + " start elsewhere (--x0)", current, records, function.passes() - passesBefore, start);
+                + " start elsewhere (--x0)", current, records, function, passesBefore, start);
       }
       if (k > maxIterations) {
         return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
-            current, records, function.passes() - passesBefore, start);
+            current, records, function, passesBefore, start);
       }
 
       double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step);
@@ -128,14 +140,14 @@ public final class NewtonSolver {
       for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
         double[] candidate = x.clone();
         for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step[j];
-        Evaluation trialEvaluation = function.evaluate(candidate, true,
+        Evaluation trialEvaluation = hessians.evaluate(function, candidate,
             String.format(Locale.ROOT, "iteration %d: step %.3g", k, t));
         if (trialEvaluation.isFinite() && sufficientDecrease(current, trialEvaluation, t * slope)) {
           accepted = trialEvaluation;
           break;
         }
       }
-      if (accepted != null && t == 1) accepted = expand(function, k, x, direction.step, accepted, current);
+      if (accepted != null && t == 1) accepted = expand(function, hessians, k, x, direction.step, accepted, current);
       if (accepted == null) {
         boolean atFloor = positiveDefinite && stepNorm <= Math.sqrt(tolerance) * xScale;
         return finish(atFloor ? StopReason.ROUNDING_FLOOR : StopReason.LINE_SEARCH_FAILED,
@@ -143,16 +155,21 @@ public final class NewtonSolver {
                     + " measurable and the Newton step is %.3g", stepNorm)
                 : String.format(Locale.ROOT, "line search failed: no step along the Newton direction"
                     + " (damping %.3g) decreased the objective", direction.damping),
-            current, records, function.passes() - passesBefore, start);
+            current, records, function, passesBefore, start);
       }
 
       t = distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
       double decrease = decreaseInScaleOf(current, accepted);
+      double curvature = quadraticForm(current.scaledHessian(), direction.step);
+      double predicted = -(t * slope + 0.5 * t * t * curvature);
+      String note = hessians.afterStep(new HessianStrategy.StepOutcome(k, t, decrease / predicted, t * stepNorm,
+          previousStepNorm));
+      previousStepNorm = t * stepNorm;
       flatSteps = decrease <= current.scaledLossRoundingError() + scaledRoundingError(current, accepted)
           ? flatSteps + 1 : 0;
       current = accepted;
       IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
-          function.passes() - passesAtStart, iterationStart);
+          function.passes() - passesAtStart, iterationStart, hessianUsed, note);
       records.add(rec);
       listener.onIteration(rec);
       if (flatSteps >= 3) {
@@ -164,7 +181,7 @@ public final class NewtonSolver {
                     + " its rounding error"
                 : "no progress: three steps changed the objective by less than its rounding error, far"
                     + " from a minimizer",
-            current, records, function.passes() - passesBefore, start);
+            current, records, function, passesBefore, start);
       }
     }
   }
@@ -175,14 +192,14 @@ public final class NewtonSolver {
    * start with a·x in the hundreds. When the full step cut L by more than a factor e^0.9, try 2, 4, …
    * times the step (one pass each) while L keeps falling, and keep the best.
    */
-  private Evaluation expand(ObjectiveFunction function, int k, double[] x, double[] step,
-      Evaluation accepted, Evaluation current) {
+  private Evaluation expand(ObjectiveFunction function, HessianStrategy hessians, int k, double[] x,
+      double[] step, Evaluation accepted, Evaluation current) {
     if (!(current.logLoss() - accepted.logLoss() > 0.9)) return accepted;
     Evaluation best = accepted;
     for (double t = 2; t <= MAX_EXPANSION; t *= 2) {
       double[] candidate = x.clone();
       for (int j = 0; j < candidate.length; j++) candidate[j] += t * step[j];
-      Evaluation e = function.evaluate(candidate, true, String.format(Locale.ROOT, "iteration %d: step %.3g", k, t));
+      Evaluation e = hessians.evaluate(function, candidate, String.format(Locale.ROOT, "iteration %d: step %.3g", k, t));
       if (!e.isFinite() || !(e.logLoss() < best.logLoss())) break;
       best = e;
     }
@@ -192,6 +209,7 @@ public final class NewtonSolver {
   /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */
   static boolean sufficientDecrease(Evaluation old, Evaluation candidate, double scaledTimesSlope) {
     double candidateLoss = candidate.scaledLoss() * Math.exp(candidate.logScale() - old.logScale());
+    if (!Double.isFinite(candidateLoss)) return false; // astronomically larger (its slack would be ∞ too)
     double slack = old.scaledLossRoundingError() + scaledRoundingError(old, candidate);
     return candidateLoss <= old.scaledLoss() + ARMIJO * scaledTimesSlope + slack;
   }
@@ -211,16 +229,32 @@ public final class NewtonSolver {
     return candidate.scaledLossRoundingError() * Math.exp(candidate.logScale() - old.logScale());
   }
 
+  /** pᵀHp. */
+  private static double quadraticForm(double[] h, double[] p) {
+    int d = p.length;
+    double s = 0;
+    for (int j = 0; j < d; j++) {
+      double hp = 0;
+      for (int i = 0; i < d; i++) hp += h[j * d + i] * p[i];
+      s += p[j] * hp;
+    }
+    return s;
+  }
+
   private static IterationRecord record(int k, Evaluation e, double t, double stepNorm, double damping,
-      long passes, long startNanos) {
+      long passes, long startNanos, String hessian, String note) {
     return new IterationRecord(k, e.loss(), e.logLoss(), e.gradientNorm(), t, stepNorm, damping, passes,
-        (System.nanoTime() - startNanos) / 1e9);
+        (System.nanoTime() - startNanos) / 1e9, hessian, note);
   }
 
   private FitResult finish(StopReason reason, String message, Evaluation last,
-      List<IterationRecord> records, long passes, long startNanos) {
+      List<IterationRecord> records, ObjectiveFunction function, long passesBefore, long startNanos) {
     int d = last.dim();
-    double minEigen = LinearAlgebra.symmetricEigenvalues(last.scaledHessian(), d)[0] * Math.exp(last.logScale());
+    double solveSeconds = (System.nanoTime() - startNanos) / 1e9;
+    Evaluation exact = last.hasExactHessian() ? last
+        : function.evaluate(last.point(), true, "final check: exact Hessian at the answer");
+    double minEigen = LinearAlgebra.symmetricEigenvalues(exact.scaledHessian(), d)[0] * Math.exp(exact.logScale());
+    long passes = function.passes() - passesBefore;
     String fullMessage = message;
     if (reason.converged() && !(minEigen > 0)) {
       // Cholesky accepted a matrix whose smallest eigenvalue rounds to ≤ 0: do not claim a minimum.
@@ -228,7 +262,7 @@ public final class NewtonSolver {
       fullMessage = message + ", but the Hessian's smallest eigenvalue is " + minEigen;
     }
     return new FitResult(last.point(), reason, fullMessage, last, minEigen, List.copyOf(records), passes,
-        (System.nanoTime() - startNanos) / 1e9);
+        solveSeconds);
   }
 
   /** When the cap is hit, say whether the iterate looks like it is running away (no minimizer). */

@@ -24,13 +24,23 @@ public final class ObjectiveFunction {
   /** Counts a pass made on this function's data by someone else (a starting-point fit, say). */
   public void countPass() { passes++; }
 
+  /** Loss, gradient and, when asked, the exact Hessian at x: one pass. */
   public Evaluation evaluate(double[] x, boolean withHessian, String description) {
+    boolean needRegularizerGram = withHessian && objective.kind() == ObjectiveKind.SOFTMAX
+        && regularizerGram == null;
+    return run(x, new PassRequest(withHessian, needRegularizerGram, null), description);
+  }
+
+  /** Loss, gradient and the sketched Gauss–Newton Hessian at x: one pass, O(s·nnz) work. */
+  public Evaluation evaluate(double[] x, SketchSpec sketch, String description) {
+    return run(x, PassRequest.sketched(sketch), description);
+  }
+
+  private Evaluation run(double[] x, PassRequest request, String description) {
     if (x.length != objective.dim()) {
       throw new IllegalArgumentException("point of length " + x.length + " for d = " + objective.dim());
     }
-    boolean needRegularizerGram = withHessian && objective.kind() == ObjectiveKind.SOFTMAX
-        && regularizerGram == null;
-    PassRequest request = new PassRequest(withHessian, needRegularizerGram);
+    boolean needRegularizerGram = request.regularizerGram();
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
     passes++;
     if (needRegularizerGram) regularizerGram = objective.regularizerGram(sums);

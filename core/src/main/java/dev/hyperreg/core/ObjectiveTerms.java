@@ -11,12 +11,14 @@ abstract class ObjectiveTerms implements Serializable {
   /** Machine epsilon, for rounding-error estimates. */
   static final double EPS = Math.ulp(1.0);
 
-  /** Counts per scale group 0, 1, 2: {scalars, vectors, matrices}. */
+  /**
+   * Counts per kind and scale group 0, 1, 2: {scalars, vectors, Gram matrices, sketch matrices,
+   * sketch vectors} (see {@link PassSums}).
+   */
   abstract int[][] layout(PassRequest request);
 
   PassSums newSums(int dim, PassRequest request) {
-    int[][] layout = layout(request);
-    return new PassSums(dim, layout[0], layout[1], layout[2]);
+    return new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request));
   }
 
   /** The exponent that bounds the row's scaled values (see {@link Link#exponentBound}). */
@@ -32,6 +34,36 @@ abstract class ObjectiveTerms implements Serializable {
 
   double[] regularizerGram(PassSums sums) {
     throw new UnsupportedOperationException("this objective folds the regularizer into its Hessian");
+  }
+
+  /** Hash streams of one sketch: the fit factor's rows and the regularizer's rows w_i·a_i. */
+  static final long FIT_ROWS = 0, REGULARIZER_ROWS = 1;
+
+  /**
+   * FᵀF for the m × d column-major sketched factor F, into a new d × d matrix: the Gauss–Newton
+   * Hessian's sketch (dgemm, m·d² flops on the driver).
+   */
+  static double[] gramOf(double[] f, int m, int d) {
+    double[] h = new double[d * d];
+    LinearAlgebra.blas().dgemm("T", "N", d, d, m, 1.0, f, 0, m, f, 0, m, 0.0, h, 0, d);
+    LinearAlgebra.mirrorUpper(h, d, 0);
+    return h;
+  }
+
+  /** w_i (the square roots of the block's w_i²), the weights of the regularizer's factor rows. */
+  static double[] regWeights(RowBlock block) {
+    double[] w = new double[block.rows()];
+    for (int i = 0; i < w.length; i++) w[i] = Math.sqrt(block.regWeightSquared(i));
+    return w;
+  }
+
+  /** f −= c·(sv qᵀ): the sketched rank-one part of a Gauss–Newton factor such as −b qᵀ. */
+  static void subtractOuter(double[] f, int m, double c, double[] sv, double[] q) {
+    for (int j = 0; j < q.length; j++) {
+      double cq = c * q[j];
+      int base = j * m;
+      for (int i = 0; i < m; i++) f[base + i] -= sv[i] * cq;
+    }
   }
 
   /** Matrix k of the given group, copied and mirrored from its upper triangle. */

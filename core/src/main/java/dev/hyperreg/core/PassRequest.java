@@ -5,11 +5,15 @@ import java.io.Serializable;
 /**
  * What one pass over the rows must collect besides loss and gradient.
  *
- * @param hessian the pieces of the Hessian (d × d matrices)
+ * @param hessian the exact Hessian's pieces (d × d matrices)
  * @param regularizerGram A^T diag(w²) A on its own, for objectives that cannot fold it into their
  *     Hessian pieces (softmax); it does not depend on x, so it is collected once and kept
+ * @param sketch when not null, a sketch of the Gauss–Newton factor instead (see
+ *     {@link ObjectiveTerms}): m × d matrices whose Gram approximates the Hessian
  */
-public record PassRequest(boolean hessian, boolean regularizerGram) implements Serializable {
-  public static final PassRequest LOSS_AND_GRADIENT = new PassRequest(false, false);
-  public static final PassRequest WITH_HESSIAN = new PassRequest(true, false);
+public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch) implements Serializable {
+  public static final PassRequest LOSS_AND_GRADIENT = new PassRequest(false, false, null);
+  public static final PassRequest WITH_HESSIAN = new PassRequest(true, false, null);
+
+  public static PassRequest sketched(SketchSpec sketch) { return new PassRequest(false, false, sketch); }
 }

@@ -1,12 +1,11 @@
 package dev.hyperreg.core;
 
 import java.io.Serializable;
-import java.util.Arrays;
 
 /**
- * The sums one pass over the rows collects at a point x: scalars, d-vectors and d × d matrices,
- * each a sum over rows, so a pass is a fold of blocks into one PassSums and sums of different
- * tasks {@link #merge}.
+ * The sums one pass over the rows collects at a point x: scalars, d-vectors, d × d matrices and, for
+ * sketched solvers, m × d sketch matrices and m-vectors. Each is a sum over rows, so a pass is a
+ * fold of blocks into one PassSums, and sums of different tasks {@link #merge}.
  *
  * <p><b>Scale groups.</b> To survive f(z) far beyond the double range, objectives evaluate the link
  * in scaled form f(z)·e^{-m} (see {@link Link}). A quantity is in group k when it is homogeneous of
@@ -16,63 +15,78 @@ import java.util.Arrays;
  * multiplied by e^{-k·Δm} ({@link #rescaleTo}) — harmless underflow of negligible terms, never
  * overflow. Objectives without scaling keep m = 0.
  *
- * <p>Matrices hold only their upper triangle until the objective's finish step mirrors them.
+ * <p>Gram matrices hold only their upper triangle until the objective's finish step mirrors them.
+ * Arrays are allocated on first use, so an empty PassSums (the zero of an aggregation) is tiny.
  */
 public final class PassSums implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   static final int GROUPS = 3;
+  static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4;
+  private static final int KINDS = 5;
 
   private final int dim;
+  private final int sketchRows;
+  /** counts[kind][group]: how many items of that kind the group holds. */
+  private final int[][] counts;
+  private final double[][][] data = new double[KINDS][GROUPS][];
   private double exponent = Double.NEGATIVE_INFINITY;
   private long rows;
   /** First row (smallest id) whose terms were not finite, −1 if none, and its z. */
   private long badRowId = -1;
   private double badRowValue;
-  private final double[][] scalars = new double[GROUPS][];
-  private final double[][] vectors = new double[GROUPS][];
-  private final double[][] grams = new double[GROUPS][];
-  /** Arrays are allocated on first use, so an empty PassSums (the zero of an aggregation) is tiny. */
-  private final int[] scalarCounts;
-  private final int[] vectorCounts;
-  private final int[] gramCounts;
 
-  public PassSums(int dim, int[] scalarCounts, int[] vectorCounts, int[] gramCounts) {
+  /**
+   * @param counts counts[kind][group] for the kinds scalar, vector, Gram, sketch matrix and sketch
+   *     vector (missing trailing kinds count 0)
+   */
+  public PassSums(int dim, int sketchRows, int[][] counts) {
     this.dim = dim;
-    this.scalarCounts = scalarCounts.clone();
-    this.vectorCounts = vectorCounts.clone();
-    this.gramCounts = gramCounts.clone();
+    this.sketchRows = sketchRows;
+    this.counts = new int[KINDS][GROUPS];
+    for (int kind = 0; kind < counts.length; kind++) this.counts[kind] = counts[kind].clone();
   }
 
   public int dim() { return dim; }
+  public int sketchRows() { return sketchRows; }
   public double exponent() { return exponent; }
   public long rows() { return rows; }
   public long badRowId() { return badRowId; }
   public double badRowValue() { return badRowValue; }
 
-  /** Group g's scalar array (allocated on first use). */
-  double[] scalars(int group) {
-    if (scalars[group] == null) scalars[group] = new double[scalarCounts[group]];
-    return scalars[group];
+  private long itemSize(int kind) {
+    return switch (kind) {
+      case SCALAR -> 1;
+      case VECTOR -> dim;
+      case GRAM -> (long) dim * dim;
+      case SKETCH -> (long) sketchRows * dim;
+      case SKETCH_VECTOR -> sketchRows;
+      default -> throw new IllegalArgumentException("kind " + kind);
+    };
   }
 
-  /** Group g's vectors, vector k at offset k·dim. */
-  double[] vectors(int group) {
-    if (vectors[group] == null) vectors[group] = new double[vectorCounts[group] * dim];
-    return vectors[group];
-  }
-
-  /** Group g's matrices, matrix k at offset k·dim², column-major. */
-  double[] grams(int group) {
-    if (grams[group] == null) {
-      long size = (long) gramCounts[group] * dim * dim;
-      if (size > Integer.MAX_VALUE - 8) throw new IllegalStateException("d too large for a d×d array");
-      grams[group] = new double[(int) size];
+  /** The array of the given kind and group, item k at offset k·(item size); allocated on first use. */
+  double[] array(int kind, int group) {
+    if (data[kind][group] == null) {
+      long size = counts[kind][group] * itemSize(kind);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("pass sums of " + size + " doubles do not fit an array: d is too large");
+      }
+      data[kind][group] = new double[(int) size];
     }
-    return grams[group];
+    return data[kind][group];
   }
 
-  int vectorCount(int group) { return vectorCounts[group]; }
-  int gramCount(int group) { return gramCounts[group]; }
+  double[] scalars(int group) { return array(SCALAR, group); }
+  double[] vectors(int group) { return array(VECTOR, group); }
+  double[] grams(int group) { return array(GRAM, group); }
+  double[] sketches(int group) { return array(SKETCH, group); }
+  double[] sketchVectors(int group) { return array(SKETCH_VECTOR, group); }
+
+  int count(int kind, int group) { return counts[kind][group]; }
+
+  /** Whether any block wrote to this array (an untouched one is all zeros). */
+  boolean holds(int kind, int group) { return data[kind][group] != null; }
+  int gramCount(int group) { return counts[GRAM][group]; }
 
   void addRows(long count) { rows += count; }
 
@@ -89,9 +103,7 @@ public final class PassSums implements Serializable {
     if (exponent != Double.NEGATIVE_INFINITY) {
       for (int g = 1; g < GROUPS; g++) {
         double factor = Math.exp(g * (exponent - m));
-        scale(scalars[g], factor);
-        scale(vectors[g], factor);
-        scale(grams[g], factor);
+        for (int kind = 0; kind < KINDS; kind++) scale(data[kind][g], factor);
       }
     }
     exponent = m;
@@ -109,29 +121,24 @@ public final class PassSums implements Serializable {
     double m = Math.max(exponent, other.exponent);
     rescaleTo(m);
     other.rescaleTo(m);
-    for (int g = 0; g < GROUPS; g++) {
-      add(g, scalars, other.scalars);
-      add(g, vectors, other.vectors);
-      add(g, grams, other.grams);
+    for (int kind = 0; kind < KINDS; kind++) {
+      for (int g = 0; g < GROUPS; g++) {
+        double[] from = other.data[kind][g];
+        if (from == null) continue;
+        double[] into = data[kind][g];
+        if (into == null) {
+          data[kind][g] = from;
+          continue;
+        }
+        for (int i = 0; i < into.length; i++) into[i] += from[i];
+      }
     }
     rows += other.rows;
     if (other.badRowId >= 0) recordBadRow(other.badRowId, other.badRowValue);
     return this;
   }
 
-  private static void add(int g, double[][] into, double[][] from) {
-    if (from[g] == null) return;
-    if (into[g] == null) {
-      into[g] = from[g].clone();
-      return;
-    }
-    double[] a = into[g];
-    double[] b = from[g];
-    for (int i = 0; i < a.length; i++) a[i] += b[i];
-  }
-
   @Override public String toString() {
-    return "PassSums{dim=" + dim + ", rows=" + rows + ", m=" + exponent + ", scalars="
-        + Arrays.deepToString(scalars) + "}";
+    return "PassSums{dim=" + dim + ", rows=" + rows + ", m=" + exponent + "}";
   }
 }

@@ -6,7 +6,10 @@ package dev.hyperreg.core;
  *   ∇L  = Aᵀ[v∘r + w²∘z] + λx
  *   ∇²L = Aᵀ diag(v² + u''∘r + w²) A + λI
  * </pre>
- * Everything is a plain row sum, so the regularizer folds into the same vector and matrix. There
+ * Everything is a plain row sum, so the regularizer folds into the same vector and matrix.
+ *
+ * <p>Sketched: the Gauss–Newton factor is [diag(v)A; diag(w)A] (the second-order term u''∘r is
+ * dropped); one m × d sketch S·[diag(v)A; diag(w)A] gives ∇²L ≈ FᵀF + λI. There
  * is no scale-free form: once u² overflows (z ≳ 355 for exp) the pass records the first such row
  * and the evaluation is not finite.
  */
@@ -19,7 +22,8 @@ final class PlainTerms extends ObjectiveTerms {
   PlainTerms(Link link) { this.link = link; }
 
   @Override int[][] layout(PassRequest request) {
-    return new int[][] {{2, 0, 0}, {1, 0, 0}, {request.hessian() ? 1 : 0, 0, 0}};
+    return new int[][] {{2, 0, 0}, {1, 0, 0}, {request.hessian() ? 1 : 0, 0, 0},
+        {request.sketch() != null ? 1 : 0, 0, 0}};
   }
 
   @Override double exponentBound(double z) { return 0; }
@@ -31,6 +35,7 @@ final class PlainTerms extends ObjectiveTerms {
     double[] s0 = acc.scalars(0);
     double[] coefs = new double[n];
     double[] weights = request.hessian() ? new double[n] : null;
+    double[] factor = request.sketch() != null ? new double[n] : null;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(z[i])) continue;
       double u = link.value(z[i]);
@@ -49,9 +54,15 @@ final class PlainTerms extends ObjectiveTerms {
       s0[SUM_REG] += w2 * z[i] * z[i];
       coefs[i] = coef;
       if (weights != null) weights[i] = weight;
+      if (factor != null) factor[i] = v;
     }
     block.addTransposeTimes(coefs, 1, acc.vectors(0), 0);
     if (weights != null) block.addWeightedGrams(weights, 1, acc.grams(0), 0);
+    if (factor != null) {
+      double[] out = acc.sketches(0);
+      request.sketch().hash(block, FIT_ROWS).addRows(factor, out);
+      if (block.hasRegWeights()) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regWeights(block), out);
+    }
   }
 
   @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
@@ -60,10 +71,13 @@ final class PlainTerms extends ObjectiveTerms {
     double[] gradient = vector(sums, 0, 0);
     objective.addRidgeGradient(x, 1, gradient);
     double[] hessian = null;
-    if (sums.gramCount(0) > 0) {
+    boolean exact = sums.gramCount(0) > 0;
+    if (exact) {
       hessian = matrix(sums, 0, 0);
-      objective.addRidgeHessian(1, hessian);
+    } else if (sums.count(PassSums.SKETCH, 0) > 0) {
+      hessian = gramOf(sums.sketches(0), sums.sketchRows(), x.length);
     }
-    return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, sums.rows());
+    if (hessian != null) objective.addRidgeHessian(1, hessian);
+    return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows());
   }
 }

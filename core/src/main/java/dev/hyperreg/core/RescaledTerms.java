@@ -16,6 +16,12 @@ package dev.hyperreg.core;
  * collects three matrices (scale groups 2, 1, 1) that the driver combines; the rank-two term is
  * neither diagonal nor PSD and is added exactly from the vectors p and q.
  *
+ * <p>Sketched: the Gauss–Newton factor of r is J = diag(v)A − b qᵀ, linear in the rows, so
+ * S·J = S·diag(v)A − (S b) qᵀ: one pass collects S·[diag(v)A; diag(w e^{-m})A] (group 1) and S b
+ * (group 0), and the driver subtracts (S b) qᵀ once q is known. ∇²L ≈ FᵀF + λe^{-2m}I drops the
+ * second-order term u''∘(r − β1) — small when the residual is — and keeps the rank-two part exactly
+ * as part of the factor.
+ *
  * <p>Rounding: the loss is formed from sums of u², αbu and α²b², which cancel when the residual is
  * small; the reported {@link Evaluation#scaledLossRoundingError()} says how far that goes.
  */
@@ -49,7 +55,8 @@ final class RescaledTerms extends ObjectiveTerms {
 
   @Override int[][] layout(PassRequest request) {
     int h = request.hessian() ? 1 : 0;
-    return new int[][] {{1, 2, 2}, {0, 2, 1}, {0, 2 * h, h}};
+    int k = request.sketch() != null ? 1 : 0;
+    return new int[][] {{1, 2, 2}, {0, 2, 1}, {0, 2 * h, h}, {0, k, 0}, {k, 0, 0}};
   }
 
   @Override double exponentBound(double z) { return link.exponentBound(z); }
@@ -68,6 +75,8 @@ final class RescaledTerms extends ObjectiveTerms {
     double[] coefs2 = new double[n];
     double[] weights1 = request.hessian() ? new double[2 * n] : null;
     double[] weights2 = request.hessian() ? new double[n] : null;
+    double[] factor = request.sketch() != null ? new double[n] : null;
+    double[] regFactor = factor != null && block.hasRegWeights() ? new double[n] : null;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(z[i])) continue;
       double u = link.value(z[i], m);
@@ -84,6 +93,8 @@ final class RescaledTerms extends ObjectiveTerms {
       coefs1[P * n + i] = v * b;
       coefs1[Q * n + i] = v;
       coefs2[i] = v * u + w2 * z[i];
+      if (factor != null) factor[i] = v;
+      if (regFactor != null) regFactor[i] = Math.sqrt(w2);
       if (weights1 != null) {
         weights1[GRAM_U2B * n + i] = u2 * b;
         weights1[GRAM_U2 * n + i] = u2;
@@ -95,6 +106,12 @@ final class RescaledTerms extends ObjectiveTerms {
     if (weights1 != null) {
       block.addWeightedGrams(weights1, 2, acc.grams(1), 0);
       block.addWeightedGrams(weights2, 1, acc.grams(2), 0);
+    }
+    if (factor != null) {
+      SketchSpec.Hashed fitRows = request.sketch().hash(block, FIT_ROWS);
+      fitRows.addRows(factor, acc.sketches(1));
+      fitRows.addVector(block.labels, acc.sketchVectors(0));
+      if (regFactor != null) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regFactor, acc.sketches(1));
     }
   }
 
@@ -120,7 +137,15 @@ final class RescaledTerms extends ObjectiveTerms {
     if (ridgeScale != 0) objective.addRidgeGradient(x, ridgeScale, gradient);
 
     double[] hessian = null;
-    if (sums.gramCount(2) > 0) {
+    boolean exact = sums.gramCount(2) > 0;
+    if (!exact && sums.count(PassSums.SKETCH, 1) > 0) {
+      int rows = sums.sketchRows();
+      double[] factor = sums.sketches(1).clone();
+      subtractOuter(factor, rows, 1, sums.sketchVectors(0), q);
+      hessian = gramOf(factor, rows, x.length);
+      if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
+    }
+    if (exact) {
       hessian = matrix(sums, 2, 0);
       addScaled(hessian, -alpha, matrix(sums, 1, GRAM_U2B));
       addScaled(hessian, -beta, matrix(sums, 1, GRAM_U2));
@@ -130,6 +155,6 @@ final class RescaledTerms extends ObjectiveTerms {
       if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
       LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
     }
-    return new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, sums.rows());
+    return new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, exact, sums.rows());
   }
 }

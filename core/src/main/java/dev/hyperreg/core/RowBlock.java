@@ -63,6 +63,17 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
    */
   public abstract void addWeightedGrams(double[] weights, int count, double[] out, int offset);
 
+  /**
+   * Adds S·diag(weights)·A to the m × cols column-major matrix at out[offset], for the sketch S
+   * restricted to this block's rows: row i, scaled by weights[i], is added with sign·1/√s to its
+   * bucket in each of the s slices. Work s·nnz.
+   *
+   * @param bucket bucket[k·rows + i] from {@link SketchSpec#hash}
+   * @param sign the matching signed scales
+   */
+  public abstract void addSketch(int sketchRows, int nonzeros, int[] bucket, double[] sign, double[] weights,
+      double[] out, int offset);
+
   /** Entry (i, j), for tests and small tools. */
   public abstract double get(int i, int j);
 }

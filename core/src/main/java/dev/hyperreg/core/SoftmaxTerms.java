@@ -12,6 +12,10 @@ package dev.hyperreg.core;
  * </pre>
  * S is global, so the three matrices are collected apart (scale groups 2, 1, 1) and combined on
  * the driver; Aᵀdiag(w²)A does not depend on x and is collected once ({@link PassRequest}).
+ *
+ * <p>Sketched: the Gauss–Newton factor of s is diag(s)A − s σᵀ = (diag(e)A − e σᵀ)/S; one pass
+ * collects S·diag(e)A and S e (group 1) and S·diag(w)A (group 0), and
+ * ∇²L ≈ F_fitᵀF_fit + F_wᵀF_w + λI with F_fit = (S·diag(e)A − (S e)σᵀ)/S.
  */
 final class SoftmaxTerms extends ObjectiveTerms {
   private static final long serialVersionUID = 1L;
@@ -25,7 +29,8 @@ final class SoftmaxTerms extends ObjectiveTerms {
   @Override int[][] layout(PassRequest request) {
     int h = request.hessian() ? 1 : 0;
     int w = request.regularizerGram() ? 1 : 0;
-    return new int[][] {{2, 2, 1}, {1, 2, 1}, {w, 2 * h, h}};
+    int k = request.sketch() != null ? 1 : 0;
+    return new int[][] {{2, 2, 1}, {1, 2, 1}, {w, 2 * h, h}, {k, k, 0}, {0, k, 0}};
   }
 
   @Override double exponentBound(double z) { return z; }
@@ -63,6 +68,13 @@ final class SoftmaxTerms extends ObjectiveTerms {
       block.addWeightedGrams(coefs1, 2, acc.grams(1), 0);
       block.addWeightedGrams(coefs2, 1, acc.grams(2), 0);
     }
+    if (request.sketch() != null) {
+      SketchSpec.Hashed fitRows = request.sketch().hash(block, FIT_ROWS);
+      double[] e = java.util.Arrays.copyOfRange(coefs1, E * n, E * n + n);
+      fitRows.addRows(e, acc.sketches(1));
+      fitRows.addVector(e, acc.sketchVectors(1));
+      if (block.hasRegWeights()) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
+    }
     if (request.regularizerGram() && block.hasRegWeights()) {
       double[] w2 = new double[n];
       for (int i = 0; i < n; i++) w2[i] = block.regWeightSquared(i);
@@ -98,7 +110,17 @@ final class SoftmaxTerms extends ObjectiveTerms {
     objective.addRidgeGradient(x, 1, gradient);
 
     double[] hessian = null;
-    if (sums.gramCount(2) > 0) {
+    boolean exact = sums.gramCount(2) > 0;
+    if (!exact && sums.count(PassSums.SKETCH, 1) > 0) {
+      int rows = sums.sketchRows();
+      double[] factor = sums.sketches(1).clone();
+      subtractOuter(factor, rows, 1, sums.sketchVectors(1), sigma);
+      for (int i = 0; i < factor.length; i++) factor[i] /= total;
+      hessian = gramOf(factor, rows, d);
+      if (sums.holds(PassSums.SKETCH, 0)) addScaled(hessian, 1, gramOf(sums.sketches(0), rows, d));
+      objective.addRidgeHessian(1, hessian);
+    }
+    if (exact) {
       hessian = matrix(sums, 2, 0);
       for (int i = 0; i < hessian.length; i++) hessian[i] *= 2 / (total * total);
       addScaled(hessian, -1 / total, matrix(sums, 1, EB));
@@ -110,6 +132,6 @@ final class SoftmaxTerms extends ObjectiveTerms {
       objective.addRidgeHessian(1, hessian);
       LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
     }
-    return new Evaluation(x, loss, 0, roundingError, gradient, hessian, sums.rows());
+    return new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows());
   }
 }

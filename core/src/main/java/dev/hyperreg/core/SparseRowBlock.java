@@ -69,4 +69,17 @@ public final class SparseRowBlock extends RowBlock {
       }
     }
   }
+
+  @Override public void addSketch(int sketchRows, int nonzeros, int[] bucket, double[] sign, double[] weights,
+      double[] out, int offset) {
+    for (int i = 0; i < rows; i++) {
+      double w = weights[i];
+      if (w == 0) continue;
+      for (int k = 0; k < nonzeros; k++) {
+        int target = offset + bucket[k * rows + i];
+        double c = sign[k * rows + i] * w;
+        for (int p = rowStart[i]; p < rowStart[i + 1]; p++) out[target + colIndex[p] * sketchRows] += c * values[p];
+      }
+    }
+  }
 }

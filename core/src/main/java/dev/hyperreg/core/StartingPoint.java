@@ -17,13 +17,20 @@ import java.util.Locale;
  */
 public record StartingPoint(double[] x, String description) {
 
-  public static StartingPoint defaultFor(ObjectiveFunction function) {
+  public static StartingPoint defaultFor(ObjectiveFunction function) { return defaultFor(function, null); }
+
+  /**
+   * The default start; with a sketch, the least-squares fit is solved on S·A x ≈ S·f⁻¹(b)
+   * (sketch-and-solve: O(s·nnz) work instead of the n·d² of the normal equations), which is all a
+   * start needs.
+   */
+  public static StartingPoint defaultFor(ObjectiveFunction function, SketchSpec sketch) {
     Objective objective = function.objective();
     Link link = objective.link();
     int d = objective.dim();
-    NormalEquations ne = function.runner().aggregate(new InverseLinkFit(link, d), "starting point");
+    NormalEquations ne = function.runner().aggregate(new InverseLinkFit(link, d, sketch), "starting point");
     function.countPass();
-    double[] x = ne.used == 0 ? new double[d] : LinearAlgebra.regularizedNormalSolve(ne.gram(0), d, ne.rhs);
+    double[] x = ne.used == 0 ? new double[d] : LinearAlgebra.regularizedNormalSolve(ne.gram(0), d, ne.rhs());
     boolean usable = ne.used > 0 && LinearAlgebra.norm(x) > 0;
     for (double v : x) usable &= Double.isFinite(v);
     if (usable) {
@@ -45,22 +52,44 @@ public record StartingPoint(double[] x, String description) {
         "small non-zero point (cosh is stationary at 0 and acosh(b) is defined on no row)");
   }
 
-  /** Normal equations of the masked fit (matrix 0), plus the unmasked Gram (matrix 1) for scales. */
+  /**
+   * Normal equations of the masked fit (matrix 0), plus the unmasked Gram (matrix 1) for scales:
+   * exact, or (with a sketch) as sketches S·M·A and S·A, S·M·y that {@link #gram} and
+   * {@link #rhs} turn into normal equations of the sketched problem.
+   */
   static final class NormalEquations implements Serializable {
     private static final long serialVersionUID = 1L;
     final int dim;
+    final int sketchRows;
     double[] grams;
     double[] rhs;
+    double[] sketchedTargets;
     long used;
     long rows;
 
-    NormalEquations(int dim) { this.dim = dim; }
+    NormalEquations(int dim, int sketchRows) {
+      this.dim = dim;
+      this.sketchRows = sketchRows;
+    }
 
     double[] gram(int k) {
+      if (sketchRows > 0) {
+        if (grams == null) return new double[dim * dim];
+        double[] factor = java.util.Arrays.copyOfRange(grams, k * sketchRows * dim, (k + 1) * sketchRows * dim);
+        return ObjectiveTerms.gramOf(factor, sketchRows, dim);
+      }
       double[] g = new double[dim * dim];
       if (grams != null) System.arraycopy(grams, k * dim * dim, g, 0, dim * dim);
       LinearAlgebra.mirrorUpper(g, dim, 0);
       return g;
+    }
+
+    /** Aᵀ M y (exact), or (S M A)ᵀ (S M y) with a sketch. */
+    double[] rhs() {
+      if (sketchRows == 0 || grams == null) return rhs;
+      double[] r = new double[dim];
+      LinearAlgebra.blas().dgemv("T", sketchRows, dim, 1.0, grams, 0, sketchRows, sketchedTargets, 0, 1, 0.0, r, 0, 1);
+      return r;
     }
   }
 
@@ -68,19 +97,23 @@ public record StartingPoint(double[] x, String description) {
     private static final long serialVersionUID = 1L;
     private final Link link;
     private final int dim;
+    private final SketchSpec sketch;
 
-    InverseLinkFit(Link link, int dim) {
+    InverseLinkFit(Link link, int dim, SketchSpec sketch) {
       this.link = link;
       this.dim = dim;
+      this.sketch = sketch;
     }
 
-    @Override public NormalEquations zero() { return new NormalEquations(dim); }
+    @Override public NormalEquations zero() { return new NormalEquations(dim, sketch == null ? 0 : sketch.rows()); }
 
     @Override public NormalEquations add(NormalEquations acc, RowBlock block) {
       int n = block.rows();
+      int item = sketch == null ? dim * dim : sketch.rows() * dim;
       if (acc.grams == null) {
-        acc.grams = new double[2 * dim * dim];
+        acc.grams = new double[2 * item];
         acc.rhs = new double[dim];
+        if (sketch != null) acc.sketchedTargets = new double[sketch.rows()];
       }
       double[] weights = new double[2 * n];
       double[] targets = new double[n];
@@ -93,8 +126,15 @@ public record StartingPoint(double[] x, String description) {
         }
         weights[n + i] = 1;
       }
-      block.addWeightedGrams(weights, 2, acc.grams, 0);
-      block.addTransposeTimes(targets, 1, acc.rhs, 0);
+      if (sketch == null) {
+        block.addWeightedGrams(weights, 2, acc.grams, 0);
+        block.addTransposeTimes(targets, 1, acc.rhs, 0);
+      } else {
+        SketchSpec.Hashed hashed = sketch.hash(block, 0);
+        hashed.addRows(weights, acc.grams, 0); // S·M·A (weights[0, n) is the mask)
+        hashed.addRows(java.util.Arrays.copyOfRange(weights, n, 2 * n), acc.grams, item); // S·A
+        hashed.addVector(targets, acc.sketchedTargets);
+      }
       acc.rows += n;
       return acc;
     }
@@ -104,6 +144,9 @@ public record StartingPoint(double[] x, String description) {
       if (left.grams == null) return right;
       for (int i = 0; i < left.grams.length; i++) left.grams[i] += right.grams[i];
       for (int i = 0; i < left.rhs.length; i++) left.rhs[i] += right.rhs[i];
+      if (left.sketchedTargets != null) {
+        for (int i = 0; i < left.sketchedTargets.length; i++) left.sketchedTargets[i] += right.sketchedTargets[i];
+      }
       left.used += right.used;
       left.rows += right.rows;
       return left;

@@ -230,7 +230,7 @@ class NewtonSolverTest {
     assertEquals(0, fit.coefficients()[0], 1e-6);
   }
 
-  private static double[] perturbed(double[] x, double size) {
+  static double[] perturbed(double[] x, double size) {
     double[] r = x.clone();
     double[] noise = Problems.randomPoint(123, x.length, size / Math.sqrt(x.length));
     for (int j = 0; j < r.length; j++) r[j] += noise[j] * Math.max(1, LinearAlgebra.norm(x));

@@ -1,0 +1,36 @@
+package dev.hyperreg.core;
+
+/**
+ * Where a Newton solver's Hessian comes from at each point: exactly (one pass forming AᵀDA) or
+ * sketched ({@link SketchedHessian}). A strategy may adapt after every step.
+ */
+public interface HessianStrategy {
+  /** One pass at x: loss, gradient and this strategy's Hessian. */
+  Evaluation evaluate(ObjectiveFunction function, double[] x, String description);
+
+  /** Told how an accepted step went; returns a note for the iteration record, or null. */
+  default String afterStep(StepOutcome outcome) { return null; }
+
+  /** The current setting, for the iteration record ("exact", "sketch 2000×4"). */
+  String current();
+
+  /**
+   * How an accepted step went.
+   *
+   * @param iteration the iteration that took it
+   * @param stepSize the multiple t of the direction taken
+   * @param ratio actual over predicted decrease of the quadratic model (1 for a perfect model)
+   * @param stepNorm ‖x_new − x_old‖
+   * @param previousStepNorm the previous iteration's, 0 at the first
+   */
+  record StepOutcome(int iteration, double stepSize, double ratio, double stepNorm, double previousStepNorm) {}
+
+  /** The exact Hessian at every point. */
+  HessianStrategy EXACT = new HessianStrategy() {
+    @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {
+      return function.evaluate(x, true, description);
+    }
+
+    @Override public String current() { return "exact"; }
+  };
+}

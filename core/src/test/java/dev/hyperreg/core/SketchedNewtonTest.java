@@ -1,0 +1,104 @@
+package dev.hyperreg.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The sketched solver reaches the same minimizer as the exact one, reproducibly. */
+class SketchedNewtonTest {
+  private static final NewtonSolver SOLVER = new NewtonSolver().withMaxIterations(200).withTolerance(1e-11);
+
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void sketchReachesTheExactMinimizer(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+    int d = 5;
+    double scale = kind == ObjectiveKind.SOFTMAX ? 0.01 : kind == ObjectiveKind.RESCALED && link == Link.SINH ? 0.1 : 1;
+    Problems.Data design = Problems.random(21, 300, d, sparse ? 0.5 : 1.0, false, regularized ? 0.3 * scale : 0);
+    Objective objective = new Objective(kind, link, d, regularized ? 0.05 * scale * scale : 0, -1);
+    double[] xStar = Problems.randomPoint(7, d, 0.7);
+    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 3));
+    ObjectiveFunction f = data.function(objective, sparse);
+    SketchedHessian sketch = SketchedHessian.forDimension(d, null, 42);
+    boolean nearStart = link == Link.COSH || (kind == ObjectiveKind.RESCALED && link == Link.SINH);
+    double[] x0 = nearStart ? NewtonSolverTest.perturbed(xStar, 0.3)
+        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+    FitResult fit = SOLVER.minimize(f, x0, sketch, IterationListener.NONE);
+    assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
+    // 1e-6 as promised for approximate Hessians: the stopping rule measures the step with the
+    // sketched Gauss–Newton matrix, which can overstate the curvature of a large-residual problem
+    assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-6);
+    assertTrue(fit.iterations().get(1).hessian().startsWith("sketch"));
+  }
+
+  @Test
+  void overflowProneRescaledFitsWithTheSketch() {
+    int d = 4;
+    Problems.Data design = Problems.random(14, 200, d, 1.0, false, 0.2);
+    Objective objective = new Objective(ObjectiveKind.RESCALED, Link.EXP, d, 0.01, -1);
+    double[] xStar = Problems.randomPoint(3, d, 0.5);
+    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 5));
+    FitResult fit = SOLVER.minimize(data.function(objective, false), Problems.randomPoint(99, d, 300),
+        SketchedHessian.forDimension(d, null, 5), IterationListener.NONE);
+    assertTrue(Double.isInfinite(fit.iterations().get(0).objectiveValue()), "the loss at the start overflows");
+    assertTrue(fit.converged(), fit.message());
+    assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-8);
+  }
+
+  @Test
+  void sameSeedSameCoefficientsForAnyBlocking() {
+    int d = 6;
+    Problems.Data design = Problems.random(5, 400, d, 0.6, false, 0.1);
+    Objective objective = new Objective(ObjectiveKind.RESCALED, Link.COSH, d, 0.01, -1);
+    double[] xStar = Problems.randomPoint(2, d, 0.6);
+    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 9));
+    double[] x0 = NewtonSolverTest.perturbed(xStar, 0.2);
+    List<double[]> answers = new ArrayList<>();
+    for (int blockRows : new int[] {400, 97, 13}) {
+      List<RowBlock> blocks = new ArrayList<>();
+      for (int start = 0; start < data.n(); start += blockRows) {
+        blocks.add(data.denseBlock(start, Math.min(blockRows, data.n() - start)));
+      }
+      ObjectiveFunction f = new ObjectiveFunction(objective, new InMemoryPassRunner(blocks));
+      // a tolerance the fits cannot reach stops them all after the same 8 iterations
+      FitResult fit = new NewtonSolver().withMaxIterations(8).withTolerance(1e-300 + 1e-30)
+          .minimize(f, x0, SketchedHessian.forDimension(d, null, 11), IterationListener.NONE);
+      answers.add(fit.coefficients());
+    }
+    for (double[] other : answers) assertEquals(0, Problems.relativeError(other, answers.get(0)), 1e-12);
+  }
+
+  @Test
+  void differentSeedsGiveDifferentIteratesButTheSameAnswer() {
+    int d = 5;
+    Problems.Data design = Problems.random(6, 300, d, 1.0, false, 0);
+    Objective objective = new Objective(ObjectiveKind.PLAIN, Link.EXP, d, 0, -1);
+    double[] xStar = Problems.randomPoint(4, d, 0.5);
+    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 1));
+    ObjectiveFunction f = data.function(objective, false);
+    double[] x0 = new double[d];
+    FitResult a = SOLVER.minimize(f, x0, SketchedHessian.forDimension(d, null, 1), IterationListener.NONE);
+    FitResult b = SOLVER.minimize(f, x0, SketchedHessian.forDimension(d, null, 2), IterationListener.NONE);
+    assertTrue(a.iterations().get(1).objectiveValue() != b.iterations().get(1).objectiveValue());
+    assertEquals(0, Problems.relativeError(a.coefficients(), b.coefficients()), 1e-9);
+  }
+
+  @Test
+  void tooSmallASketchIsEnlargedOrReplaced() {
+    // m = 5 rows for d = 5 columns embeds nothing: the strategy must grow it or fall back, not stall
+    int d = 5;
+    Problems.Data design = Problems.random(8, 300, d, 1.0, false, 0);
+    Objective objective = new Objective(ObjectiveKind.PLAIN, Link.SINH, d, 0, -1);
+    double[] xStar = Problems.randomPoint(5, d, 0.5);
+    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 4));
+    SketchedHessian tiny = new SketchedHessian(SketchSpec.atLeast(d, 1, 3), 8L * d);
+    FitResult fit = SOLVER.minimize(data.function(objective, false), new double[d], tiny, IterationListener.NONE);
+    assertTrue(fit.converged(), fit.message());
+    assertTrue(fit.iterations().stream().anyMatch(r -> r.note() != null), "some step changed the sketch");
+    assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-8);
+  }
+}
