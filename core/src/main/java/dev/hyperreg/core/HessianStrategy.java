@@ -19,7 +19,8 @@ public interface HessianStrategy {
    *
    * @param iteration the iteration that took it
    * @param stepSize the multiple t of the direction taken
-   * @param ratio actual over predicted decrease of the quadratic model (1 for a perfect model)
+   * @param ratio actual over predicted decrease of the quadratic model (1 for a perfect model), NaN
+   *     when both are at the loss's rounding level
    * @param stepNorm ‖x_new − x_old‖
    * @param previousStepNorm the previous iteration's, 0 at the first
    */

@@ -160,13 +160,17 @@ public final class NewtonSolver {
 
       t = distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
       double decrease = decreaseInScaleOf(current, accepted);
+      double roundingError = current.scaledLossRoundingError() + scaledRoundingError(current, accepted);
       double curvature = quadraticForm(current.scaledHessian(), direction.step);
       double predicted = -(t * slope + 0.5 * t * t * curvature);
-      String note = hessians.afterStep(new HessianStrategy.StepOutcome(k, t, decrease / predicted, t * stepNorm,
-          previousStepNorm));
+      // a model ratio is meaningless once the decrease is at the loss's rounding level
+      double ratio = predicted > 100 * roundingError ? decrease / predicted : Double.NaN;
+      String note = hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm, previousStepNorm));
+      // "flat" = no measurable decrease and no contraction of the steps either: a linearly
+      // converging (sketched) Newton keeps shrinking its steps long after the loss stops moving
+      boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
+      flatSteps = decrease <= roundingError && !contracting ? flatSteps + 1 : 0;
       previousStepNorm = t * stepNorm;
-      flatSteps = decrease <= current.scaledLossRoundingError() + scaledRoundingError(current, accepted)
-          ? flatSteps + 1 : 0;
       current = accepted;
       IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
           function.passes() - passesAtStart, iterationStart, hessianUsed, note);

@@ -10,8 +10,8 @@ import java.util.Locale;
  *
  * <p>Every pass draws a fresh sketch (seed mixed with the pass number), so errors do not repeat.
  * <b>Adaptivity:</b> when a step shows the model is poor — actual decrease below 10% of the
- * predicted one, or, in the local regime (full step, model ratio within [0.5, 2]), a step no more
- * than halving the previous one — the sketch doubles, up to {@code maxRows}; past that the solver
+ * predicted one, or, in the local regime (full step, model ratio within [0.5, 2] or the decrease
+ * already at rounding level), a step no more than halving the previous one — the sketch doubles, up to {@code maxRows}; past that the solver
  * falls back to the exact Hessian instead of stalling.
  */
 public final class SketchedHessian implements HessianStrategy {
@@ -49,8 +49,9 @@ public final class SketchedHessian implements HessianStrategy {
 
   @Override public String afterStep(StepOutcome o) {
     if (exact) return null;
-    boolean poorModel = o.ratio() < 0.1;
-    boolean slowContraction = o.stepSize() == 1 && o.ratio() > 0.5 && o.ratio() < 2 && o.iteration() > 2
+    boolean poorModel = o.ratio() < 0.1; // false for NaN: decrease at rounding level, no verdict
+    boolean localRegime = Double.isNaN(o.ratio()) || (o.ratio() > 0.5 && o.ratio() < 2);
+    boolean slowContraction = o.stepSize() == 1 && localRegime && o.iteration() > 2
         && o.previousStepNorm() > 0 && o.stepNorm() > 0.5 * o.previousStepNorm();
     if (!poorModel && !slowContraction) return null;
     String why = poorModel ? String.format(Locale.ROOT, "model ratio %.2f", o.ratio())

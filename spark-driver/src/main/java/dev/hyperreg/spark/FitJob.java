@@ -3,6 +3,9 @@ package dev.hyperreg.spark;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyperreg.core.FitResult;
+import dev.hyperreg.core.HessianStrategy;
+import dev.hyperreg.core.SketchSpec;
+import dev.hyperreg.core.SketchedHessian;
 import dev.hyperreg.core.IterationRecord;
 import dev.hyperreg.core.LinearAlgebra;
 import dev.hyperreg.core.Link;
@@ -52,7 +55,7 @@ public final class FitJob {
     BlockedData data = LibsvmInput.load(jsc, o.input, o.numFeatures, o.intercept, o.regWeight, o.partitions);
     try {
       int dim = data.dim();
-      checkDimension(dim, Runtime.getRuntime().maxMemory());
+      checkDimension(dim, driverMatrices(o, dim), Runtime.getRuntime().maxMemory());
       if (x0 != null) PointFile.checkLength(x0, dim, o.x0, o.intercept);
       LOG.info("loaded {} rows × {} features ({} non-zeros) from {} file(s) into {} blocks ({} dense), {} partitions",
           data.rows(), data.features(), data.nonZeros(), data.files().size(), data.totalBlocks(), data.denseBlocks(),
@@ -61,14 +64,16 @@ public final class FitJob {
       warnAboutTraps(o);
       ObjectiveFunction function = new ObjectiveFunction(objective,
           new SparkPassRunner(jsc, data.blocks(), "hyperreg-fit"));
-      StartingPoint start = x0 != null ? new StartingPoint(x0, "--x0 " + o.x0) : StartingPoint.defaultFor(function);
+      boolean exact = o.solver.equals("exact");
+      // the start's least-squares fit is sketched too unless the solver is exact
+      SketchSpec startSketch = exact ? null : SketchSpec.atLeast(20L * dim, SketchedHessian.DEFAULT_NONZEROS, o.seed);
+      StartingPoint start = x0 != null ? new StartingPoint(x0, "--x0 " + o.x0)
+          : StartingPoint.defaultFor(function, startSketch);
       LOG.info("fitting {} with reg weight {} and the {} solver from {}", objective.describe(), o.regWeight, o.solver,
           start.description());
-      NewtonSolver solver = new NewtonSolver().withMaxIterations(o.maxIterations).withTolerance(o.tolerance)
-          .withGradientTolerance(o.gradientTolerance);
       FitResult fit;
       try {
-        fit = solver.minimize(function, start.x(), FitJob::logIteration);
+        fit = solve(o, dim, function, start.x());
       } catch (OverflowException e) {
         throw new NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
             "at row " + e.rowId() + " (" + data.describeRow(e.rowId()) + ")"));
@@ -91,18 +96,40 @@ public final class FitJob {
     }
   }
 
+  private static FitResult solve(FitOptions o, int dim, ObjectiveFunction function, double[] x0) {
+    if (o.solver.equals("lbfgs")) {
+      double g = o.gradientTolerance > 0 ? o.gradientTolerance : 1e-8;
+      return new LbfgsSolver(o.maxIterations, g, 10).minimize(function, x0, FitJob::logIteration);
+    }
+    HessianStrategy hessians = o.solver.equals("exact") ? HessianStrategy.EXACT
+        : SketchedHessian.forDimension(dim, o.sketchSize, o.seed);
+    NewtonSolver solver = new NewtonSolver().withMaxIterations(o.maxIterations).withTolerance(o.tolerance)
+        .withGradientTolerance(o.gradientTolerance);
+    return solver.minimize(function, x0, hessians, FitJob::logIteration);
+  }
+
+  /**
+   * d × d matrices' worth of doubles the driver holds at once: about ten for the exact Hessian (pass
+   * sums, Hessian, factor, merges); for a sketch, its m × d sums (twice, while merging) on top.
+   */
+  static double driverMatrices(FitOptions o, int dim) {
+    if (!o.solver.equals("sketch")) return DRIVER_MATRICES;
+    double rows = o.sketchSize != null ? o.sketchSize : (double) SketchedHessian.DEFAULT_ROWS_PER_COLUMN * dim;
+    return DRIVER_MATRICES + 3 * rows / dim;
+  }
+
   /** Refuses a d the driver cannot hold, saying how much memory it would need. */
-  static void checkDimension(int dim, long maxHeapBytes) {
-    double needed = DRIVER_MATRICES * 8.0 * dim * dim;
+  static void checkDimension(int dim, double matrices, long maxHeapBytes) {
+    double needed = matrices * 8.0 * dim * dim;
     if (dim > MAX_DIM) {
       throw new InputFormatException(String.format(Locale.ROOT,
           "the design has d = %d columns; the exact solver supports at most d = %d", dim, MAX_DIM));
     }
     if (needed > 0.8 * maxHeapBytes) {
       throw new InputFormatException(String.format(Locale.ROOT,
-          "d = %d needs about %.2f GiB of driver memory (%d d×d matrices of 8·d² bytes) but the driver has"
+          "d = %d needs about %.2f GiB of driver memory (%.0f d×d matrices of 8·d² bytes) but the driver has"
               + " %.2f GiB: raise spark.driver.memory (or -Xmx for local runs)",
-          dim, needed / (1L << 30), DRIVER_MATRICES, maxHeapBytes / (double) (1L << 30)));
+          dim, needed / (1L << 30), matrices, maxHeapBytes / (double) (1L << 30)));
     }
   }
 
@@ -119,9 +146,9 @@ public final class FitJob {
 
   private static void logIteration(IterationRecord r) {
     LOG.info(String.format(Locale.ROOT,
-        "iteration %3d: objective %-12.6g (log %.8g)  |grad| %-10.3e step %-8.3g damping %-8.2g passes %d  %.2f s",
+        "iteration %3d: objective %-12.6g (log %.8g)  |grad| %-10.3e step %-8.3g damping %-8.2g passes %d  %.2f s  %s%s",
         r.iteration(), r.objectiveValue(), r.logObjectiveValue(), r.gradientNorm(), r.stepSize(), r.damping(),
-        r.dataPasses(), r.seconds()));
+        r.dataPasses(), r.seconds(), r.hessian(), r.note() == null ? "" : "; " + r.note()));
   }
 
   static Map<String, Object> summary(FitOptions o, BlockedData data, FitResult fit, StartingPoint start,
@@ -145,9 +172,15 @@ public final class FitJob {
     m.put("message", fit.message());
     m.put("iterationCount", fit.iterationCount());
     m.put("dataPasses", passes);
+    long recorded = 0;
+    for (IterationRecord r : fit.iterations()) recorded += r.dataPasses();
+    // the default start's pass, plus what follows the last recorded step: the final exact check of
+    // an approximate Hessian, the trials of a line search that found no decrease
+    m.put("passesOutsideIterations", passes - recorded);
     m.put("totalSeconds", seconds);
     m.put("solveSeconds", fit.seconds());
     m.put("start", start.description());
+    m.put("finalHessianCheck", !o.solver.equals("exact")); // one exact pass at the answer (counted in dataPasses)
     m.put("configuration", o.toMap());
     Map<String, Object> versions = new LinkedHashMap<>();
     versions.put("hyperreg", hyperregVersion());
@@ -174,6 +207,8 @@ public final class FitJob {
       it.put("damping", r.damping());
       it.put("seconds", r.seconds());
       it.put("dataPasses", r.dataPasses());
+      it.put("hessian", r.hessian());
+      if (r.note() != null) it.put("note", r.note());
       iterations.add(it);
     }
     m.put("iterations", iterations);

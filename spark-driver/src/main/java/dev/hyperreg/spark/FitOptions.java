@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class FitOptions {
   /** Solvers this version implements; the option is a name so that more can be added. */
-  static final String[] SOLVERS = {"exact"};
+  static final String[] SOLVERS = {"sketch", "exact", "lbfgs"};
 
   String input;
   String format = "libsvm";
@@ -21,7 +21,8 @@ public final class FitOptions {
   double regWeight = 0;
   double ridge = 0;
   boolean intercept = false;
-  String solver = "exact";
+  String solver = "sketch";
+  Integer sketchSize;
   int maxIterations = 100;
   double tolerance = 1e-10;
   double gradientTolerance = 0;
@@ -46,14 +47,15 @@ public final class FitOptions {
       "  --reg-weight W      w_i = W for every row in ½Σw_i²(a_i·x)² (default 0)",
       "  --ridge L           λ in ½λ‖x‖², never applied to the intercept (default 0)",
       "  --intercept         append a column of ones (not allowed for softmax)",
-      "  --solver NAME       exact (default exact)",
+      "  --solver NAME       sketch | exact | lbfgs (default sketch)",
+      "  --sketch-size M     rows of the sketch (default 20·d, grown when steps make too little progress)",
       "  --max-iter N        Newton iteration cap (default 100)",
       "  --tol T             stop when the Newton step is below T·max(1,‖x‖) (default 1e-10)",
-      "  --gradient-tol G    also stop when ‖∇L‖ ≤ G·‖∇L(x0)‖ (default 0: off)",
+      "  --gradient-tol G    also stop when ‖∇L‖ ≤ G·‖∇L(x0)‖ (default 0: off; lbfgs: 1e-8)",
       "  --x0 FILE           start point: d numbers, one per line (coefficients.txt of a fit)",
       "  --num-features N    number of features (default: the largest index in the data)",
       "  --partitions N      minimum number of input partitions (default: Spark's)",
-      "  --seed S            random seed, recorded in the summary (default 0)",
+      "  --seed S            seed of the sketches: the same seed gives the same fit (default 0)",
       "  --output DIR        output directory, must not exist (required)",
       "  --overwrite         replace an existing output directory once the new one is complete",
       "  --master URL        Spark master when not launched by spark-submit (default local[*])",
@@ -90,6 +92,7 @@ public final class FitOptions {
       case "--reg-weight" -> regWeight = number(name, value);
       case "--ridge" -> ridge = number(name, value);
       case "--solver" -> solver = value.toLowerCase(Locale.ROOT);
+      case "--sketch-size" -> sketchSize = integer(name, value);
       case "--max-iter" -> maxIterations = integer(name, value);
       case "--tol" -> tolerance = number(name, value);
       case "--gradient-tol" -> gradientTolerance = number(name, value);
@@ -121,6 +124,7 @@ public final class FitOptions {
       throw new UsageException("--intercept is not allowed with softmax: softmax(Ax + c) = softmax(Ax),"
           + " so an intercept would be undetermined");
     }
+    if (sketchSize != null && sketchSize < 1) throw new UsageException("--sketch-size must be ≥ 1, got " + sketchSize);
     if (maxIterations < 1) throw new UsageException("--max-iter must be ≥ 1, got " + maxIterations);
     if (!(tolerance > 0 && tolerance < 1)) throw new UsageException("--tol must lie in (0, 1), got " + tolerance);
     if (!(gradientTolerance >= 0 && gradientTolerance < 1)) {
@@ -141,6 +145,7 @@ public final class FitOptions {
     m.put("ridge", ridge);
     m.put("intercept", intercept);
     m.put("solver", solver);
+    m.put("sketchSize", sketchSize);
     m.put("maxIterations", maxIterations);
     m.put("tolerance", tolerance);
     m.put("gradientTolerance", gradientTolerance);

@@ -1,0 +1,189 @@
+package dev.hyperreg.spark;
+
+import breeze.linalg.DenseVector;
+import breeze.optimize.DiffFunction;
+import breeze.optimize.FirstOrderMinimizer;
+import breeze.optimize.LBFGS;
+import dev.hyperreg.core.Evaluation;
+import dev.hyperreg.core.FitResult;
+import dev.hyperreg.core.IterationListener;
+import dev.hyperreg.core.IterationRecord;
+import dev.hyperreg.core.LinearAlgebra;
+import dev.hyperreg.core.ObjectiveFunction;
+import dev.hyperreg.core.OverflowException;
+import dev.hyperreg.core.StopReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import scala.Tuple2;
+
+/**
+ * Breeze's L-BFGS — the optimizer Spark ML's own regressors use — driven by the same distributed
+ * loss/gradient pass as the Newton solvers: the first-order alternative users know, kept for
+ * comparison. Each function evaluation is one pass.
+ *
+ * <p>L-BFGS sees the objective divided by ‖∇L(x₀)‖, which leaves its iterates unchanged: it keeps
+ * the rescaled objective's loss (which can exceed the double range) representable, and it turns
+ * Breeze's absolute gradient floor of 1e-8 into the relative test used here.
+ *
+ * <p>Stops as converged when ‖∇L‖ ≤ gradientTolerance·‖∇L(x₀)‖; the answer's smallest Hessian
+ * eigenvalue is then checked on one exact pass.
+ */
+public final class LbfgsSolver {
+  private final int maxIterations;
+  private final double gradientTolerance;
+  private final int memory;
+
+  public LbfgsSolver(int maxIterations, double gradientTolerance, int memory) {
+    this.maxIterations = maxIterations;
+    this.gradientTolerance = gradientTolerance;
+    this.memory = memory;
+  }
+
+  /**
+   * A Breeze DiffFunction around {@code calculate}. Java source cannot implement the Scala trait
+   * (its apply returns double where Function1's returns Object; javac rejects both), but the JVM
+   * can: {@link DiffFunctionClass} defines, once, a small class whose calculate calls the given
+   * function and whose Object-returning apply boxes the trait's own double-returning one.
+   */
+  @SuppressWarnings("unchecked")
+  static DiffFunction<DenseVector<Object>> diffFunction(
+      java.util.function.Function<DenseVector<Object>, Tuple2<Object, DenseVector<Object>>> calculate) {
+    try {
+      return (DiffFunction<DenseVector<Object>>) DiffFunctionClass.CONSTRUCTOR.newInstance(calculate);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot instantiate the L-BFGS objective adapter", e);
+    }
+  }
+
+  /** Bytecode of the adapter, written with the ASM copy Spark ships (org.apache.xbean.asm9). */
+  static final class DiffFunctionClass {
+    static final java.lang.reflect.Constructor<?> CONSTRUCTOR = define();
+
+    private static java.lang.reflect.Constructor<?> define() {
+      String name = "dev/hyperreg/spark/GeneratedDiffFunction";
+      org.apache.xbean.asm9.ClassWriter cw = new org.apache.xbean.asm9.ClassWriter(
+          org.apache.xbean.asm9.ClassWriter.COMPUTE_FRAMES | org.apache.xbean.asm9.ClassWriter.COMPUTE_MAXS);
+      int pub = org.apache.xbean.asm9.Opcodes.ACC_PUBLIC;
+      cw.visit(org.apache.xbean.asm9.Opcodes.V17, pub | org.apache.xbean.asm9.Opcodes.ACC_FINAL
+          | org.apache.xbean.asm9.Opcodes.ACC_SUPER, name, null, "java/lang/Object",
+          new String[] {"breeze/optimize/DiffFunction"});
+      cw.visitField(org.apache.xbean.asm9.Opcodes.ACC_PRIVATE | org.apache.xbean.asm9.Opcodes.ACC_FINAL, "f",
+          "Ljava/util/function/Function;", null, null).visitEnd();
+      var init = cw.visitMethod(pub, "<init>", "(Ljava/util/function/Function;)V", null, null);
+      init.visitCode();
+      init.visitVarInsn(org.apache.xbean.asm9.Opcodes.ALOAD, 0);
+      init.visitMethodInsn(org.apache.xbean.asm9.Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+      init.visitVarInsn(org.apache.xbean.asm9.Opcodes.ALOAD, 0);
+      init.visitVarInsn(org.apache.xbean.asm9.Opcodes.ALOAD, 1);
+      init.visitFieldInsn(org.apache.xbean.asm9.Opcodes.PUTFIELD, name, "f", "Ljava/util/function/Function;");
+      init.visitInsn(org.apache.xbean.asm9.Opcodes.RETURN);
+      init.visitMaxs(0, 0);
+      init.visitEnd();
+      // public Tuple2 calculate(Object x) { return (Tuple2) f.apply(x); }
+      var calc = cw.visitMethod(pub, "calculate", "(Ljava/lang/Object;)Lscala/Tuple2;", null, null);
+      calc.visitCode();
+      calc.visitVarInsn(org.apache.xbean.asm9.Opcodes.ALOAD, 0);
+      calc.visitFieldInsn(org.apache.xbean.asm9.Opcodes.GETFIELD, name, "f", "Ljava/util/function/Function;");
+      calc.visitVarInsn(org.apache.xbean.asm9.Opcodes.ALOAD, 1);
+      calc.visitMethodInsn(org.apache.xbean.asm9.Opcodes.INVOKEINTERFACE, "java/util/function/Function", "apply",
+          "(Ljava/lang/Object;)Ljava/lang/Object;", true);
+      calc.visitTypeInsn(org.apache.xbean.asm9.Opcodes.CHECKCAST, "scala/Tuple2");
+      calc.visitInsn(org.apache.xbean.asm9.Opcodes.ARETURN);
+      calc.visitMaxs(0, 0);
+      calc.visitEnd();
+      // public Object apply(Object x) { return Double.valueOf(StochasticDiffFunction.apply$(this, x)); }
+      var apply = cw.visitMethod(pub, "apply", "(Ljava/lang/Object;)Ljava/lang/Object;", null, null);
+      apply.visitCode();
+      apply.visitVarInsn(org.apache.xbean.asm9.Opcodes.ALOAD, 0);
+      apply.visitVarInsn(org.apache.xbean.asm9.Opcodes.ALOAD, 1);
+      apply.visitMethodInsn(org.apache.xbean.asm9.Opcodes.INVOKESTATIC, "breeze/optimize/StochasticDiffFunction",
+          "apply$", "(Lbreeze/optimize/StochasticDiffFunction;Ljava/lang/Object;)D", true);
+      apply.visitMethodInsn(org.apache.xbean.asm9.Opcodes.INVOKESTATIC, "java/lang/Double", "valueOf",
+          "(D)Ljava/lang/Double;", false);
+      apply.visitInsn(org.apache.xbean.asm9.Opcodes.ARETURN);
+      apply.visitMaxs(0, 0);
+      apply.visitEnd();
+      cw.visitEnd();
+      try {
+        Class<?> c = java.lang.invoke.MethodHandles.lookup().defineClass(cw.toByteArray());
+        return c.getConstructor(java.util.function.Function.class);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot define the L-BFGS objective adapter", e);
+      }
+    }
+  }
+
+  public FitResult minimize(ObjectiveFunction function, double[] x0, IterationListener listener) {
+    long start = System.nanoTime();
+    long passesBefore = function.passes();
+    Evaluation first = function.evaluate(x0, false, "L-BFGS: start point");
+    if (!first.isFinite()) {
+      throw new OverflowException(first.badRowId(), first.badRowValue(), function.objective().describe() + " at the start point");
+    }
+    double logInitialGradient = first.logGradientNorm();
+    double referenceScale = logInitialGradient; // L-BFGS sees L / ‖∇L(x₀)‖
+    Evaluation[] last = {first};
+    int[] evaluations = {0};
+    java.util.function.Function<DenseVector<Object>, Tuple2<Object, DenseVector<Object>>> calculate = x -> {
+      Evaluation e = function.evaluate((double[]) x.data(), false, "L-BFGS: evaluation " + ++evaluations[0]);
+      if (!e.isFinite()) return new Tuple2<>(Double.POSITIVE_INFINITY, new DenseVector<>(new double[x.length()]));
+      last[0] = e;
+      double factor = Math.exp(e.logScale() - referenceScale);
+      double[] g = e.scaledGradient().clone();
+      for (int j = 0; j < g.length; j++) g[j] *= factor;
+      return new Tuple2<>(e.scaledLoss() * factor, new DenseVector<>(g));
+    };
+    DiffFunction<DenseVector<Object>> f = diffFunction(calculate);
+    // Breeze's own tolerance is on relative function change; ours is the gradient test below.
+    LBFGS<DenseVector<Object>> lbfgs = new LBFGS<>(maxIterations, memory, 1e-15, DenseVector.space_Double());
+    scala.collection.Iterator<FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>> states =
+        lbfgs.iterations(f, new DenseVector<>(x0.clone()));
+    List<IterationRecord> records = new ArrayList<>();
+    StopReason reason = StopReason.MAX_ITERATIONS;
+    String message = "not converged: reached the iteration cap of " + maxIterations;
+    double[] x = x0.clone();
+    long passesSeen = function.passes();
+    long iterationStart = System.nanoTime();
+    while (states.hasNext()) {
+      FirstOrderMinimizer.State<DenseVector<Object>, Object, Object> state = states.next();
+      x = ((double[]) state.x().data()).clone();
+      double value = (Double) state.value();
+      double gradientNorm = LinearAlgebra.norm((double[]) state.grad().data());
+      double logGradient = Math.log(gradientNorm) + referenceScale;
+      records.add(new IterationRecord(state.iter(), value * Math.exp(referenceScale), Math.log(value) + referenceScale,
+          gradientNorm * Math.exp(referenceScale), 1, 0, 0, function.passes() - passesSeen,
+          (System.nanoTime() - iterationStart) / 1e9, "L-BFGS (m=" + memory + ")", null));
+      listener.onIteration(records.get(records.size() - 1));
+      passesSeen = function.passes();
+      iterationStart = System.nanoTime();
+      double relative = Math.exp(logGradient - logInitialGradient);
+      if (relative <= gradientTolerance) {
+        reason = StopReason.GRADIENT_TOLERANCE;
+        message = String.format(Locale.ROOT, "converged: gradient norm %.3g of its start value ≤ %.3g", relative,
+            gradientTolerance);
+        break;
+      }
+      if (state.searchFailed()) {
+        reason = StopReason.LINE_SEARCH_FAILED;
+        message = String.format(Locale.ROOT, "L-BFGS line search failed at gradient norm %.3g of its start value",
+            relative);
+        break;
+      }
+      if (state.convergenceReason().isDefined() && state.iter() < maxIterations) {
+        reason = StopReason.NO_PROGRESS;
+        message = "L-BFGS stopped (" + state.convergenceReason().get().reason() + ") at gradient norm "
+            + String.format(Locale.ROOT, "%.3g", relative) + " of its start value";
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Evaluation check = function.evaluate(x, true, "final check: exact Hessian at the answer");
+    double minEigen = LinearAlgebra.symmetricEigenvalues(check.scaledHessian(), x.length)[0] * Math.exp(check.logScale());
+    if (reason.converged() && !(minEigen > 0)) {
+      reason = StopReason.STATIONARY_NOT_MINIMUM;
+      message += ", but the Hessian's smallest eigenvalue is " + minEigen;
+    }
+    return new FitResult(x, reason, message, check, minEigen, List.copyOf(records), function.passes() - passesBefore,
+        seconds);
+  }
+}
