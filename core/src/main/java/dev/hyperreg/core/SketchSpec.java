@@ -92,6 +92,9 @@ public record SketchSpec(int rows, int nonzeros, long seed) implements Serializa
     }
   }
 
+  /** A well-mixed seed for generating one data row from its id (benchmarks and generators). */
+  public static long mixForRows(long rowId) { return mix(rowId * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL); }
+
   /** SplitMix64's finalizer: a fast, well-mixed 64-bit hash. */
   static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -7,7 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The command-line entry point: {@code hyperreg fit …} and {@code hyperreg generate …}.
+ * The command-line entry point: {@code hyperreg fit …}, {@code generate …} and {@code bench …}.
  *
  * <p>Launched by spark-submit in cluster mode, the driver must not call System.exit: it returns
  * normally on success and throws on failure, so that YARN or Kubernetes record the true status.
@@ -21,7 +21,8 @@ public final class HyperregCli {
       "",
       "commands:",
       "  fit        fit a model (hyperreg fit --help)",
-      "  generate   write a LIBSVM dataset with a planted solution (hyperreg generate --help)");
+      "  generate   write a LIBSVM dataset with a planted solution (hyperreg generate --help)",
+      "  bench      the solvers side by side on generated problems (hyperreg bench --help)");
 
   public static void main(String[] args) {
     boolean clusterMode = "cluster".equals(new SparkConf().get("spark.submit.deployMode", "client"));
@@ -52,6 +53,9 @@ public final class HyperregCli {
         }
         case "generate" -> {
           return DataGenerator.run(rest, out);
+        }
+        case "bench" -> {
+          return Benchmark.run(rest, out);
         }
         default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
       }
