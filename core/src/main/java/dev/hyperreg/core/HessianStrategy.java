@@ -23,8 +23,11 @@ public interface HessianStrategy {
    *     when both are at the loss's rounding level
    * @param stepNorm ‖x_new − x_old‖
    * @param previousStepNorm the previous iteration's, 0 at the first
+   * @param relativeDecrease (L_old − L_new)/L_old: large far from the answer, where exp-type losses
+   *     fall by a constant factor per step and Newton steps do not shrink whatever the Hessian
    */
-  record StepOutcome(int iteration, double stepSize, double ratio, double stepNorm, double previousStepNorm) {}
+  record StepOutcome(int iteration, double stepSize, double ratio, double stepNorm, double previousStepNorm,
+      double relativeDecrease) {}
 
   /** The exact Hessian at every point. */
   HessianStrategy EXACT = new HessianStrategy() {

@@ -165,7 +165,8 @@ public final class NewtonSolver {
       double predicted = -(t * slope + 0.5 * t * t * curvature);
       // a model ratio is meaningless once the decrease is at the loss's rounding level
       double ratio = predicted > 100 * roundingError ? decrease / predicted : Double.NaN;
-      String note = hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm, previousStepNorm));
+      String note = hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm, previousStepNorm,
+          decrease / current.scaledLoss()));
       // "flat" = no measurable decrease and no contraction of the steps either: a linearly
       // converging (sketched) Newton keeps shrinking its steps long after the loss stops moving
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;

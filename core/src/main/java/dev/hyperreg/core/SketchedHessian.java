@@ -11,7 +11,8 @@ import java.util.Locale;
  * <p>Every pass draws a fresh sketch (seed mixed with the pass number), so errors do not repeat.
  * <b>Adaptivity:</b> when a step shows the model is poor — actual decrease below 10% of the
  * predicted one, or, in the local regime (full step, model ratio within [0.5, 2] or the decrease
- * already at rounding level), a step no more than halving the previous one — the sketch doubles, up to {@code maxRows}; past that the solver
+ * already at rounding level, and the loss falling by under 1%), a step no more than halving the
+ * previous one — the sketch doubles, up to {@code maxRows}; past that the solver
  * falls back to the exact Hessian instead of stalling.
  */
 public final class SketchedHessian implements HessianStrategy {
@@ -50,7 +51,10 @@ public final class SketchedHessian implements HessianStrategy {
   @Override public String afterStep(StepOutcome o) {
     if (exact) return null;
     boolean poorModel = o.ratio() < 0.1; // false for NaN: decrease at rounding level, no verdict
-    boolean localRegime = Double.isNaN(o.ratio()) || (o.ratio() > 0.5 && o.ratio() < 2);
+    // the local regime: the model is right and the loss has almost stopped falling (far away an
+    // exp-type loss drops by a constant factor per step, and exact Newton steps do not shrink either)
+    boolean localRegime = (Double.isNaN(o.ratio()) || (o.ratio() > 0.5 && o.ratio() < 2))
+        && !(o.relativeDecrease() > 0.01);
     boolean slowContraction = o.stepSize() == 1 && localRegime && o.iteration() > 2
         && o.previousStepNorm() > 0 && o.stepNorm() > 0.5 * o.previousStepNorm();
     if (!poorModel && !slowContraction) return null;
