@@ -20,6 +20,14 @@ public record StartingPoint(double[] x, String description) {
   public static StartingPoint defaultFor(ObjectiveFunction function) { return defaultFor(function, null); }
 
   /**
+   * The sketch for a sketched start: 4d rows, s = 4. A start needs no more accuracy, and its pass
+   * ships two m × d sketches per task (8·4d·d·2 bytes: 64 MB at d = 1000).
+   */
+  public static SketchSpec startSketch(int dim, long seed) {
+    return SketchSpec.atLeast(4L * dim, SketchedHessian.DEFAULT_NONZEROS, seed);
+  }
+
+  /**
    * The default start; with a sketch, the least-squares fit is solved on S·A x ≈ S·f⁻¹(b)
    * (sketch-and-solve: O(s·nnz) work instead of the n·d² of the normal equations), which is all a
    * start needs.

@@ -16,21 +16,10 @@ class NewtonSolverTest {
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
   @MethodSource("dev.hyperreg.core.Problems#everyCombination")
   void recoversPlantedMinimizer(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
-    int d = 5;
-    // softmax's fit curvature is of order s² ~ 1/n², so its regularization must be as small to
-    // leave a planted point a minimum rather than a saddle; for rescaled sinh a strong regularizer
-    // leaves no real β (b would have to be complex) in the construction.
-    double scale = kind == ObjectiveKind.SOFTMAX ? 0.01
-        : kind == ObjectiveKind.RESCALED && link == Link.SINH ? 0.1 : 1;
-    Problems.Data design = Problems.random(21, 300, d, sparse ? 0.5 : 1.0, false, regularized ? 0.3 * scale : 0);
-    Objective objective = new Objective(kind, link, d, regularized ? 0.05 * scale * scale : 0, -1);
-    double[] xStar = Problems.randomPoint(7, d, 0.7);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 3));
-    ObjectiveFunction f = data.function(objective, sparse);
-    // cosh is even: start on x*'s side of the mirror (the default start cannot know the sign);
-    // rescaled sinh has its global minimum L = 0 at x = 0, the planted point is a local one.
-    boolean nearStart = link == Link.COSH || (kind == ObjectiveKind.RESCALED && link == Link.SINH);
-    double[] x0 = nearStart ? perturbed(xStar, 0.3) : StartingPoint.defaultFor(f).x();
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
+    double[] xStar = c.xStar();
+    ObjectiveFunction f = c.function();
+    double[] x0 = c.nearStart() ? perturbed(xStar, 0.3) : StartingPoint.defaultFor(f).x();
     FitResult fit = SOLVER.minimize(f, x0, IterationListener.NONE);
 
     assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
@@ -71,10 +60,9 @@ class NewtonSolverTest {
   @Test
   void coshStartedNearTheMirrorImageEndsThere() {
     int d = 4;
-    Problems.Data design = Problems.random(8, 250, d, 1.0, false, 0);
     Objective objective = new Objective(ObjectiveKind.PLAIN, Link.COSH, d, 0, -1);
     double[] xStar = Problems.randomPoint(2, d, 0.8);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 1));
+    Problems.Data data = Problems.planted(8, 250, 1.0, 0, objective, xStar, 0.05, 1);
     double[] mirror = xStar.clone();
     for (int j = 0; j < d; j++) mirror[j] = -mirror[j];
     FitResult fit = SOLVER.minimize(data.function(objective, false), perturbed(mirror, 0.2), IterationListener.NONE);
@@ -122,10 +110,9 @@ class NewtonSolverTest {
   @Test
   void gradientToleranceStopsEarlierButNotOnARunaway() {
     int d = 4;
-    Problems.Data design = Problems.random(31, 300, d, 1.0, false, 0);
     Objective objective = new Objective(ObjectiveKind.PLAIN, Link.EXP, d, 0, -1);
     double[] xStar = Problems.randomPoint(8, d, 0.5);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 2));
+    Problems.Data data = Problems.planted(31, 300, 1.0, 0, objective, xStar, 0.05, 2);
     ObjectiveFunction f = data.function(objective, false);
     double[] x0 = new double[d];
     FitResult loose = new NewtonSolver().withGradientTolerance(1e-3).minimize(f, x0, IterationListener.NONE);
@@ -191,10 +178,9 @@ class NewtonSolverTest {
     // A planted rescaled exp problem started where a·x reaches thousands: the scaled evaluation must
     // carry the fit back without overflow.
     int d = 4;
-    Problems.Data design = Problems.random(14, 200, d, 1.0, false, 0.2);
     Objective objective = new Objective(ObjectiveKind.RESCALED, Link.EXP, d, 0.01, -1);
     double[] xStar = Problems.randomPoint(3, d, 0.5);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 5));
+    Problems.Data data = Problems.planted(14, 200, 1.0, 0.2, objective, xStar, 0.05, 5);
     double[] x0 = Problems.randomPoint(99, d, 300);
     FitResult fit = new NewtonSolver().withMaxIterations(100).withTolerance(1e-12)
         .minimize(data.function(objective, false), x0, IterationListener.NONE);

@@ -134,6 +134,40 @@ final class Problems {
     return new Data(a, b, w2);
   }
 
+  /**
+   * A random design (see {@link #random}, no intercept) with labels planted so that xStar is a
+   * stationary point of the objective (see {@link #plantedLabels}).
+   */
+  static Data planted(long designSeed, int n, double density, double regWeight, Objective objective, double[] xStar,
+      double noise, long noiseSeed) {
+    Data design = random(designSeed, n, objective.dim(), density, false, regWeight);
+    return design.withLabels(plantedLabels(design, objective, xStar, noise, noiseSeed));
+  }
+
+  /**
+   * One planted problem of the family (d = 5, n = 300) and the start it needs.
+   *
+   * @param nearStart whether the fit must start near x*: cosh is even (the default start cannot
+   *     know the sign) and rescaled sinh has its global minimum at 0 (the planted point is local)
+   */
+  record PlantedCase(Objective objective, double[] xStar, Data data, boolean sparse, boolean nearStart) {
+    ObjectiveFunction function() { return data.function(objective, sparse); }
+  }
+
+  static PlantedCase plantedCase(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+    int d = 5;
+    // softmax's fit curvature is of order s² ~ 1/n², so its regularization must be as small to
+    // leave a planted point a minimum rather than a saddle; for rescaled sinh a strong regularizer
+    // leaves no real β (b would have to be complex) in the construction.
+    double scale = kind == ObjectiveKind.SOFTMAX ? 0.01
+        : kind == ObjectiveKind.RESCALED && link == Link.SINH ? 0.1 : 1;
+    Objective objective = new Objective(kind, link, d, regularized ? 0.05 * scale * scale : 0, -1);
+    double[] xStar = randomPoint(7, d, 0.7);
+    Data data = planted(21, 300, sparse ? 0.5 : 1.0, regularized ? 0.3 * scale : 0, objective, xStar, 0.05, 3);
+    boolean nearStart = link == Link.COSH || (kind == ObjectiveKind.RESCALED && link == Link.SINH);
+    return new PlantedCase(objective, xStar, data, sparse, nearStart);
+  }
+
   static double[] randomPoint(long seed, int d, double scale) {
     Random rnd = new Random(seed);
     double[] x = new double[d];

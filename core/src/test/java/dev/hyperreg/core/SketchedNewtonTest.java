@@ -16,16 +16,12 @@ class SketchedNewtonTest {
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
   @MethodSource("dev.hyperreg.core.Problems#everyCombination")
   void sketchReachesTheExactMinimizer(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
-    int d = 5;
-    double scale = kind == ObjectiveKind.SOFTMAX ? 0.01 : kind == ObjectiveKind.RESCALED && link == Link.SINH ? 0.1 : 1;
-    Problems.Data design = Problems.random(21, 300, d, sparse ? 0.5 : 1.0, false, regularized ? 0.3 * scale : 0);
-    Objective objective = new Objective(kind, link, d, regularized ? 0.05 * scale * scale : 0, -1);
-    double[] xStar = Problems.randomPoint(7, d, 0.7);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 3));
-    ObjectiveFunction f = data.function(objective, sparse);
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
+    double[] xStar = c.xStar();
+    ObjectiveFunction f = c.function();
+    int d = xStar.length;
     SketchedHessian sketch = SketchedHessian.forDimension(d, null, 42);
-    boolean nearStart = link == Link.COSH || (kind == ObjectiveKind.RESCALED && link == Link.SINH);
-    double[] x0 = nearStart ? NewtonSolverTest.perturbed(xStar, 0.3)
+    double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(xStar, 0.3)
         : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
     FitResult fit = SOLVER.minimize(f, x0, sketch, IterationListener.NONE);
     assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
@@ -38,10 +34,9 @@ class SketchedNewtonTest {
   @Test
   void overflowProneRescaledFitsWithTheSketch() {
     int d = 4;
-    Problems.Data design = Problems.random(14, 200, d, 1.0, false, 0.2);
     Objective objective = new Objective(ObjectiveKind.RESCALED, Link.EXP, d, 0.01, -1);
     double[] xStar = Problems.randomPoint(3, d, 0.5);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 5));
+    Problems.Data data = Problems.planted(14, 200, 1.0, 0.2, objective, xStar, 0.05, 5);
     FitResult fit = SOLVER.minimize(data.function(objective, false), Problems.randomPoint(99, d, 300),
         SketchedHessian.forDimension(d, null, 5), IterationListener.NONE);
     assertTrue(Double.isInfinite(fit.iterations().get(0).objectiveValue()), "the loss at the start overflows");
@@ -52,10 +47,9 @@ class SketchedNewtonTest {
   @Test
   void sameSeedSameCoefficientsForAnyBlocking() {
     int d = 6;
-    Problems.Data design = Problems.random(5, 400, d, 0.6, false, 0.1);
     Objective objective = new Objective(ObjectiveKind.RESCALED, Link.COSH, d, 0.01, -1);
     double[] xStar = Problems.randomPoint(2, d, 0.6);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 9));
+    Problems.Data data = Problems.planted(5, 400, 0.6, 0.1, objective, xStar, 0.05, 9);
     double[] x0 = NewtonSolverTest.perturbed(xStar, 0.2);
     List<double[]> answers = new ArrayList<>();
     for (int blockRows : new int[] {400, 97, 13}) {
@@ -75,10 +69,9 @@ class SketchedNewtonTest {
   @Test
   void differentSeedsGiveDifferentIteratesButTheSameAnswer() {
     int d = 5;
-    Problems.Data design = Problems.random(6, 300, d, 1.0, false, 0);
     Objective objective = new Objective(ObjectiveKind.PLAIN, Link.EXP, d, 0, -1);
     double[] xStar = Problems.randomPoint(4, d, 0.5);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 1));
+    Problems.Data data = Problems.planted(6, 300, 1.0, 0, objective, xStar, 0.05, 1);
     ObjectiveFunction f = data.function(objective, false);
     double[] x0 = new double[d];
     FitResult a = SOLVER.minimize(f, x0, SketchedHessian.forDimension(d, null, 1), IterationListener.NONE);
@@ -91,10 +84,9 @@ class SketchedNewtonTest {
   void tooSmallASketchIsEnlargedOrReplaced() {
     // m = 5 rows for d = 5 columns embeds nothing: the strategy must grow it or fall back, not stall
     int d = 5;
-    Problems.Data design = Problems.random(8, 300, d, 1.0, false, 0);
     Objective objective = new Objective(ObjectiveKind.PLAIN, Link.SINH, d, 0, -1);
     double[] xStar = Problems.randomPoint(5, d, 0.5);
-    Problems.Data data = design.withLabels(Problems.plantedLabels(design, objective, xStar, 0.05, 4));
+    Problems.Data data = Problems.planted(8, 300, 1.0, 0, objective, xStar, 0.05, 4);
     SketchedHessian tiny = new SketchedHessian(SketchSpec.atLeast(d, 1, 3), 8L * d);
     FitResult fit = SOLVER.minimize(data.function(objective, false), new double[d], tiny, IterationListener.NONE);
     assertTrue(fit.converged(), fit.message());

@@ -103,8 +103,7 @@ final class Benchmark {
       }
     }
     boolean existing = SparkSession.getDefaultSession().isDefined();
-    SparkSession.Builder builder = SparkSession.builder().appName("hyperreg bench");
-    if (!existing && !new org.apache.spark.SparkConf().contains("spark.master")) builder.master("local[*]");
+    SparkSession.Builder builder = HyperregCli.sessionBuilder("hyperreg bench", null, existing);
     SparkSession spark = builder.getOrCreate();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -156,7 +155,7 @@ final class Benchmark {
       double barePass = medianSeconds(3, () -> runner.aggregate(new BarePass(p.d()), "bare pass"));
       r.put("barePassSeconds", barePass);
       ObjectiveFunction startFunction = new ObjectiveFunction(objective, runner);
-      double[] x0 = StartingPoint.defaultFor(startFunction, SketchSpec.atLeast(20L * p.d(), 4, 1)).x();
+      double[] x0 = StartingPoint.defaultFor(startFunction, StartingPoint.startSketch(p.d(), 1)).x();
 
       Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
       double[] exactAnswer = null;

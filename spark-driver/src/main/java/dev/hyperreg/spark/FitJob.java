@@ -66,7 +66,7 @@ public final class FitJob {
           new SparkPassRunner(jsc, data.blocks(), "hyperreg-fit"));
       boolean exact = o.solver.equals("exact");
       // the start's least-squares fit is sketched too unless the solver is exact
-      SketchSpec startSketch = exact ? null : SketchSpec.atLeast(20L * dim, SketchedHessian.DEFAULT_NONZEROS, o.seed);
+      SketchSpec startSketch = exact ? null : StartingPoint.startSketch(dim, o.seed);
       StartingPoint start = x0 != null ? new StartingPoint(x0, "--x0 " + o.x0)
           : StartingPoint.defaultFor(function, startSketch);
       LOG.info("fitting {} with reg weight {} and the {} solver from {}", objective.describe(), o.regWeight, o.solver,

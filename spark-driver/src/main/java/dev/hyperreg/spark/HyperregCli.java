@@ -72,13 +72,22 @@ public final class HyperregCli {
     }
   }
 
+  /**
+   * A session for a command: the master from spark-submit, else --master, else local[*]. Each pass
+   * returns one set of sums per task — up to an m × d sketch (20d² doubles: 160 MB at d = 1000) —
+   * so unless the user set it, spark.driver.maxResultSize is raised from 1g to 8g.
+   */
+  static SparkSession.Builder sessionBuilder(String appName, String master, boolean existing) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    SparkConf conf = new SparkConf();
+    if (!existing && !conf.contains("spark.master")) builder.master(master != null ? master : "local[*]");
+    if (!existing && !conf.contains("spark.driver.maxResultSize")) builder.config("spark.driver.maxResultSize", "8g");
+    return builder;
+  }
+
   private static ExitStatus fit(FitOptions options) throws java.io.IOException {
     boolean existing = SparkSession.getDefaultSession().isDefined();
-    SparkSession.Builder builder = SparkSession.builder().appName("hyperreg fit");
-    if (!existing && !new SparkConf().contains("spark.master")) {
-      builder.master(options.master != null ? options.master : "local[*]");
-    }
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark = sessionBuilder("hyperreg fit", options.master, existing).getOrCreate();
     try {
       return new FitJob(options).run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
     } finally {
