@@ -12,8 +12,5 @@ import java.io.Serializable;
  *     {@link ObjectiveTerms}): m × d matrices whose Gram approximates the Hessian
  */
 public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch) implements Serializable {
-  public static final PassRequest LOSS_AND_GRADIENT = new PassRequest(false, false, null);
-  public static final PassRequest WITH_HESSIAN = new PassRequest(true, false, null);
-
   public static PassRequest sketched(SketchSpec sketch) { return new PassRequest(false, false, sketch); }
 }

@@ -69,8 +69,4 @@ public final class SketchedHessian implements HessianStrategy {
   }
 
   @Override public String current() { return exact ? "exact (fallback)" : "sketch " + spec.rows() + "×" + spec.nonzeros(); }
-
-  public int sketchRows() { return spec.rows(); }
-
-  public boolean fellBack() { return exact; }
 }
