@@ -123,12 +123,10 @@ public final class LbfgsSolver {
     }
     double logInitialGradient = first.logGradientNorm();
     double referenceScale = logInitialGradient; // L-BFGS sees L / ‖∇L(x₀)‖
-    Evaluation[] last = {first};
     int[] evaluations = {0};
     java.util.function.Function<DenseVector<Object>, Tuple2<Object, DenseVector<Object>>> calculate = x -> {
       Evaluation e = function.evaluate((double[]) x.data(), false, "L-BFGS: evaluation " + ++evaluations[0]);
       if (!e.isFinite()) return new Tuple2<>(Double.POSITIVE_INFINITY, new DenseVector<>(new double[x.length()]));
-      last[0] = e;
       double factor = Math.exp(e.logScale() - referenceScale);
       double[] g = e.scaledGradient().clone();
       for (int j = 0; j < g.length; j++) g[j] *= factor;
