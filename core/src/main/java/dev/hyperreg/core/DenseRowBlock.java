@@ -33,6 +33,11 @@ public final class DenseRowBlock extends RowBlock {
     LinearAlgebra.blas().dgemv("N", rows, cols, 1.0, values, rows, x, 1, 0.0, z, 1);
   }
 
+  @Override public void multiply(double[] x, int count, double[] z) {
+    if (rows == 0) return;
+    LinearAlgebra.blas().dgemm("N", "N", rows, count, cols, 1.0, values, 0, rows, x, 0, cols, 0.0, z, 0, rows);
+  }
+
   @Override public void addTransposeTimes(double[] coefs, int count, double[] out, int offset) {
     if (rows == 0) return;
     LinearAlgebra.blas().dgemm("T", "N", cols, count, rows, 1.0, values, 0, rows, coefs, 0, rows,
@@ -53,6 +58,23 @@ public final class DenseRowBlock extends RowBlock {
     }
     // [A^T (W_1∘A) | … | A^T (W_count∘A)]: a cols × (count·cols) product, one call.
     LinearAlgebra.blas().dgemm("T", "N", cols, width, rows, 1.0, values, 0, rows, scaled, 0, rows,
+        1.0, out, offset, cols);
+  }
+
+  @Override public void addWeightedGramOfRows(int[] rowList, double[] weights, int count, double[] out, int offset) {
+    // gather the rows (and their weighted copies) into count × cols column-major panels: one dgemm
+    double[] gathered = new double[count * cols];
+    double[] scaled = new double[count * cols];
+    for (int j = 0; j < cols; j++) {
+      int src = j * rows;
+      int dst = j * count;
+      for (int t = 0; t < count; t++) {
+        double v = values[src + rowList[t]];
+        gathered[dst + t] = v;
+        scaled[dst + t] = weights[t] * v;
+      }
+    }
+    LinearAlgebra.blas().dgemm("T", "N", cols, cols, count, 1.0, gathered, 0, count, scaled, 0, count,
         1.0, out, offset, cols);
   }
 

@@ -21,6 +21,8 @@ public final class Evaluation {
   private final long rows;
   private final long badRowId;
   private final double badRowValue;
+  /** The objective's pass-wide constants (exponent m first), for a second pass at the same point. */
+  private double[] passGlobals;
 
   Evaluation(double[] point, double scaledLoss, double logScale, double scaledLossRoundingError,
       double[] scaledGradient, double[] scaledHessian, boolean exactHessian, long rows) {
@@ -49,6 +51,14 @@ public final class Evaluation {
     this.badRowId = badRowId;
     this.badRowValue = badRowValue;
   }
+
+  /** Attaches the pass-wide constants a {@link RowSampling} second pass needs; returns this. */
+  Evaluation withPassGlobals(double... globals) {
+    this.passGlobals = globals;
+    return this;
+  }
+
+  double[] passGlobals() { return passGlobals; }
 
   public double[] point() { return point.clone(); }
   public int dim() { return point.length; }

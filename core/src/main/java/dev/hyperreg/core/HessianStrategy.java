@@ -1,12 +1,24 @@
 package dev.hyperreg.core;
 
 /**
- * Where a Newton solver's Hessian comes from at each point: exactly (one pass forming AᵀDA) or
- * sketched ({@link SketchedHessian}). A strategy may adapt after every step.
+ * Where a Newton solver's Hessian comes from at each point: exactly (one pass forming AᵀDA),
+ * sketched or sampled ({@link SketchedHessian}). A strategy may adapt after every step.
+ *
+ * <p>The solver calls {@link #evaluate} at every trial point and {@link #complete} once at each
+ * accepted one, so a strategy that needs a second pass (row sampling needs the first pass's
+ * leverage estimates) pays it only for accepted points.
  */
 public interface HessianStrategy {
   /** One pass at x: loss, gradient and this strategy's Hessian. */
   Evaluation evaluate(ObjectiveFunction function, double[] x, String description);
+
+  /**
+   * The evaluation whose Hessian the next direction is solved with, at the point of an accepted
+   * (finite) evaluation; the evaluation itself when it already carries that Hessian.
+   */
+  default Evaluation complete(ObjectiveFunction function, Evaluation accepted, String description) {
+    return accepted;
+  }
 
   /** Told how an accepted step went; returns a note for the iteration record, or null. */
   default String afterStep(StepOutcome outcome) { return null; }

@@ -9,7 +9,8 @@ package dev.hyperreg.core;
  * @param stepSize the line-search multiple t of the Newton direction that was taken
  * @param stepNorm ‖x_new − x_old‖
  * @param damping μ added to the Hessian's diagonal (0: the Hessian was positive definite)
- * @param dataPasses passes over the data this iteration made (one per line-search trial)
+ * @param dataPasses passes over the data this iteration made (one per line-search trial, plus the
+ *     row-sample pass of the sampling solver)
  * @param seconds wall time of the iteration
  * @param hessian where the Hessian of the step came from ("exact", "sketch 2000×4")
  * @param note what the Hessian strategy changed after the step (sketch enlarged, fallback), or null

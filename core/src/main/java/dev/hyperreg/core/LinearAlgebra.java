@@ -67,6 +67,25 @@ public final class LinearAlgebra {
     return solution;
   }
 
+  /**
+   * The upper Cholesky factor U of H + μI = UᵀU for the smallest μ of the ladder 0, 10⁻¹⁰·max|H_jj|,
+   * ten times that, … that factors (H symmetric positive semi-definite up to rounding).
+   */
+  static double[] dampedCholesky(double[] h, int n) {
+    double maxDiagonal = 0;
+    for (int j = 0; j < n; j++) maxDiagonal = Math.max(maxDiagonal, Math.abs(h[j * n + j]));
+    double mu = 0;
+    for (int attempt = 0; attempt < 60; attempt++) {
+      double[] factor = h.clone();
+      for (int i = 0; i < n; i++) factor[i * n + i] += mu;
+      intW info = new intW(0);
+      lapack().dpotrf("U", n, factor, n, info);
+      if (info.val == 0) return factor;
+      mu = mu == 0 ? 1e-10 * (maxDiagonal > 0 ? maxDiagonal : 1) : 10 * mu;
+    }
+    throw new ArithmeticException("the matrix could not be damped to positive definite (non-finite entries?)");
+  }
+
   /** Eigenvalues of the symmetric n × n matrix h, ascending (LAPACK dsyev). */
   public static double[] symmetricEigenvalues(double[] h, int n) {
     double[] a = h.clone();

@@ -95,6 +95,7 @@ public final class NewtonSolver {
     if (!current.isFinite()) {
       throw new OverflowException(current.badRowId(), current.badRowValue(), what + " at the start point");
     }
+    current = hessians.complete(function, current, "iteration 0: start point");
     List<IterationRecord> records = new ArrayList<>();
     records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start, hessians.current(), null));
     listener.onIteration(records.get(0));
@@ -172,7 +173,7 @@ public final class NewtonSolver {
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
       flatSteps = decrease <= roundingError && !contracting ? flatSteps + 1 : 0;
       previousStepNorm = t * stepNorm;
-      current = accepted;
+      current = hessians.complete(function, accepted, "iteration " + k + ": accepted point");
       IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
           function.passes() - passesAtStart, iterationStart, hessianUsed, note);
       records.add(rec);

@@ -28,12 +28,20 @@ public final class ObjectiveFunction {
   public Evaluation evaluate(double[] x, boolean withHessian, String description) {
     boolean needRegularizerGram = withHessian && objective.kind() == ObjectiveKind.SOFTMAX
         && regularizerGram == null;
-    return run(x, new PassRequest(withHessian, needRegularizerGram, null), description);
+    return run(x, new PassRequest(withHessian, needRegularizerGram, null, null), description);
   }
 
   /** Loss, gradient and the sketched Gauss–Newton Hessian at x: one pass, O(s·nnz) work. */
   public Evaluation evaluate(double[] x, SketchSpec sketch, String description) {
     return run(x, PassRequest.sketched(sketch), description);
+  }
+
+  /**
+   * Loss, gradient and the Hessian whose row-wise part comes from a leverage-score sample of the
+   * rows: one pass, at the point of the first-pass evaluation the sample was built from.
+   */
+  public Evaluation evaluate(double[] x, RowSampling sample, String description) {
+    return run(x, PassRequest.sampled(sample), description);
   }
 
   private Evaluation run(double[] x, PassRequest request, String description) {

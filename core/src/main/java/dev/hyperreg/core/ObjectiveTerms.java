@@ -18,7 +18,13 @@ abstract class ObjectiveTerms implements Serializable {
   abstract int[][] layout(PassRequest request);
 
   PassSums newSums(int dim, PassRequest request) {
-    return new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request));
+    PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request));
+    if (request.sample() != null) {
+      sums.expectSampledGram();
+      // the first pass's exponent, so that its constants (α, β, …) apply to the scaled rows as they are
+      sums.rescaleTo(request.sample().exponent());
+    }
+    return sums;
   }
 
   /** The exponent that bounds the row's scaled values (see {@link Link#exponentBound}). */
@@ -66,10 +72,17 @@ abstract class ObjectiveTerms implements Serializable {
     }
   }
 
+  /** The sampled Gram of a {@link RowSampling} pass, mirrored; null when the pass did not sample. */
+  static double[] sampledGram(PassSums sums) {
+    return sums.count(PassSums.SAMPLED_GRAM, 0) == 0 ? null : mirrored(sums.array(PassSums.SAMPLED_GRAM, 0), 0, sums.dim());
+  }
+
   /** Matrix k of the given group, copied and mirrored from its upper triangle. */
   static double[] matrix(PassSums sums, int group, int k) {
-    int d = sums.dim();
-    double[] all = sums.grams(group);
+    return mirrored(sums.grams(group), k, sums.dim());
+  }
+
+  private static double[] mirrored(double[] all, int k, int d) {
     double[] m = new double[d * d];
     System.arraycopy(all, k * d * d, m, 0, d * d);
     LinearAlgebra.mirrorUpper(m, d, 0);

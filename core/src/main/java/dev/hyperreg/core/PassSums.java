@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * The sums one pass over the rows collects at a point x: scalars, d-vectors, d × d matrices and, for
- * sketched solvers, m × d sketch matrices and m-vectors. Each is a sum over rows, so a pass is a
+ * sketched solvers, m × d sketch matrices and m-vectors, and, for the sampling solver, the Gram
+ * of the sampled rows ({@link RowSampling}) with their count. Each is a sum over rows, so a pass is a
  * fold of blocks into one PassSums, and sums of different tasks {@link #merge}.
  *
  * <p><b>Scale groups.</b> To survive f(z) far beyond the double range, objectives evaluate the link
@@ -21,8 +22,8 @@ import java.io.Serializable;
 public final class PassSums implements Serializable {
   private static final long serialVersionUID = 2L;
   static final int GROUPS = 3;
-  static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4;
-  private static final int KINDS = 5;
+  static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4, SAMPLED_GRAM = 5;
+  private static final int KINDS = 6;
 
   private final int dim;
   private final int sketchRows;
@@ -31,13 +32,14 @@ public final class PassSums implements Serializable {
   private final double[][][] data = new double[KINDS][GROUPS][];
   private double exponent = Double.NEGATIVE_INFINITY;
   private long rows;
+  private long sampledRows;
   /** First row (smallest id) whose terms were not finite, −1 if none, and its z. */
   private long badRowId = -1;
   private double badRowValue;
 
   /**
    * @param counts counts[kind][group] for the kinds scalar, vector, Gram, sketch matrix and sketch
-   *     vector (missing trailing kinds count 0)
+   *     vector, sampled Gram (missing trailing kinds count 0)
    */
   public PassSums(int dim, int sketchRows, int[][] counts) {
     this.dim = dim;
@@ -50,6 +52,8 @@ public final class PassSums implements Serializable {
   public int sketchRows() { return sketchRows; }
   public double exponent() { return exponent; }
   public long rows() { return rows; }
+  /** Rows kept by a {@link RowSampling} pass. */
+  public long sampledRows() { return sampledRows; }
   public long badRowId() { return badRowId; }
   public double badRowValue() { return badRowValue; }
 
@@ -57,7 +61,7 @@ public final class PassSums implements Serializable {
     return switch (kind) {
       case SCALAR -> 1;
       case VECTOR -> dim;
-      case GRAM -> (long) dim * dim;
+      case GRAM, SAMPLED_GRAM -> (long) dim * dim;
       case SKETCH -> (long) sketchRows * dim;
       case SKETCH_VECTOR -> sketchRows;
       default -> throw new IllegalArgumentException("kind " + kind);
@@ -89,6 +93,10 @@ public final class PassSums implements Serializable {
   int gramCount(int group) { return counts[GRAM][group]; }
 
   void addRows(long count) { rows += count; }
+  void addSampledRows(long count) { sampledRows += count; }
+
+  /** Declares that this pass collects a sampled Gram (one, in group 0). */
+  void expectSampledGram() { counts[SAMPLED_GRAM][0] = 1; }
 
   void recordBadRow(long rowId, double z) {
     if (badRowId < 0 || rowId < badRowId) {
@@ -134,6 +142,7 @@ public final class PassSums implements Serializable {
       }
     }
     rows += other.rows;
+    sampledRows += other.sampledRows;
     if (other.badRowId >= 0) recordBadRow(other.badRowId, other.badRowValue);
     return this;
   }

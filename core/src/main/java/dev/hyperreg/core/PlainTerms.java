@@ -9,7 +9,8 @@ package dev.hyperreg.core;
  * Everything is a plain row sum, so the regularizer folds into the same vector and matrix.
  *
  * <p>Sketched: the Gauss–Newton factor is [diag(v)A; diag(w)A] (the second-order term u''∘r is
- * dropped); one m × d sketch S·[diag(v)A; diag(w)A] gives ∇²L ≈ FᵀF + λI. There
+ * dropped); one m × d sketch S·[diag(v)A; diag(w)A] gives ∇²L ≈ FᵀF + λI. Sampled
+ * ({@link RowSampling}): Aᵀdiag(v² + u''∘r + w²)A from a leverage-score sample of the rows. There
  * is no scale-free form: once u² overflows (z ≳ 355 for exp) the pass records the first such row
  * and the evaluation is not finite.
  */
@@ -36,6 +37,7 @@ final class PlainTerms extends ObjectiveTerms {
     double[] coefs = new double[n];
     double[] weights = request.hessian() ? new double[n] : null;
     double[] factor = request.sketch() != null ? new double[n] : null;
+    double[] diagonal = request.sample() != null ? new double[n] : null;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(z[i])) continue;
       double u = link.value(z[i]);
@@ -55,9 +57,11 @@ final class PlainTerms extends ObjectiveTerms {
       coefs[i] = coef;
       if (weights != null) weights[i] = weight;
       if (factor != null) factor[i] = v;
+      if (diagonal != null) diagonal[i] = weight;
     }
     block.addTransposeTimes(coefs, 1, acc.vectors(0), 0);
     if (weights != null) block.addWeightedGrams(weights, 1, acc.grams(0), 0);
+    if (diagonal != null) request.sample().addRows(block, diagonal, acc);
     if (factor != null) {
       double[] out = acc.sketches(0);
       request.sketch().hash(block, FIT_ROWS).addRows(factor, out);
@@ -74,10 +78,12 @@ final class PlainTerms extends ObjectiveTerms {
     boolean exact = sums.gramCount(0) > 0;
     if (exact) {
       hessian = matrix(sums, 0, 0);
+    } else if (sums.count(PassSums.SAMPLED_GRAM, 0) > 0) {
+      hessian = sampledGram(sums);
     } else if (sums.count(PassSums.SKETCH, 0) > 0) {
       hessian = gramOf(sums.sketches(0), sums.sketchRows(), x.length);
     }
     if (hessian != null) objective.addRidgeHessian(1, hessian);
-    return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows());
+    return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows()).withPassGlobals(0);
   }
 }

@@ -22,6 +22,11 @@ package dev.hyperreg.core;
  * second-order term u''∘(r − β1) — small when the residual is — and keeps the rank-two part exactly
  * as part of the factor.
  *
+ * <p>Sampled ({@link RowSampling}, a second pass at the same point with α, β and m of the first):
+ * each row's whole diagonal weight D_i = v² + u''(r_i − β) + w² is known, the row-wise part
+ * Aᵀdiag(D)A is estimated from a leverage-score sample of the rows, and the rank-two part
+ * −pqᵀ − qpᵀ + ‖b‖²qqᵀ is added exactly, never sampled.
+ *
  * <p>Rounding: the loss is formed from sums of u², αbu and α²b², which cancel when the residual is
  * small; the reported {@link Evaluation#scaledLossRoundingError()} says how far that goes.
  */
@@ -77,6 +82,8 @@ final class RescaledTerms extends ObjectiveTerms {
     double[] weights2 = request.hessian() ? new double[n] : null;
     double[] factor = request.sketch() != null ? new double[n] : null;
     double[] regFactor = factor != null && block.hasRegWeights() ? new double[n] : null;
+    RowSampling sample = request.sample();
+    double[] diagonal = sample != null ? new double[n] : null;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(z[i])) continue;
       double u = link.value(z[i], m);
@@ -95,6 +102,10 @@ final class RescaledTerms extends ObjectiveTerms {
       coefs2[i] = v * u + w2 * z[i];
       if (factor != null) factor[i] = v;
       if (regFactor != null) regFactor[i] = Math.sqrt(w2);
+      if (diagonal != null) {
+        double alpha = sample.globals()[1], beta = sample.globals()[2];
+        diagonal[i] = v * v + u2 * (u - alpha * b - beta) + w2;
+      }
       if (weights1 != null) {
         weights1[GRAM_U2B * n + i] = u2 * b;
         weights1[GRAM_U2 * n + i] = u2;
@@ -113,6 +124,7 @@ final class RescaledTerms extends ObjectiveTerms {
       fitRows.addVector(block.labels, acc.sketchVectors(0));
       if (regFactor != null) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regFactor, acc.sketches(1));
     }
+    if (diagonal != null) sample.addRows(block, diagonal, acc);
   }
 
   @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
@@ -145,16 +157,22 @@ final class RescaledTerms extends ObjectiveTerms {
       hessian = gramOf(factor, rows, x.length);
       if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
     }
-    if (exact) {
-      hessian = matrix(sums, 2, 0);
-      addScaled(hessian, -alpha, matrix(sums, 1, GRAM_U2B));
-      addScaled(hessian, -beta, matrix(sums, 1, GRAM_U2));
+    double[] sampled = sampledGram(sums);
+    if (exact || sampled != null) {
+      if (exact) {
+        hessian = matrix(sums, 2, 0);
+        addScaled(hessian, -alpha, matrix(sums, 1, GRAM_U2B));
+        addScaled(hessian, -beta, matrix(sums, 1, GRAM_U2));
+      } else {
+        hessian = sampled;
+      }
       addOuter(hessian, -1, p, q);
       addOuter(hessian, -1, q, p);
       addOuter(hessian, sumB2, q, q);
       if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
       LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
     }
-    return new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, exact, sums.rows());
+    return new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, exact, sums.rows())
+        .withPassGlobals(m, alpha, beta);
   }
 }

@@ -49,6 +49,9 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   /** z = A x for the block's rows; z has length ≥ rows. */
   public abstract void multiply(double[] x, double[] z);
 
+  /** Z = A X for the cols × count column-major X into the rows × count column-major Z. */
+  public abstract void multiply(double[] x, int count, double[] z);
+
   /**
    * out[offset + k·cols + j] += Σ_i coefs[k·rows + i] · a_ij for k &lt; count: A^T C for the
    * rows × count column-major coefficient matrix C.
@@ -62,6 +65,12 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
    * Weights may be negative.
    */
   public abstract void addWeightedGrams(double[] weights, int count, double[] out, int offset);
+
+  /**
+   * Adds Σ_t weights[t]·a_r a_rᵀ over the given rows r = rows[t], t &lt; count, to the cols × cols
+   * matrix at out[offset] (upper triangle guaranteed): the Gram of a row sample, count·nnz(row)² work.
+   */
+  public abstract void addWeightedGramOfRows(int[] rows, double[] weights, int count, double[] out, int offset);
 
   /**
    * Adds S·diag(weights)·A to the m × cols column-major matrix at out[offset], for the sketch S

@@ -16,6 +16,10 @@ package dev.hyperreg.core;
  * <p>Sketched: the Gauss–Newton factor of s is diag(s)A − s σᵀ = (diag(e)A − e σᵀ)/S; one pass
  * collects S·diag(e)A and S e (group 1) and S·diag(w)A (group 0), and
  * ∇²L ≈ F_fitᵀF_fit + F_wᵀF_w + λI with F_fit = (S·diag(e)A − (S e)σᵀ)/S.
+ *
+ * <p>Sampled ({@link RowSampling}, a second pass with m, S and γ of the first): the row-wise part
+ * Aᵀdiag(D)A, D_i = 2s_i² − s_i b_i − γ s_i + w_i², from a leverage-score sample of the rows, and
+ * −ρσᵀ − σρᵀ + κσσᵀ exactly.
  */
 final class SoftmaxTerms extends ObjectiveTerms {
   private static final long serialVersionUID = 1L;
@@ -46,6 +50,8 @@ final class SoftmaxTerms extends ObjectiveTerms {
     double[] coefs0 = new double[n];
     double[] coefs1 = new double[2 * n];
     double[] coefs2 = new double[n];
+    RowSampling sample = request.sample();
+    double[] diagonal = sample != null ? new double[n] : null;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(z[i])) continue;
       double e = Math.exp(z[i] - m);
@@ -60,6 +66,11 @@ final class SoftmaxTerms extends ObjectiveTerms {
       coefs1[EB * n + i] = e * b;
       coefs1[E * n + i] = e;
       coefs2[i] = e * e;
+      if (diagonal != null) {
+        double total = sample.globals()[1], gamma = sample.globals()[2];
+        double share = e / total;
+        diagonal[i] = 2 * share * share - share * b - gamma * share + w2;
+      }
     }
     block.addTransposeTimes(coefs0, 1, acc.vectors(0), 0);
     block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
@@ -75,6 +86,7 @@ final class SoftmaxTerms extends ObjectiveTerms {
       fitRows.addVector(e, acc.sketchVectors(1));
       if (block.hasRegWeights()) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
     }
+    if (diagonal != null) sample.addRows(block, diagonal, acc);
     if (request.regularizerGram() && block.hasRegWeights()) {
       double[] w2 = new double[n];
       for (int i = 0; i < n; i++) w2[i] = block.regWeightSquared(i);
@@ -120,18 +132,24 @@ final class SoftmaxTerms extends ObjectiveTerms {
       if (sums.holds(PassSums.SKETCH, 0)) addScaled(hessian, 1, gramOf(sums.sketches(0), rows, d));
       objective.addRidgeHessian(1, hessian);
     }
-    if (exact) {
-      hessian = matrix(sums, 2, 0);
-      for (int i = 0; i < hessian.length; i++) hessian[i] *= 2 / (total * total);
-      addScaled(hessian, -1 / total, matrix(sums, 1, EB));
-      addScaled(hessian, -gamma / total, matrix(sums, 1, E));
+    double[] sampled = sampledGram(sums);
+    if (exact || sampled != null) {
+      if (exact) {
+        hessian = matrix(sums, 2, 0);
+        for (int i = 0; i < hessian.length; i++) hessian[i] *= 2 / (total * total);
+        addScaled(hessian, -1 / total, matrix(sums, 1, EB));
+        addScaled(hessian, -gamma / total, matrix(sums, 1, E));
+        if (regularizerGram != null) addScaled(hessian, 1, regularizerGram);
+      } else {
+        hessian = sampled; // w² is part of the sampled rows' weights
+      }
       addOuter(hessian, -1, rho, sigma);
       addOuter(hessian, -1, sigma, rho);
       addOuter(hessian, 3 * selfTerm - 2 * crossTerm, sigma, sigma);
-      if (regularizerGram != null) addScaled(hessian, 1, regularizerGram);
       objective.addRidgeHessian(1, hessian);
       LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
     }
-    return new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows());
+    return new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows())
+        .withPassGlobals(sums.exponent(), total, gamma);
   }
 }

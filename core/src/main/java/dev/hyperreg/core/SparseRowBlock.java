@@ -41,6 +41,18 @@ public final class SparseRowBlock extends RowBlock {
     }
   }
 
+  @Override public void multiply(double[] x, int count, double[] z) {
+    for (int c = 0; c < count; c++) {
+      int xBase = c * cols;
+      int zBase = c * rows;
+      for (int i = 0; i < rows; i++) {
+        double s = 0;
+        for (int p = rowStart[i]; p < rowStart[i + 1]; p++) s += values[p] * x[xBase + colIndex[p]];
+        z[zBase + i] = s;
+      }
+    }
+  }
+
   @Override public void addTransposeTimes(double[] coefs, int count, double[] out, int offset) {
     for (int k = 0; k < count; k++) {
       int base = offset + k * cols;
@@ -55,18 +67,23 @@ public final class SparseRowBlock extends RowBlock {
   @Override public void addWeightedGrams(double[] weights, int count, double[] out, int offset) {
     int square = cols * cols;
     for (int k = 0; k < count; k++) {
-      int base = offset + k * square;
-      for (int i = 0; i < rows; i++) {
-        double w = weights[k * rows + i];
-        if (w == 0) continue;
-        int end = rowStart[i + 1];
-        for (int p = rowStart[i]; p < end; p++) {
-          double wv = w * values[p];
-          int colBase = base + colIndex[p];
-          // upper triangle: entry (colIndex[p], colIndex[q]) with colIndex[p] ≤ colIndex[q]
-          for (int q = p; q < end; q++) out[colBase + colIndex[q] * cols] += wv * values[q];
-        }
-      }
+      for (int i = 0; i < rows; i++) addOuter(i, weights[k * rows + i], out, offset + k * square);
+    }
+  }
+
+  @Override public void addWeightedGramOfRows(int[] rowList, double[] weights, int count, double[] out, int offset) {
+    for (int t = 0; t < count; t++) addOuter(rowList[t], weights[t], out, offset);
+  }
+
+  /** The upper triangle of w·a_i a_iᵀ into the cols × cols matrix at out[base]. */
+  private void addOuter(int i, double w, double[] out, int base) {
+    if (w == 0) return;
+    int end = rowStart[i + 1];
+    for (int p = rowStart[i]; p < end; p++) {
+      double wv = w * values[p];
+      int colBase = base + colIndex[p];
+      // upper triangle: entry (colIndex[p], colIndex[q]) with colIndex[p] ≤ colIndex[q]
+      for (int q = p; q < end; q++) out[colBase + colIndex[q] * cols] += wv * values[q];
     }
   }
 

@@ -46,6 +46,40 @@ class SketchEmbeddingTest {
   }
 
   /**
+   * Documented band for the sampling solver's default, about 20d rows kept by leverage scores
+   * estimated from a 4d-row sketch (RowSampling, README): every eigenvalue of H^{-1/2} H̃ H^{-1/2}
+   * in [0.4, 1.7].
+   */
+  static final double SAMPLE_LOW = 0.4, SAMPLE_HIGH = 1.7;
+
+  @Test
+  void leverageSampleEmbedsRandomAndCoherentDesigns() {
+    int d = 40;
+    Objective objective = new Objective(ObjectiveKind.PLAIN, Link.EXP, d, 0, -1);
+    double[] x = Problems.randomPoint(4, d, 0.02);
+    for (boolean coherent : new boolean[] {false, true}) {
+      ObjectiveFunction f = design(3, 6000, d, coherent).function(objective, false);
+      double[] exact = f.evaluate(x, true, "exact").scaledHessian();
+      for (long seed = 1; seed <= 3; seed++) {
+        Evaluation scores = f.evaluate(x, SketchSpec.atLeast(4L * d, 4, seed), "scores");
+        Evaluation sampled = f.evaluate(x, RowSampling.from(scores, 20.0 * d, seed), "sample");
+        double[] spectrum = relativeSpectrum(exact, sampled.scaledHessian(), d);
+        System.out.printf("coherent=%s seed=%d sample 20d (kept %d rows): [%.3f, %.3f]%n", coherent, seed,
+            sampledRows(f, scores, d, seed), spectrum[0], spectrum[d - 1]);
+        assertTrue(spectrum[0] >= SAMPLE_LOW && spectrum[d - 1] <= SAMPLE_HIGH,
+            "spectrum [" + spectrum[0] + ", " + spectrum[d - 1] + "] coherent=" + coherent);
+      }
+    }
+  }
+
+  private static long sampledRows(ObjectiveFunction f, Evaluation scores, int d, long seed) {
+    RowSampling sample = RowSampling.from(scores, 20.0 * d, seed);
+    PassSums sums = f.runner().aggregate(new ObjectiveFunction.ObjectivePass(f.objective(), scores.point(),
+        PassRequest.sampled(sample)), "count");
+    return sums.sampledRows();
+  }
+
+  /**
    * Gaussian rows; when coherent, the first d rows are 30·e_j plus noise — a handful of rows carry
    * almost all the leverage, the case where a sketch that hashes each row to one bucket breaks.
    */
@@ -72,7 +106,13 @@ class SketchEmbeddingTest {
       block.addWeightedGrams(ones, 1, gram, 0);
     }
     LinearAlgebra.mirrorUpper(gram, d, 0);
-    double[] sketched = ObjectiveTerms.gramOf(sa, spec.rows(), d);
+    return relativeSpectrum(gram, ObjectiveTerms.gramOf(sa, spec.rows(), d), d);
+  }
+
+  /** Ascending eigenvalues of G^{-1/2} G̃ G^{-1/2} for symmetric G (positive definite) and G̃. */
+  static double[] relativeSpectrum(double[] g, double[] approximation, int d) {
+    double[] gram = g.clone();
+    double[] sketched = approximation.clone();
     // G = UᵀU; M = U^{-T} G̃ U^{-1}
     intW info = new intW(0);
     LinearAlgebra.lapack().dpotrf("U", d, gram, d, info);

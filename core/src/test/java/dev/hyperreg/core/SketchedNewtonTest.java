@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The sketched solver reaches the same minimizer as the exact one, reproducibly. */
+/** The sketched and sampling solvers reach the same minimizer as the exact one, reproducibly. */
 class SketchedNewtonTest {
   private static final NewtonSolver SOLVER = new NewtonSolver().withMaxIterations(200).withTolerance(1e-11);
 
@@ -31,6 +31,47 @@ class SketchedNewtonTest {
     assertTrue(fit.iterations().get(1).hessian().startsWith("sketch"));
   }
 
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void sampleReachesTheExactMinimizerInTwoPassesPerIteration(ObjectiveKind kind, Link link, boolean sparse,
+      boolean regularized) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
+    double[] xStar = c.xStar();
+    ObjectiveFunction f = c.function();
+    int d = xStar.length;
+    double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(xStar, 0.3)
+        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+    FitResult fit = SOLVER.minimize(f, x0, SketchedHessian.sampling(d, null, 42), IterationListener.NONE);
+    assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
+    assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-6);
+    assertTrue(fit.iterations().get(1).hessian().startsWith("sample"));
+    // a full step with no line-search retry: the trial pass (loss, gradient, scores) + the sample pass
+    assertTrue(fit.iterations().stream().skip(1).filter(r -> Math.abs(r.stepSize() - 1) < 1e-9)
+        .anyMatch(r -> r.dataPasses() == 2));
+    assertTrue(fit.iterations().stream().allMatch(r -> r.dataPasses() >= 2));
+  }
+
+  /**
+   * With a budget so large that every row is kept (p_i = 1), the sampled Hessian — row weights D_i
+   * from the first pass's constants plus the exactly added low-rank part — is the exact Hessian.
+   */
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void sampleOfEveryRowIsTheExactHessian(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
+    ObjectiveFunction f = c.function();
+    int d = c.xStar().length;
+    double[] x = NewtonSolverTest.perturbed(c.xStar(), 0.5);
+    Evaluation scores = f.evaluate(x, SketchSpec.atLeast(4L * d, 4, 3), "scores");
+    Evaluation sampled = f.evaluate(x, RowSampling.from(scores, 1e300, 5), "sample");
+    Evaluation exact = f.evaluate(x, true, "exact");
+    assertEquals(exact.logScale(), sampled.logScale());
+    double[] h = exact.scaledHessian(), hs = sampled.scaledHessian();
+    double size = Math.sqrt(LinearAlgebra.dot(h, h));
+    for (int i = 0; i < h.length; i++) assertEquals(h[i], hs[i], 1e-11 * size, "entry " + i);
+    assertEquals(0, Problems.relativeError(sampled.scaledGradient(), exact.scaledGradient()), 1e-13);
+  }
+
   @Test
   void overflowProneRescaledFitsWithTheSketch() {
     int d = 4;
@@ -42,6 +83,10 @@ class SketchedNewtonTest {
     assertTrue(Double.isInfinite(fit.iterations().get(0).objectiveValue()), "the loss at the start overflows");
     assertTrue(fit.converged(), fit.message());
     assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-8);
+    FitResult sampled = SOLVER.minimize(data.function(objective, false), Problems.randomPoint(99, d, 300),
+        SketchedHessian.sampling(d, null, 5), IterationListener.NONE);
+    assertTrue(sampled.converged(), sampled.message());
+    assertEquals(0, Problems.relativeError(sampled.coefficients(), xStar), 1e-8);
   }
 
   @Test

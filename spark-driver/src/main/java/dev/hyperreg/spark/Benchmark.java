@@ -159,7 +159,7 @@ final class Benchmark {
 
       Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
       double[] exactAnswer = null;
-      for (String method : p.scaling() ? List.of("sketch", "exact") : List.of("exact", "sketch", "lbfgs")) {
+      for (String method : p.scaling() ? List.of("sketch", "exact") : List.of("exact", "sketch", "sample", "lbfgs")) {
         ObjectiveFunction f = new ObjectiveFunction(objective, runner);
         long t0 = System.nanoTime();
         FitResult fit = switch (method) {
@@ -167,6 +167,8 @@ final class Benchmark {
               .minimize(f, x0, HessianStrategy.EXACT, IterationListener.NONE);
           case "sketch" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
               .minimize(f, x0, SketchedHessian.forDimension(p.d(), null, 7), IterationListener.NONE);
+          case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
+              .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), IterationListener.NONE);
           default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, IterationListener.NONE);
         };
         double wall = (System.nanoTime() - t0) / 1e9;

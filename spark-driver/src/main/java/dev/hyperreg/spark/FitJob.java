@@ -101,8 +101,11 @@ public final class FitJob {
       double g = o.gradientTolerance > 0 ? o.gradientTolerance : 1e-8;
       return new LbfgsSolver(o.maxIterations, g, 10).minimize(function, x0, FitJob::logIteration);
     }
-    HessianStrategy hessians = o.solver.equals("exact") ? HessianStrategy.EXACT
-        : SketchedHessian.forDimension(dim, o.sketchSize, o.seed);
+    HessianStrategy hessians = switch (o.solver) {
+      case "exact" -> HessianStrategy.EXACT;
+      case "sample" -> SketchedHessian.sampling(dim, o.sketchSize, o.seed);
+      default -> SketchedHessian.forDimension(dim, o.sketchSize, o.seed);
+    };
     NewtonSolver solver = new NewtonSolver().withMaxIterations(o.maxIterations).withTolerance(o.tolerance)
         .withGradientTolerance(o.gradientTolerance);
     return solver.minimize(function, x0, hessians, FitJob::logIteration);

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class FitOptions {
   /** Solvers this version implements; the option is a name so that more can be added. */
-  static final String[] SOLVERS = {"sketch", "exact", "lbfgs"};
+  static final String[] SOLVERS = {"sketch", "sample", "exact", "lbfgs"};
 
   String input;
   String format = "libsvm";
@@ -47,15 +47,16 @@ public final class FitOptions {
       "  --reg-weight W      w_i = W for every row in ½Σw_i²(a_i·x)² (default 0)",
       "  --ridge L           λ in ½λ‖x‖², never applied to the intercept (default 0)",
       "  --intercept         append a column of ones (not allowed for softmax)",
-      "  --solver NAME       sketch | exact | lbfgs (default sketch)",
-      "  --sketch-size M     rows of the sketch (default 20·d, grown when steps make too little progress)",
+      "  --solver NAME       sketch | sample | exact | lbfgs (default sketch)",
+      "  --sketch-size M     rows of the sketch, or rows to sample for 'sample' (default 20·d, grown when",
+      "                      steps make too little progress)",
       "  --max-iter N        Newton iteration cap (default 100)",
       "  --tol T             stop when the Newton step is below T·max(1,‖x‖) (default 1e-10)",
       "  --gradient-tol G    also stop when ‖∇L‖ ≤ G·‖∇L(x0)‖ (default 0: off; lbfgs: 1e-8)",
       "  --x0 FILE           start point: d numbers, one per line (coefficients.txt of a fit)",
       "  --num-features N    number of features (default: the largest index in the data)",
       "  --partitions N      minimum number of input partitions (default: Spark's)",
-      "  --seed S            seed of the sketches: the same seed gives the same fit (default 0)",
+      "  --seed S            seed of the sketches and samples: the same seed gives the same fit (default 0)",
       "  --output DIR        output directory, must not exist (required)",
       "  --overwrite         replace an existing output directory once the new one is complete",
       "  --master URL        Spark master when not launched by spark-submit (default local[*])",

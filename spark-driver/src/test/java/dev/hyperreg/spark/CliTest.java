@@ -17,6 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The job as a user runs it: exit statuses, output files, and every kind of bad input. */
 class CliTest {
@@ -193,7 +195,7 @@ class CliTest {
   @Test
   void everySolverReachesTheSameMinimizer() throws Exception {
     double[] reference = null;
-    for (String solver : List.of("exact", "sketch", "lbfgs")) {
+    for (String solver : List.of("exact", "sketch", "sample", "lbfgs")) {
       Path out = dir.resolve(solver);
       Run r = run(fit(DATA.resolve("softmax.libsvm"), out, "--objective", "softmax", "--ridge", "1e-4",
           "--solver", solver, "--max-iter", "500"));
@@ -216,13 +218,14 @@ class CliTest {
     }
   }
 
-  @Test
-  void sameSeedSameFitForAnyPartitioning() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sketch", "sample"})
+  void sameSeedSameFitForAnyPartitioning(String solver) throws Exception {
     double[] first = null;
     for (String partitions : List.of("1", "4")) {
-      Path out = dir.resolve("p" + partitions);
+      Path out = dir.resolve(solver + "-p" + partitions);
       Run r = run(fit(DATA.resolve("plain-sinh-sparse.libsvm"), out, "--objective", "plain", "--link", "sinh",
-          "--seed", "17", "--partitions", partitions, "--max-iter", "6", "--tol", "1e-300"));
+          "--solver", solver, "--seed", "17", "--partitions", partitions, "--max-iter", "6", "--tol", "1e-300"));
       assertEquals(ExitStatus.NOT_CONVERGED.code(), r.status(), r.err()); // six sketched steps, then compare
       JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
       assertEquals(Integer.parseInt(partitions) > 1, s.get("input").get("partitions").asInt() > 1);
