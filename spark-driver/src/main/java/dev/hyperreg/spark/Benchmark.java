@@ -51,11 +51,13 @@ final class Benchmark {
   private Benchmark() {}
 
   static final String USAGE = String.join("\n",
-      "usage: hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]]",
+      "usage: hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]] [--methods M[,M…]] [--trace]",
       "",
       "  --quick        small sizes, a minute or two (what CI runs)",
       "  --output DIR   where bench.json and bench.md go (default target/bench)",
-      "  --only NAMES   run only the named problems");
+      "  --only NAMES   run only the named problems",
+      "  --methods M    run only the named methods (exact,sketch,sample,lbfgs)",
+      "  --trace        print every iteration (log L, gradient, step, passes, Hessian used)");
 
   /** A generated problem: rows N(0, 1/(d·density)) (or G·Σ^{1/2}), b from the model with 5% noise. */
   record Problem(String name, long n, int d, double density, boolean illConditioned, ObjectiveKind kind, Link link,
@@ -90,11 +92,15 @@ final class Benchmark {
     boolean quick = false;
     String output = "target/bench";
     List<String> only = null;
+    List<String> methods = null;
+    boolean trace = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--output" -> output = args[++i];
         case "--only" -> only = List.of(args[++i].split(","));
+        case "--methods" -> methods = List.of(args[++i].split(","));
+        case "--trace" -> trace = true;
         case "--help" -> {
           out.println(USAGE);
           return 0;
@@ -121,7 +127,7 @@ final class Benchmark {
       for (Problem problem : problems(quick)) {
         if (only != null && !only.contains(problem.name())) continue;
         out.println("== " + problem.name());
-        results.add(runProblem(spark, jsc, problem, out));
+        results.add(runProblem(spark, jsc, problem, methods, trace ? traceTo(out) : IterationListener.NONE, out));
         Map<String, Object> all = new LinkedHashMap<>(header);
         all.put("problems", results);
         all.put("scalingFit", scalingFit(results));
@@ -135,7 +141,15 @@ final class Benchmark {
     }
   }
 
-  static Map<String, Object> runProblem(SparkSession spark, JavaSparkContext jsc, Problem p, PrintStream out) {
+  /** Prints every iteration: where the passes and the seconds go. */
+  private static IterationListener traceTo(PrintStream out) {
+    return r -> out.printf(Locale.ROOT, "    #%d log L %.6g |g| %.3g t %.3g passes %d %.2f s [%s]%s%n", r.iteration(),
+        r.logObjectiveValue(), r.gradientNorm(), r.stepSize(), r.dataPasses(), r.seconds(), r.hessian(),
+        r.note() == null ? "" : " " + r.note());
+  }
+
+  static Map<String, Object> runProblem(SparkSession spark, JavaSparkContext jsc, Problem p, List<String> only,
+      IterationListener listener, PrintStream out) {
     int partitions = Math.max(2, jsc.defaultParallelism()) * 2;
     JavaRDD<RowBlock> blocks = generate(jsc, p, partitions).persist(StorageLevel.MEMORY_ONLY());
     long generateStart = System.nanoTime();
@@ -159,17 +173,19 @@ final class Benchmark {
 
       Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
       double[] exactAnswer = null;
-      for (String method : p.scaling() ? List.of("sketch", "exact") : List.of("exact", "sketch", "sample", "lbfgs")) {
+      List<String> chosen = p.scaling() ? List.of("sketch", "exact") : List.of("exact", "sketch", "sample", "lbfgs");
+      for (String method : chosen) {
+        if (only != null && !only.contains(method)) continue;
         ObjectiveFunction f = new ObjectiveFunction(objective, runner);
         long t0 = System.nanoTime();
         FitResult fit = switch (method) {
           case "exact" -> new NewtonSolver().withMaxIterations(100).withTolerance(1e-12)
-              .minimize(f, x0, HessianStrategy.EXACT, IterationListener.NONE);
+              .minimize(f, x0, HessianStrategy.EXACT, listener);
           case "sketch" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, SketchedHessian.forDimension(p.d(), null, 7), IterationListener.NONE);
+              .minimize(f, x0, SketchedHessian.forDimension(p.d(), null, 7), listener);
           case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), IterationListener.NONE);
-          default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, IterationListener.NONE);
+              .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), listener);
+          default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, listener);
         };
         double wall = (System.nanoTime() - t0) / 1e9;
         if (method.equals("exact")) exactAnswer = fit.coefficients();
@@ -362,6 +378,7 @@ final class Benchmark {
     for (Map<String, Object> r : results) {
       if (!((String) r.get("name")).startsWith("scaling-")) continue;
       Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) r.get("methods");
+      if (!methods.containsKey("sketch")) continue;
       points.add(new double[] {((Number) r.get("storedEntries")).doubleValue(),
           ((Number) methods.get("sketch").get("secondsPerIteration")).doubleValue()});
     }
