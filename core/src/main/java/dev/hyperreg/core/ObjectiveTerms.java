@@ -46,12 +46,12 @@ abstract class ObjectiveTerms implements Serializable {
   static final long FIT_ROWS = 0, REGULARIZER_ROWS = 1;
 
   /**
-   * FᵀF for the m × d column-major sketched factor F, into a new d × d matrix: the Gauss–Newton
-   * Hessian's sketch (dgemm, m·d² flops on the driver).
+   * FᵀF for the m × d row-major sketched factor F (that is, Fᵀ column-major), into a new d × d
+   * matrix: the Gauss–Newton Hessian's sketch (dgemm, m·d² flops on the driver).
    */
   static double[] gramOf(double[] f, int m, int d) {
     double[] h = new double[d * d];
-    LinearAlgebra.blas().dgemm("T", "N", d, d, m, 1.0, f, 0, m, f, 0, m, 0.0, h, 0, d);
+    LinearAlgebra.blas().dgemm("N", "T", d, d, m, 1.0, f, 0, d, f, 0, d, 0.0, h, 0, d);
     LinearAlgebra.mirrorUpper(h, d, 0);
     return h;
   }
@@ -63,12 +63,13 @@ abstract class ObjectiveTerms implements Serializable {
     return w;
   }
 
-  /** f −= c·(sv qᵀ): the sketched rank-one part of a Gauss–Newton factor such as −b qᵀ. */
+  /** f −= c·(sv qᵀ) for the m × d row-major f: the sketched rank-one part of a factor such as −b qᵀ. */
   static void subtractOuter(double[] f, int m, double c, double[] sv, double[] q) {
-    for (int j = 0; j < q.length; j++) {
-      double cq = c * q[j];
-      int base = j * m;
-      for (int i = 0; i < m; i++) f[base + i] -= sv[i] * cq;
+    int d = q.length;
+    for (int i = 0; i < m; i++) {
+      double cs = c * sv[i];
+      int base = i * d;
+      for (int j = 0; j < d; j++) f[base + j] -= cs * q[j];
     }
   }
 

@@ -73,7 +73,8 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   public abstract void addWeightedGramOfRows(int[] rows, double[] weights, int count, double[] out, int offset);
 
   /**
-   * Adds S·diag(weights)·A to the m × cols column-major matrix at out[offset], for the sketch S
+   * Adds S·diag(weights)·A to the m × cols <em>row-major</em> matrix at out[offset] (a sketch row's
+   * d entries are contiguous, so adding a data row to it is one streaming axpy), for the sketch S
    * restricted to this block's rows: row i, scaled by weights[i], is added with sign·1/√s to its
    * bucket in each of the s slices. Work s·nnz.
    *

@@ -75,10 +75,10 @@ public record SketchSpec(int rows, int nonzeros, long seed) implements Serializa
       this.sign = sign;
     }
 
-    /** out (m × d, column-major) += S·diag(weights)·A_block. */
+    /** out (m × d, row-major) += S·diag(weights)·A_block. */
     void addRows(double[] weights, double[] out) { addRows(weights, out, 0); }
 
-    /** The same into the m × d matrix at out[offset]. */
+    /** The same into the row-major m × d matrix at out[offset]. */
     void addRows(double[] weights, double[] out, int offset) {
       block.addSketch(rows, nonzeros, bucket, sign, weights, out, offset);
     }

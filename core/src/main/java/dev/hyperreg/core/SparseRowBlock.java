@@ -93,9 +93,9 @@ public final class SparseRowBlock extends RowBlock {
       double w = weights[i];
       if (w == 0) continue;
       for (int k = 0; k < nonzeros; k++) {
-        int target = offset + bucket[k * rows + i];
+        int target = offset + bucket[k * rows + i] * cols;
         double c = sign[k * rows + i] * w;
-        for (int p = rowStart[i]; p < rowStart[i + 1]; p++) out[target + colIndex[p] * sketchRows] += c * values[p];
+        for (int p = rowStart[i]; p < rowStart[i + 1]; p++) out[target + colIndex[p]] += c * values[p];
       }
     }
   }

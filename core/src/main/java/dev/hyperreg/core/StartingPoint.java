@@ -98,7 +98,8 @@ public record StartingPoint(double[] x, String description) {
     double[] rhs() {
       if (sketchRows == 0 || grams == null) return rhs;
       double[] r = new double[dim];
-      LinearAlgebra.blas().dgemv("T", sketchRows, dim, 1.0, grams, 0, sketchRows, sketchedTargets, 0, 1, 0.0, r, 0, 1);
+      // the sketch S·M·A is row-major m × d, i.e. its transpose is column-major d × m
+      LinearAlgebra.blas().dgemv("N", dim, sketchRows, 1.0, grams, 0, dim, sketchedTargets, 0, 1, 0.0, r, 0, 1);
       return r;
     }
   }
