@@ -36,6 +36,17 @@ public final class DenseRowBlock extends RowBlock {
     LinearAlgebra.blas().dgemv("N", rows, cols, 1.0, values, rows, x, 1, 0.0, z, 1);
   }
 
+  @Override protected void computeRowNormsSquared(double[] out) {
+    for (int j = 0; j < cols; j++) {
+      int src = j * rows;
+      for (int i = 0; i < rows; i++) out[i] += values[src + i] * values[src + i];
+    }
+  }
+
+  @Override public void addRow(int i, double scale, double[] out, int offset) {
+    for (int j = 0; j < cols; j++) out[offset + j] += scale * values[j * rows + i];
+  }
+
   @Override public void multiply(double[] x, int count, double[] z) {
     if (rows == 0) return;
     LinearAlgebra.blas().dgemm("N", "N", rows, count, cols, 1.0, values, 0, rows, x, 0, cols, 0.0, z, 0, rows);

@@ -17,8 +17,15 @@ abstract class ObjectiveTerms implements Serializable {
    */
   abstract int[][] layout(PassRequest request);
 
+  /** Scale groups of the sketched fit factor's rows and of its per-row vector entries. */
+  abstract int[] fitFactorGroups();
+
   PassSums newSums(int dim, PassRequest request) {
     PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request));
+    if (request.sketch() != null && request.sketch().heavyRows() > 0) {
+      int[] groups = fitFactorGroups();
+      sums.keepHeavyRows(new HeavyRows(request.sketch(), dim, groups[0], groups[1]));
+    }
     if (request.sample() != null) {
       sums.expectSampledGram();
       // the first pass's exponent, so that its constants (α, β, …) apply to the scaled rows as they are
@@ -54,6 +61,33 @@ abstract class ObjectiveTerms implements Serializable {
     LinearAlgebra.blas().dgemm("N", "T", d, d, m, 1.0, f, 0, d, f, 0, d, 0.0, h, 0, d);
     LinearAlgebra.mirrorUpper(h, d, 0);
     return h;
+  }
+
+  /**
+   * Adds the block's fit-factor rows diag(weights)·A to the pass's sketch (and S·values, when
+   * given, to its sketch vector), and offers them to the heavy rows ({@link HeavyRows}).
+   */
+  void sketchFitRows(RowBlock block, SketchSpec spec, double[] weights, double[] values, PassSums acc) {
+    int[] groups = fitFactorGroups();
+    SketchSpec.Hashed hashed = spec.hash(block, FIT_ROWS);
+    hashed.addRows(weights, acc.sketches(groups[0]));
+    if (values != null) hashed.addVector(values, acc.sketchVectors(groups[1]));
+    HeavyRows heavy = acc.heavyRows();
+    if (heavy == null) return;
+    double[] norms = block.rowNormsSquared();
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] != 0) heavy.offer(block, i, weights[i], values == null ? 0 : values[i], weights[i] * weights[i] * norms[i]);
+    }
+  }
+
+  /** The pass's sketched fit factor with its heavy rows appended ({@link HeavyRows#factor}). */
+  HeavyRows.Factor fitFactor(PassSums sums) {
+    int[] groups = fitFactorGroups();
+    double[] sketch = sums.sketches(groups[0]);
+    double[] vector = sums.count(PassSums.SKETCH_VECTOR, groups[1]) > 0 ? sums.sketchVectors(groups[1]) : null;
+    HeavyRows heavy = sums.heavyRows();
+    if (heavy == null || heavy.count() == 0) return new HeavyRows.Factor(sketch.clone(), vector, sums.sketchRows());
+    return heavy.factor(sketch, vector);
   }
 
   /** w_i (the square roots of the block's w_i²), the weights of the regularizer's factor rows. */

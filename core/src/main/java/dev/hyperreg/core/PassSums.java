@@ -33,6 +33,8 @@ public final class PassSums implements Serializable {
   private double exponent = Double.NEGATIVE_INFINITY;
   private long rows;
   private long sampledRows;
+  /** The heaviest rows of a sketched fit factor, kept whole; null when the pass keeps none. */
+  private HeavyRows heavy;
   /** First row (smallest id) whose terms were not finite, −1 if none, and its z. */
   private long badRowId = -1;
   private double badRowValue;
@@ -95,6 +97,11 @@ public final class PassSums implements Serializable {
   void addRows(long count) { rows += count; }
   void addSampledRows(long count) { sampledRows += count; }
 
+  HeavyRows heavyRows() { return heavy; }
+
+  /** Declares that this pass keeps the heaviest rows of its sketched fit factor. */
+  void keepHeavyRows(HeavyRows rows) { heavy = rows; }
+
   /** Declares that this pass collects a sampled Gram (one, in group 0). */
   void expectSampledGram() { counts[SAMPLED_GRAM][0] = 1; }
 
@@ -112,6 +119,9 @@ public final class PassSums implements Serializable {
       for (int g = 1; g < GROUPS; g++) {
         double factor = Math.exp(g * (exponent - m));
         for (int kind = 0; kind < KINDS; kind++) scale(data[kind][g], factor);
+      }
+      if (heavy != null) {
+        heavy.rescale(Math.exp(heavy.rowGroup * (exponent - m)), Math.exp(heavy.valueGroup * (exponent - m)));
       }
     }
     exponent = m;
@@ -143,6 +153,7 @@ public final class PassSums implements Serializable {
     }
     rows += other.rows;
     sampledRows += other.sampledRows;
+    if (heavy != null && other.heavy != null) heavy.merge(other.heavy);
     if (other.badRowId >= 0) recordBadRow(other.badRowId, other.badRowValue);
     return this;
   }

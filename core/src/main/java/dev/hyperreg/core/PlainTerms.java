@@ -27,6 +27,9 @@ final class PlainTerms extends ObjectiveTerms {
         {request.sketch() != null ? 1 : 0, 0, 0}};
   }
 
+  /** Unscaled: everything in group 0 (the fit factor has no vector part). */
+  @Override int[] fitFactorGroups() { return new int[] {0, 0}; }
+
   @Override double exponentBound(double z) { return 0; }
 
   @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) { return 0; }
@@ -63,9 +66,8 @@ final class PlainTerms extends ObjectiveTerms {
     if (weights != null) block.addWeightedGrams(weights, 1, acc.grams(0), 0);
     if (diagonal != null) request.sample().addRows(block, diagonal, acc);
     if (factor != null) {
-      double[] out = acc.sketches(0);
-      request.sketch().hash(block, FIT_ROWS).addRows(factor, out);
-      if (block.hasRegWeights()) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regWeights(block), out);
+      sketchFitRows(block, request.sketch(), factor, null, acc);
+      if (block.hasRegWeights()) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
     }
   }
 
@@ -81,7 +83,8 @@ final class PlainTerms extends ObjectiveTerms {
     } else if (sums.count(PassSums.SAMPLED_GRAM, 0) > 0) {
       hessian = sampledGram(sums);
     } else if (sums.count(PassSums.SKETCH, 0) > 0) {
-      hessian = gramOf(sums.sketches(0), sums.sketchRows(), x.length);
+      HeavyRows.Factor factor = fitFactor(sums);
+      hessian = gramOf(factor.matrix(), factor.rows(), x.length);
     }
     if (hessian != null) objective.addRidgeHessian(1, hessian);
     return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows()).withPassGlobals(0);

@@ -64,6 +64,9 @@ final class RescaledTerms extends ObjectiveTerms {
     return new int[][] {{1, 2, 2}, {0, 2, 1}, {0, 2 * h, h}, {0, k, 0}, {k, 0, 0}};
   }
 
+  /** Fit rows v_i·a_i are in group 1, their vector entries b_i in group 0. */
+  @Override int[] fitFactorGroups() { return new int[] {1, 0}; }
+
   @Override double exponentBound(double z) { return link.exponentBound(z); }
 
   @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) {
@@ -119,9 +122,7 @@ final class RescaledTerms extends ObjectiveTerms {
       block.addWeightedGrams(weights2, 1, acc.grams(2), 0);
     }
     if (factor != null) {
-      SketchSpec.Hashed fitRows = request.sketch().hash(block, FIT_ROWS);
-      fitRows.addRows(factor, acc.sketches(1));
-      fitRows.addVector(block.labels, acc.sketchVectors(0));
+      sketchFitRows(block, request.sketch(), factor, block.labels, acc);
       if (regFactor != null) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regFactor, acc.sketches(1));
     }
     if (diagonal != null) sample.addRows(block, diagonal, acc);
@@ -151,10 +152,9 @@ final class RescaledTerms extends ObjectiveTerms {
     double[] hessian = null;
     boolean exact = sums.gramCount(2) > 0;
     if (!exact && sums.count(PassSums.SKETCH, 1) > 0) {
-      int rows = sums.sketchRows();
-      double[] factor = sums.sketches(1).clone();
-      subtractOuter(factor, rows, 1, sums.sketchVectors(0), q);
-      hessian = gramOf(factor, rows, x.length);
+      HeavyRows.Factor factor = fitFactor(sums);
+      subtractOuter(factor.matrix(), factor.rows(), 1, factor.vector(), q);
+      hessian = gramOf(factor.matrix(), factor.rows(), x.length);
       if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
     }
     double[] sampled = sampledGram(sums);

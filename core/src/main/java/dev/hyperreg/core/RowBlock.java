@@ -34,6 +34,24 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
     this.regWeightsSquared = regWeightsSquared;
   }
 
+  /** ‖a_i‖² per row, computed on first use and kept with the cached block (not shipped). */
+  private transient double[] rowNormsSquared;
+
+  /** ‖a_i‖² of every row. */
+  public double[] rowNormsSquared() {
+    if (rowNormsSquared == null) {
+      double[] norms = new double[rows];
+      computeRowNormsSquared(norms);
+      rowNormsSquared = norms;
+    }
+    return rowNormsSquared;
+  }
+
+  protected abstract void computeRowNormsSquared(double[] out);
+
+  /** out[offset + j] += scale·a_ij for every column j. */
+  public abstract void addRow(int i, double scale, double[] out, int offset);
+
   /** The global row id of row i. */
   public long rowId(int i) { return rowIds[i]; }
   public int rows() { return rows; }

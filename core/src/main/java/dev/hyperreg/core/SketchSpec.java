@@ -33,6 +33,12 @@ public record SketchSpec(int rows, int nonzeros, long seed) implements Serializa
     return new SketchSpec((int) r, nonzeros, seed);
   }
 
+  /** Share of the sketch's size kept as whole heavy rows ({@link HeavyRows}): k = m/8. */
+  static final int HEAVY_SHARE = 8;
+
+  /** k, the number of heaviest factor rows a pass keeps whole next to the m hashed ones. */
+  public int heavyRows() { return rows / HEAVY_SHARE; }
+
   public SketchSpec withSeed(long newSeed) { return new SketchSpec(rows, nonzeros, newSeed); }
 
   public SketchSpec withRows(long newRows) { return atLeast(newRows, nonzeros, seed); }

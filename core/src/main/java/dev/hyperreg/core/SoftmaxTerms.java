@@ -37,6 +37,9 @@ final class SoftmaxTerms extends ObjectiveTerms {
     return new int[][] {{2, 2, 1}, {1, 2, 1}, {w, 2 * h, h}, {k, k, 0}, {0, k, 0}};
   }
 
+  /** Fit rows e_i·a_i and their vector entries e_i are both in group 1. */
+  @Override int[] fitFactorGroups() { return new int[] {1, 1}; }
+
   @Override double exponentBound(double z) { return z; }
 
   @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) {
@@ -80,10 +83,8 @@ final class SoftmaxTerms extends ObjectiveTerms {
       block.addWeightedGrams(coefs2, 1, acc.grams(2), 0);
     }
     if (request.sketch() != null) {
-      SketchSpec.Hashed fitRows = request.sketch().hash(block, FIT_ROWS);
       double[] e = java.util.Arrays.copyOfRange(coefs1, E * n, E * n + n);
-      fitRows.addRows(e, acc.sketches(1));
-      fitRows.addVector(e, acc.sketchVectors(1));
+      sketchFitRows(block, request.sketch(), e, e, acc);
       if (block.hasRegWeights()) request.sketch().hash(block, REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
     }
     if (diagonal != null) sample.addRows(block, diagonal, acc);
@@ -124,12 +125,12 @@ final class SoftmaxTerms extends ObjectiveTerms {
     double[] hessian = null;
     boolean exact = sums.gramCount(2) > 0;
     if (!exact && sums.count(PassSums.SKETCH, 1) > 0) {
-      int rows = sums.sketchRows();
-      double[] factor = sums.sketches(1).clone();
-      subtractOuter(factor, rows, 1, sums.sketchVectors(1), sigma);
+      HeavyRows.Factor fitRows = fitFactor(sums);
+      double[] factor = fitRows.matrix();
+      subtractOuter(factor, fitRows.rows(), 1, fitRows.vector(), sigma);
       for (int i = 0; i < factor.length; i++) factor[i] /= total;
-      hessian = gramOf(factor, rows, d);
-      if (sums.holds(PassSums.SKETCH, 0)) addScaled(hessian, 1, gramOf(sums.sketches(0), rows, d));
+      hessian = gramOf(factor, fitRows.rows(), d);
+      if (sums.holds(PassSums.SKETCH, 0)) addScaled(hessian, 1, gramOf(sums.sketches(0), sums.sketchRows(), d));
       objective.addRidgeHessian(1, hessian);
     }
     double[] sampled = sampledGram(sums);

@@ -41,6 +41,16 @@ public final class SparseRowBlock extends RowBlock {
     }
   }
 
+  @Override protected void computeRowNormsSquared(double[] out) {
+    for (int i = 0; i < rows; i++) {
+      for (int p = rowStart[i]; p < rowStart[i + 1]; p++) out[i] += values[p] * values[p];
+    }
+  }
+
+  @Override public void addRow(int i, double scale, double[] out, int offset) {
+    for (int p = rowStart[i]; p < rowStart[i + 1]; p++) out[offset + colIndex[p]] += scale * values[p];
+  }
+
   @Override public void multiply(double[] x, int count, double[] z) {
     for (int c = 0; c < count; c++) {
       int xBase = c * cols;

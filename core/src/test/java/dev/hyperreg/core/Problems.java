@@ -24,6 +24,11 @@ final class Problems {
     return cases.stream();
   }
 
+  /** {@link #everyCombination()} without regularization. */
+  static Stream<Arguments> unregularizedCombinations() {
+    return everyCombination().filter(a -> !(Boolean) a.get()[3]).map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[2]));
+  }
+
   /** A design held as rows, with targets and squared weights, convertible to blocks. */
   static final class Data {
     final double[][] a;

@@ -72,6 +72,52 @@ class SketchedNewtonTest {
     assertEquals(0, Problems.relativeError(sampled.scaledGradient(), exact.scaledGradient()), 1e-13);
   }
 
+  /**
+   * With room for every row among the heavy rows (k = m/8 ≥ n), the sketch's own contribution is
+   * subtracted away and the sketched Hessian is the exact Gauss–Newton matrix JᵀJ, computed here
+   * from the rows directly: J = diag(v)A (plain), diag(v)A − b qᵀ with q = Aᵀv (rescaled),
+   * (diag(e)A − e σᵀ)/Σe with σ = Aᵀe/Σe (softmax).
+   */
+  @ParameterizedTest(name = "{0} {1} sparse={2}")
+  @MethodSource("dev.hyperreg.core.Problems#unregularizedCombinations") // the regularizer's rows stay hashed
+  void sketchWithEveryRowHeavyIsTheGaussNewtonMatrix(ObjectiveKind kind, Link link, boolean sparse) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, false);
+    Problems.Data data = c.data();
+    int n = data.n(), d = data.d();
+    double[] x = NewtonSolverTest.perturbed(c.xStar(), 0.5);
+    Evaluation sketched = c.function().evaluate(x, SketchSpec.atLeast(8L * n, 4, 9), "all rows heavy");
+    double[][] j = new double[n][d];
+    double total = 0;
+    double[] weight = new double[n];
+    for (int i = 0; i < n; i++) {
+      double z = LinearAlgebra.dot(data.a[i], x);
+      weight[i] = kind == ObjectiveKind.SOFTMAX ? Math.exp(z) : link.first(z, 0);
+      total += weight[i];
+    }
+    double[] q = new double[d];
+    for (int i = 0; i < n; i++) for (int k = 0; k < d; k++) q[k] += weight[i] * data.a[i][k];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        j[i][k] = switch (kind) {
+          case PLAIN -> weight[i] * data.a[i][k];
+          case RESCALED -> weight[i] * data.a[i][k] - data.b[i] * q[k];
+          case SOFTMAX -> (weight[i] * data.a[i][k] - weight[i] * q[k] / total) / total;
+        };
+      }
+    }
+    double scale = Math.exp(-sketched.logScale());
+    double[] h = sketched.scaledHessian();
+    double size = 0;
+    for (double v : h) size = Math.max(size, Math.abs(v));
+    for (int a = 0; a < d; a++) {
+      for (int b = 0; b < d; b++) {
+        double expected = 0;
+        for (int i = 0; i < n; i++) expected += j[i][a] * j[i][b];
+        assertEquals(expected * scale, h[a * d + b], 1e-10 * size, "entry (" + a + ", " + b + ")");
+      }
+    }
+  }
+
   @Test
   void overflowProneRescaledFitsWithTheSketch() {
     int d = 4;
