@@ -14,7 +14,8 @@ import java.util.Locale;
  *   <li>step: backtracking (halving) from t = 1 until the Armijo condition
  *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
  *       full step cuts L by more than a factor e^0.9 (far from the minimizer of an exp-type loss),
- *       doubling t while L keeps falling. Each trial
+ *       doubling t while L keeps falling (loss-only passes, then one pass with the Hessian at the
+ *       best). Each backtracking trial
  *       is one fused pass (loss, gradient and Hessian), so the accepted trial already holds the
  *       next iteration's data: one pass per iteration when the full step is taken;</li>
  *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
@@ -196,20 +197,25 @@ public final class NewtonSolver {
    * Far from the minimizer an exp-type loss behaves like e^{2z}, for which the Newton step only
    * moves z by ½ and L falls by a constant factor per iteration: thousands of iterations from a
    * start with a·x in the hundreds. When the full step cut L by more than a factor e^0.9, try 2, 4, …
-   * times the step (one pass each) while L keeps falling, and keep the best.
+   * times the step while L keeps falling, and keep the best. The trials only need the loss, so each
+   * is a loss-and-gradient pass (no Hessian, no sketch: about a bare pass); the best, when it is
+   * not the full step, is then evaluated once more with the strategy's Hessian.
    */
   private Evaluation expand(ObjectiveFunction function, HessianStrategy hessians, int k, double[] x,
       double[] step, Evaluation accepted, Evaluation current) {
     if (!(current.logLoss() - accepted.logLoss() > 0.9)) return accepted;
     Evaluation best = accepted;
+    double bestT = 1;
     for (double t = 2; t <= MAX_EXPANSION; t *= 2) {
       double[] candidate = x.clone();
       for (int j = 0; j < candidate.length; j++) candidate[j] += t * step[j];
-      Evaluation e = hessians.evaluate(function, candidate, String.format(Locale.ROOT, "iteration %d: step %.3g", k, t));
+      Evaluation e = function.evaluate(candidate, false, String.format(Locale.ROOT, "iteration %d: step %.3g (loss only)", k, t));
       if (!e.isFinite() || !(e.logLoss() < best.logLoss())) break;
       best = e;
+      bestT = t;
     }
-    return best;
+    if (best == accepted) return accepted;
+    return hessians.evaluate(function, best.point(), String.format(Locale.ROOT, "iteration %d: step %.3g", k, bestT));
   }
 
   /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */

@@ -9,8 +9,8 @@ import java.util.Locale;
  * <ul>
  *   <li><b>sketch</b>: a sparse sign sketch of the Gauss–Newton factor ({@link SketchSpec}), fused
  *       into the pass that computes loss and gradient: O(s·nnz(A)) work on the executors and an
- *       m × d payload per task, where the exact Hessian costs Σ nnz(a_i)² (n·d² for dense rows).
- *       One pass per point.</li>
+ *       (m + m/8) × d payload per task (the m/8 heaviest rows are kept whole, {@link HeavyRows}),
+ *       where the exact Hessian costs Σ nnz(a_i)² (n·d² for dense rows). One pass per point.</li>
  *   <li><b>sample</b>: the papers' leverage-score sampling ({@link RowSampling}). The pass at every
  *       trial point also collects a small sketch (4d rows) whose Gram gives approximate leverage
  *       scores; at an accepted point a second pass samples about m rows by those scores and sums

@@ -113,12 +113,16 @@ public final class FitJob {
 
   /**
    * d × d matrices' worth of doubles the driver holds at once: about ten for the exact Hessian (pass
-   * sums, Hessian, factor, merges); for a sketch, its m × d sums (twice, while merging) on top.
+   * sums, Hessian, factor, merges); for a sketch, its (m + m/8) × d sums (twice, while merging, and
+   * the factor) on top. The sampling solver's scores sketch has 4d rows.
    */
   static double driverMatrices(FitOptions o, int dim) {
-    if (!o.solver.equals("sketch")) return DRIVER_MATRICES;
-    double rows = o.sketchSize != null ? o.sketchSize : (double) SketchedHessian.DEFAULT_ROWS_PER_COLUMN * dim;
-    return DRIVER_MATRICES + 3 * rows / dim;
+    double rows = switch (o.solver) {
+      case "sketch" -> o.sketchSize != null ? o.sketchSize : (double) SketchedHessian.DEFAULT_ROWS_PER_COLUMN * dim;
+      case "sample" -> 4.0 * dim;
+      default -> 0;
+    };
+    return DRIVER_MATRICES + 3 * 1.125 * rows / dim;
   }
 
   /** Refuses a d the driver cannot hold, saying how much memory it would need. */
