@@ -48,6 +48,18 @@ public final class LinearAlgebra {
     return scale * Math.sqrt(s);
   }
 
+  /** ‖a − b‖. */
+  public static double distance(double[] a, double[] b) {
+    double[] diff = a.clone();
+    for (int j = 0; j < diff.length; j++) diff[j] -= b[j];
+    return norm(diff);
+  }
+
+  /** ‖x − reference‖ / ‖reference‖ (the reference must not be 0). */
+  public static double relativeDistance(double[] x, double[] reference) {
+    return distance(x, reference) / Math.max(Double.MIN_NORMAL, norm(reference));
+  }
+
   /**
    * Solves (H + μI) p = rhs by Cholesky. Returns p, or null when H + μI is not (numerically)
    * positive definite. H (n × n, symmetric, column-major) is not modified.

@@ -160,7 +160,7 @@ public final class NewtonSolver {
             current, records, function, passesBefore, start);
       }
 
-      t = distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
+      t = LinearAlgebra.distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
       double decrease = decreaseInScaleOf(current, accepted);
       double roundingError = current.scaledLossRoundingError() + scaledRoundingError(current, accepted);
       double curvature = quadraticForm(current.scaledHessian(), direction.step);
@@ -224,12 +224,6 @@ public final class NewtonSolver {
     if (!Double.isFinite(candidateLoss)) return false; // astronomically larger (its slack would be ∞ too)
     double slack = old.scaledLossRoundingError() + scaledRoundingError(old, candidate);
     return candidateLoss <= old.scaledLoss() + ARMIJO * scaledTimesSlope + slack;
-  }
-
-  private static double distance(double[] a, double[] b) {
-    double[] diff = a.clone();
-    for (int j = 0; j < diff.length; j++) diff[j] -= b[j];
-    return LinearAlgebra.norm(diff);
   }
 
   /** L_old − L_new, in the old point's scale. */

@@ -304,9 +304,5 @@ final class Problems {
     return r;
   }
 
-  static double relativeError(double[] x, double[] reference) {
-    double[] diff = new double[x.length];
-    for (int j = 0; j < x.length; j++) diff[j] = x[j] - reference[j];
-    return LinearAlgebra.norm(diff) / Math.max(1e-300, LinearAlgebra.norm(reference));
-  }
+  static double relativeError(double[] x, double[] reference) { return LinearAlgebra.relativeDistance(x, reference); }
 }

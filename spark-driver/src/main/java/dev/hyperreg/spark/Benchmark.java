@@ -190,7 +190,7 @@ final class Benchmark {
         double wall = (System.nanoTime() - t0) / 1e9;
         if (method.equals("exact")) exactAnswer = fit.coefficients();
         Map<String, Object> m = describe(fit, wall);
-        if (exactAnswer != null) m.put("relativeErrorVsExact", relativeError(fit.coefficients(), exactAnswer));
+        if (exactAnswer != null) m.put("relativeErrorVsExact", LinearAlgebra.relativeDistance(fit.coefficients(), exactAnswer));
         methods.put(method, m);
         out.printf(Locale.ROOT, "  %-7s %s%n", method, m);
       }
@@ -257,7 +257,7 @@ final class Benchmark {
       m.put("seconds", seconds);
       m.put("iterations", iterations);
       m.put("secondsPerIteration", seconds / Math.max(1, iterations));
-      m.put("relativeErrorVsExact", relativeError(model.coefficients().toArray(), reference));
+      m.put("relativeErrorVsExact", LinearAlgebra.relativeDistance(model.coefficients().toArray(), reference));
       // what one of its passes costs before any arithmetic: Spark ML validates every value (NaN/Inf
       // checks) as it re-reads the DataFrame; a bare count of the cached frame is the floor
       long c0 = System.nanoTime();
@@ -360,15 +360,6 @@ final class Benchmark {
     }
     java.util.Arrays.sort(t);
     return t[runs / 2];
-  }
-
-  static double relativeError(double[] x, double[] reference) {
-    double e = 0, r = 0;
-    for (int j = 0; j < x.length; j++) {
-      e += (x[j] - reference[j]) * (x[j] - reference[j]);
-      r += reference[j] * reference[j];
-    }
-    return Math.sqrt(e / r);
   }
 
   /** Least squares of sketch seconds per iteration = a + b·nnz over the scaling series, with R². */

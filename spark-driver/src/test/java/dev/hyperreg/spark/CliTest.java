@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyperreg.core.LinearAlgebra;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -207,14 +208,10 @@ class CliTest {
         reference = x;
         continue;
       }
-      double err = 0, norm = 0;
-      for (int j = 0; j < x.length; j++) {
-        err += (x[j] - reference[j]) * (x[j] - reference[j]);
-        norm += reference[j] * reference[j];
-      }
+      double difference = LinearAlgebra.relativeDistance(x, reference);
       // L-BFGS stops at a relative gradient of 1e-8: its error is that times the condition number
       double allowed = solver.equals("lbfgs") ? 1e-4 : 1e-6;
-      assertTrue(Math.sqrt(err / norm) < allowed, solver + " differs from exact by " + Math.sqrt(err / norm));
+      assertTrue(difference < allowed, solver + " differs from exact by " + difference);
     }
   }
 

@@ -70,7 +70,7 @@ class SparkAgreementTest {
       Evaluation es = spark.evaluate(x, true, "check");
       Evaluation em = memory.evaluate(x, true, "check");
       assertEquals(em.loss(), es.loss(), 1e-12 * em.loss());
-      assertEquals(0, relative(es.hessian(), em.hessian()), 1e-12);
+      assertEquals(0, LinearAlgebra.relativeDistance(es.hessian(), em.hessian()), 1e-12);
 
       double[] start = link == Link.COSH ? startNear(memory) : StartingPoint.defaultFor(memory).x();
       NewtonSolver solver = new NewtonSolver().withTolerance(1e-12);
@@ -79,8 +79,8 @@ class SparkAgreementTest {
       assertTrue(fm.converged(), fm.message());
       assertTrue(fs.converged(), fs.message());
       // relative to max(1, ‖x‖), like the stopping rule: rescaled sinh ends at x = 0
-      assertEquals(0, distance(fs.coefficients(), fm.coefficients()) / Math.max(1, LinearAlgebra.norm(fm.coefficients())),
-          1e-10);
+      double scale = Math.max(1, LinearAlgebra.norm(fm.coefficients()));
+      assertEquals(0, LinearAlgebra.distance(fs.coefficients(), fm.coefficients()) / scale, 1e-10);
     } finally {
       data.release();
     }
@@ -127,12 +127,4 @@ class SparkAgreementTest {
     blocks.add(builder.build());
     return blocks;
   }
-
-  private static double distance(double[] x, double[] y) {
-    double[] diff = x.clone();
-    for (int i = 0; i < diff.length; i++) diff[i] -= y[i];
-    return LinearAlgebra.norm(diff);
-  }
-
-  private static double relative(double[] x, double[] y) { return distance(x, y) / LinearAlgebra.norm(y); }
 }
