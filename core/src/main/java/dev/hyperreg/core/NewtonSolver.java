@@ -209,7 +209,8 @@ public final class NewtonSolver {
     for (double t = 2; t <= MAX_EXPANSION; t *= 2) {
       double[] candidate = x.clone();
       for (int j = 0; j < candidate.length; j++) candidate[j] += t * step[j];
-      Evaluation e = function.evaluate(candidate, false, String.format(Locale.ROOT, "iteration %d: step %.3g (loss only)", k, t));
+      Evaluation e = function.evaluate(candidate, false,
+          String.format(Locale.ROOT, "iteration %d: step %.3g (loss only)", k, t));
       if (!e.isFinite() || !(e.logLoss() < best.logLoss())) break;
       best = e;
       bestT = t;

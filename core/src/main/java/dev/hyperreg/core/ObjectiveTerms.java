@@ -76,7 +76,8 @@ abstract class ObjectiveTerms implements Serializable {
     if (heavy == null) return;
     double[] norms = block.rowNormsSquared();
     for (int i = 0; i < weights.length; i++) {
-      if (weights[i] != 0) heavy.offer(block, i, weights[i], values == null ? 0 : values[i], weights[i] * weights[i] * norms[i]);
+      if (weights[i] == 0) continue;
+      heavy.offer(block, i, weights[i], values == null ? 0 : values[i], weights[i] * weights[i] * norms[i]);
     }
   }
 
@@ -109,7 +110,8 @@ abstract class ObjectiveTerms implements Serializable {
 
   /** The sampled Gram of a {@link RowSampling} pass, mirrored; null when the pass did not sample. */
   static double[] sampledGram(PassSums sums) {
-    return sums.count(PassSums.SAMPLED_GRAM, 0) == 0 ? null : mirrored(sums.array(PassSums.SAMPLED_GRAM, 0), 0, sums.dim());
+    if (sums.count(PassSums.SAMPLED_GRAM, 0) == 0) return null;
+    return mirrored(sums.array(PassSums.SAMPLED_GRAM, 0), 0, sums.dim());
   }
 
   /** Matrix k of the given group, copied and mirrored from its upper triangle. */
