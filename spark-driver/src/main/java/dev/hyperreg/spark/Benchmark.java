@@ -204,6 +204,13 @@ final class Benchmark {
           ? (double) p.n() * p.d() * p.d() : (double) p.n() * Math.pow(p.d() * p.density(), 2));
       r.put("exactHessianPassSeconds", hessianPass);
       r.put("exactGramGflops", flops / (hessianPass - Math.min(hessianPass / 2, barePass)) / 1e9);
+      // what a sketched pass costs on top of loss and gradient: with the default m = 20d (an m × d
+      // sketch per task) and with m = 4d (the sampling solver's score sketch, five times smaller)
+      r.put("lossGradientPassSeconds", medianSeconds(3, () -> f.evaluate(x0, false, "loss and gradient pass")));
+      for (int perColumn : new int[] {SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 4}) {
+        SketchSpec spec = SketchSpec.atLeast((long) perColumn * p.d(), SketchedHessian.DEFAULT_NONZEROS, 3);
+        r.put("sketch" + perColumn + "dPassSeconds", medianSeconds(3, () -> f.evaluate(x0, spec, "sketch pass")));
+      }
       r.put("methods", methods);
       if (p.kind() == ObjectiveKind.PLAIN && p.link() == Link.EXP && !p.scaling()) {
         r.put("sparkGlr", glr(spark, blocks, p, exactAnswer));
@@ -435,6 +442,15 @@ final class Benchmark {
       sb.append(String.format(Locale.ROOT, "- %s: %.1f GFLOP/s (one exact pass %.2f s); cached fraction %.2f%n",
           r.get("name"), (Double) r.get("exactGramGflops"), (Double) r.get("exactHessianPassSeconds"),
           (Double) r.get("cachedFraction")));
+    }
+    sb.append("\nOne pass at the start point, seconds (median of three; sketches with s = 4):\n\n");
+    sb.append("| problem | bare | loss + gradient | + sketch m = 20d | + sketch m = 4d | + exact Hessian |\n");
+    sb.append("|---|---|---|---|---|---|\n");
+    for (Map<String, Object> r : results) {
+      sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", r.get("name"),
+          (Double) r.get("barePassSeconds"), (Double) r.get("lossGradientPassSeconds"),
+          (Double) r.get("sketch20dPassSeconds"), (Double) r.get("sketch4dPassSeconds"),
+          (Double) r.get("exactHessianPassSeconds")));
     }
     for (Map<String, Object> r : results) {
       if (!r.containsKey("sparkGlr")) continue;
