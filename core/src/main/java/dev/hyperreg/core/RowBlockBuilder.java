@@ -18,6 +18,8 @@ public final class RowBlockBuilder {
   private final double regWeightSquared;
   private long[] rowIds = new long[16];
   private double[] labels = new double[16];
+  /** w_i² per row when some row has its own weight, else null (every row has regWeightSquared). */
+  private double[] rowWeightsSquared;
   private int[] rowStart = new int[17];
   private int[] colIndex = new int[64];
   private double[] values = new double[64];
@@ -41,12 +43,25 @@ public final class RowBlockBuilder {
 
   public int rows() { return rows; }
 
-  /** Adds a row; indices are 0-based, strictly increasing and below the intercept column. */
+  /** Adds a row with the builder's weight; indices are 0-based, strictly increasing and below the intercept column. */
   public void add(long rowId, double label, int[] indices, double[] rowValues) {
+    add(rowId, label, Double.NaN, indices, rowValues);
+  }
+
+  /** Adds a row with its own regularization weight w_i (NaN: the builder's weight). */
+  public void add(long rowId, double label, double regWeight, int[] indices, double[] rowValues) {
     if (rows == rowIds.length) {
       rowIds = Arrays.copyOf(rowIds, 2 * rows);
       labels = Arrays.copyOf(labels, 2 * rows);
       rowStart = Arrays.copyOf(rowStart, 2 * rows + 1);
+      if (rowWeightsSquared != null) rowWeightsSquared = Arrays.copyOf(rowWeightsSquared, 2 * rows);
+    }
+    if (!Double.isNaN(regWeight) && rowWeightsSquared == null) {
+      rowWeightsSquared = new double[rowIds.length];
+      Arrays.fill(rowWeightsSquared, 0, rows, regWeightSquared);
+    }
+    if (rowWeightsSquared != null) {
+      rowWeightsSquared[rows] = Double.isNaN(regWeight) ? regWeightSquared : regWeight * regWeight;
     }
     int start = rowStart[rows];
     int needed = start + indices.length + 1;
@@ -78,7 +93,10 @@ public final class RowBlockBuilder {
     long[] ids = Arrays.copyOf(rowIds, rows);
     double[] b = Arrays.copyOf(labels, rows);
     double[] w2 = null;
-    if (regWeightSquared > 0) {
+    if (rowWeightsSquared != null) {
+      w2 = Arrays.copyOf(rowWeightsSquared, rows);
+      if (Arrays.stream(w2).allMatch(v -> v == 0)) w2 = null;
+    } else if (regWeightSquared > 0) {
       w2 = new double[rows];
       Arrays.fill(w2, regWeightSquared);
     }
@@ -94,6 +112,7 @@ public final class RowBlockBuilder {
           Arrays.copyOf(values, nnz), b, w2);
     }
     rows = 0;
+    rowWeightsSquared = null;
     return block;
   }
 }

@@ -6,6 +6,7 @@ import dev.hyperreg.core.FitResult;
 import dev.hyperreg.core.HessianStrategy;
 import dev.hyperreg.core.SketchSpec;
 import dev.hyperreg.core.SketchedHessian;
+import dev.hyperreg.core.IterationListener;
 import dev.hyperreg.core.IterationRecord;
 import dev.hyperreg.core.LinearAlgebra;
 import dev.hyperreg.core.Link;
@@ -14,6 +15,7 @@ import dev.hyperreg.core.Objective;
 import dev.hyperreg.core.ObjectiveFunction;
 import dev.hyperreg.core.ObjectiveKind;
 import dev.hyperreg.core.OverflowException;
+import dev.hyperreg.core.RowBlock;
 import dev.hyperreg.core.StartingPoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,30 +65,24 @@ public final class FitJob {
           data.blocks().getNumPartitions());
       Objective objective = new Objective(o.objective, o.link, dim, o.ridge, data.interceptColumn());
       warnAboutTraps(o);
-      ObjectiveFunction function = new ObjectiveFunction(objective,
-          new SparkPassRunner(jsc, data.blocks(), "hyperreg-fit"));
-      boolean exact = o.solver.equals("exact");
-      // the start's least-squares fit is sketched too unless the solver is exact
-      SketchSpec startSketch = exact ? null : StartingPoint.startSketch(dim, o.seed);
-      StartingPoint start = x0 != null ? new StartingPoint(x0, "--x0 " + o.x0)
-          : StartingPoint.defaultFor(function, startSketch);
-      LOG.info("fitting {} with reg weight {} and the {} solver from {}", objective.describe(), o.regWeight, o.solver,
-          start.description());
-      FitResult fit;
+      LOG.info("regularization: w = {} on every row, ridge λ = {}", o.regWeight, o.ridge);
+      Fitted fitted;
       try {
-        fit = solve(o, dim, function, start.x());
+        fitted = fitBlocks(jsc, data.blocks(), objective, o.solverSettings(),
+            x0 == null ? null : new StartingPoint(x0, "--x0 " + o.x0), "hyperreg-fit", FitJob::logIteration);
       } catch (OverflowException e) {
         throw new NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
             "at row " + e.rowId() + " (" + data.describeRow(e.rowId()) + ")"));
       }
+      FitResult fit = fitted.fit();
       double seconds = (System.nanoTime() - started) / 1e9;
-      Map<String, Object> summary = summary(o, data, fit, start, function.passes(), seconds, jsc.version());
+      Map<String, Object> summary = summary(o, data, fit, fitted.start(), fitted.passes(), seconds, jsc.version());
       output.add("summary.json", toJson(summary));
       output.add("coefficients.txt", PointFile.format(fit.coefficients()));
       output.commit(fit.converged());
       if (fit.converged()) {
         LOG.info("{} after {} iterations, {} data passes, {} s; output in {}", fit.message(), fit.iterationCount(),
-            function.passes(), String.format(Locale.ROOT, "%.2f", seconds), o.output);
+            fitted.passes(), String.format(Locale.ROOT, "%.2f", seconds), o.output);
         return ExitStatus.SUCCESS;
       }
       LOG.warn("NOT CONVERGED ({}): {}. Output written to {} without {}", fit.stopReason(), fit.message(), o.output,
@@ -96,19 +93,51 @@ public final class FitJob {
     }
   }
 
-  private static FitResult solve(FitOptions o, int dim, ObjectiveFunction function, double[] x0) {
-    if (o.solver.equals("lbfgs")) {
-      double g = o.gradientTolerance > 0 ? o.gradientTolerance : 1e-8;
-      return new LbfgsSolver(o.maxIterations, g, 10).minimize(function, x0, FitJob::logIteration);
+  /**
+   * How to solve: the solver's name ({@link FitOptions#SOLVERS}) and its settings.
+   *
+   * @param sketchSize sketch rows (or rows to sample), null for the default 20·d
+   * @param aggregationDepth treeAggregate depth of every pass, 0 to choose it from the partitions
+   */
+  public record SolverSettings(String solver, Integer sketchSize, long seed, int maxIterations, double tolerance,
+      double gradientTolerance, int aggregationDepth) implements java.io.Serializable {}
+
+  /** A fit with the start it came from and the data passes it made (start included). */
+  public record Fitted(FitResult fit, StartingPoint start, long passes) {}
+
+  /**
+   * The one fitting path of the command line and the Spark ML estimator: the start (the given one,
+   * or the least-squares fit of f⁻¹(b), sketched unless the solver is exact), then the solver, every
+   * pass a Spark job over the cached blocks.
+   *
+   * @param start null for the default start
+   * @param jobGroup the Spark job group the passes run under
+   */
+  public static Fitted fitBlocks(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, Objective objective,
+      SolverSettings s, StartingPoint start, String jobGroup, IterationListener listener) {
+    int dim = objective.dim();
+    ObjectiveFunction function = new ObjectiveFunction(objective,
+        new SparkPassRunner(jsc, blocks, jobGroup, s.aggregationDepth()));
+    if (start == null) {
+      SketchSpec startSketch = s.solver().equals("exact") ? null : StartingPoint.startSketch(dim, s.seed());
+      start = StartingPoint.defaultFor(function, startSketch);
     }
-    HessianStrategy hessians = switch (o.solver) {
-      case "exact" -> HessianStrategy.EXACT;
-      case "sample" -> SketchedHessian.sampling(dim, o.sketchSize, o.seed);
-      default -> SketchedHessian.forDimension(dim, o.sketchSize, o.seed);
-    };
-    NewtonSolver solver = new NewtonSolver().withMaxIterations(o.maxIterations).withTolerance(o.tolerance)
-        .withGradientTolerance(o.gradientTolerance);
-    return solver.minimize(function, x0, hessians, FitJob::logIteration);
+    LOG.info("fitting {} with the {} solver from {}", objective.describe(), s.solver(), start.description());
+    FitResult fit;
+    if (s.solver().equals("lbfgs")) {
+      double g = s.gradientTolerance() > 0 ? s.gradientTolerance() : 1e-8;
+      fit = new LbfgsSolver(s.maxIterations(), g, 10).minimize(function, start.x(), listener);
+    } else {
+      HessianStrategy hessians = switch (s.solver()) {
+        case "exact" -> HessianStrategy.EXACT;
+        case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed());
+        default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed());
+      };
+      NewtonSolver solver = new NewtonSolver().withMaxIterations(s.maxIterations()).withTolerance(s.tolerance())
+          .withGradientTolerance(s.gradientTolerance());
+      fit = solver.minimize(function, start.x(), hessians, listener);
+    }
+    return new Fitted(fit, start, function.passes());
   }
 
   /**
@@ -151,7 +180,7 @@ public final class FitJob {
     }
   }
 
-  private static void logIteration(IterationRecord r) {
+  static void logIteration(IterationRecord r) {
     LOG.info(String.format(Locale.ROOT,
         "iteration %3d: objective %-12.6g (log %.8g)  |grad| %-10.3e step %-8.3g damping %-8.2g passes %d  %.2f s  %s%s",
         r.iteration(), r.objectiveValue(), r.logObjectiveValue(), r.gradientNorm(), r.stepSize(), r.damping(),

@@ -35,6 +35,10 @@ public final class FitOptions {
   long seed = 0;
   boolean help = false;
 
+  FitJob.SolverSettings solverSettings() {
+    return new FitJob.SolverSettings(solver, sketchSize, seed, maxIterations, tolerance, gradientTolerance, 0);
+  }
+
   public static final String USAGE = String.join("\n",
       "usage: hyperreg fit --input PATH --output DIR [options]",
       "",

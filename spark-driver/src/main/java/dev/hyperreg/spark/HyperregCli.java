@@ -22,7 +22,8 @@ public final class HyperregCli {
       "commands:",
       "  fit        fit a model (hyperreg fit --help)",
       "  generate   write a LIBSVM dataset with a planted solution (hyperreg generate --help)",
-      "  bench      the solvers side by side on generated problems (hyperreg bench --help)");
+      "  bench      the solvers side by side on generated problems (hyperreg bench --help)",
+      "  example    the Spark ML estimator walkthrough on bundled data (hyperreg example --help)");
 
   public static void main(String[] args) {
     boolean clusterMode = "cluster".equals(new SparkConf().get("spark.submit.deployMode", "client"));
@@ -56,6 +57,15 @@ public final class HyperregCli {
         }
         case "bench" -> {
           return Benchmark.run(rest, out);
+        }
+        case "example" -> {
+          boolean existing = SparkSession.getDefaultSession().isDefined();
+          SparkSession spark = sessionBuilder("hyperreg example", null, existing).getOrCreate();
+          try {
+            return dev.hyperreg.ml.EstimatorExample.run(spark, rest, out);
+          } finally {
+            if (!existing) spark.stop();
+          }
         }
         default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
       }

@@ -21,10 +21,15 @@ public final class SparkPassRunner implements PassRunner {
   private final String jobGroup;
 
   public SparkPassRunner(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, String jobGroup) {
+    this(jsc, blocks, jobGroup, 0);
+  }
+
+  /** @param depth treeAggregate depth, 0 for {@link #aggregationDepth(int)} of the partitions */
+  public SparkPassRunner(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, String jobGroup, int depth) {
     this.jsc = jsc;
     this.blocks = blocks;
     this.jobGroup = jobGroup;
-    this.depth = aggregationDepth(blocks.getNumPartitions());
+    this.depth = depth > 0 ? depth : aggregationDepth(blocks.getNumPartitions());
   }
 
   /** Depth 2 up to 64 partitions, then one more level per factor of 8 (fan-in ≈ 8 per level). */

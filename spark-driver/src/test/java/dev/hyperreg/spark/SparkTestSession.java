@@ -3,13 +3,13 @@ package dev.hyperreg.spark;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
-/** One local[2] Spark session for all tests of this JVM (starting Spark takes seconds). */
-final class SparkTestSession {
+/** One local[2] Spark session for all tests of this JVM, in every package (starting Spark takes seconds). */
+public final class SparkTestSession {
   private static SparkSession session;
 
   private SparkTestSession() {}
 
-  static synchronized SparkSession get() {
+  public static synchronized SparkSession get() {
     if (session == null) {
       session = SparkSession.builder()
           .master("local[2]")

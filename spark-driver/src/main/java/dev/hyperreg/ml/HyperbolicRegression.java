@@ -1,0 +1,309 @@
+package dev.hyperreg.ml;
+
+import dev.hyperreg.core.FitResult;
+import dev.hyperreg.core.Link;
+import dev.hyperreg.core.Objective;
+import dev.hyperreg.core.ObjectiveKind;
+import dev.hyperreg.core.RowBlock;
+import dev.hyperreg.core.RowBlockBuilder;
+import dev.hyperreg.core.StartingPoint;
+import dev.hyperreg.spark.FitJob;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.param.DoubleArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Spark ML estimator for the exp/cosh/sinh regression family: {@code fit} a DataFrame of feature
+ * vectors and labels, get a {@link HyperbolicRegressionModel}. It runs the same distributed Newton
+ * solvers as the {@code hyperreg fit} command ({@link FitJob#fitBlocks}): one Spark job per data
+ * pass, the d × d system solved on the driver.
+ *
+ * <p>Objectives (see the README for the traps): rescaled ½‖f(Ax) − ⟨f(Ax),1⟩b‖², plain
+ * ½‖f(Ax) − b‖², softmax ½‖softmax(Ax) − b‖², each plus ½Σ w_i²(a_i·x)² + ½λ‖x‖²; w_i is
+ * {@code regWeightCol} when set, else {@code regWeight}; λ is {@code ridge}. There is no intercept
+ * param: append a constant feature if you want one (softmax cannot identify it).
+ *
+ * <p>Declared in Java on {@link Estimator} directly, with the params created after the uid is set
+ * (subclassing {@code Predictor} from Java breaks param ownership, SPARK-15605).
+ */
+public final class HyperbolicRegression extends Estimator<HyperbolicRegressionModel> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger("dev.hyperreg.ml");
+
+  private final String uid;
+  private final SharedParams shared;
+  private final Param<String> labelCol;
+  private final Param<String> regWeightCol;
+  private final DoubleParam regWeight;
+  private final DoubleParam ridge;
+  private final Param<String> solver;
+  private final IntParam sketchSize;
+  private final IntParam maxIter;
+  private final DoubleParam tol;
+  private final LongParam seed;
+  private final IntParam aggregationDepth;
+  private final DoubleArrayParam initialModel;
+
+  public HyperbolicRegression() { this(Identifiable$.MODULE$.randomUID("hyperbolicReg")); }
+
+  public HyperbolicRegression(String uid) {
+    this.uid = uid;
+    shared = new SharedParams(this);
+    labelCol = new Param<>(this, "labelCol", "label column name (the targets b)");
+    regWeightCol = new Param<>(this, "regWeightCol", "column of per-row regularization weights w_i"
+        + " (optional, empty: regWeight for every row); not an instance weight");
+    regWeight = new DoubleParam(this, "regWeight", "w for every row when regWeightCol is empty (≥ 0)",
+        ParamValidators.gtEq(0));
+    ridge = new DoubleParam(this, "ridge", "ridge λ on ‖x‖² (≥ 0)", ParamValidators.gtEq(0));
+    solver = new Param<>(this, "solver", "sketch (default: sketched Gauss–Newton Hessian), sample"
+        + " (leverage-score sampled Hessian, two passes per iteration), exact, or lbfgs",
+        ParamValidators.inArray(List.of("sketch", "sample", "exact", "lbfgs")));
+    sketchSize = new IntParam(this, "sketchSize", "rows of the sketch, or rows to sample (0: 20·d)",
+        ParamValidators.gtEq(0));
+    maxIter = new IntParam(this, "maxIter", "maximum Newton (or L-BFGS) iterations (≥ 1)", ParamValidators.gtEq(1));
+    tol = new DoubleParam(this, "tol", "converged when the Newton step is ≤ tol·max(1, ‖x‖), in (0, 1)",
+        ParamValidators.inRange(0, 1, false, false));
+    seed = new LongParam(this, "seed", "seed of the sketches and samples (same seed, same fit)");
+    aggregationDepth = new IntParam(this, "aggregationDepth", "treeAggregate depth of every pass (0: chosen"
+        + " from the number of partitions, else ≥ 2)", v -> (int) v == 0 || (int) v >= 2);
+    initialModel = new DoubleArrayParam(this, "initialModel", "coefficients to start from (warm start);"
+        + " set from a fitted model with setInitialModel(model)");
+    setDefault(shared.featuresCol, "features");
+    setDefault(shared.predictionCol, "prediction");
+    setDefault(shared.shareCol, "");
+    setDefault(shared.objective, "rescaled");
+    setDefault(shared.link, "exp");
+    setDefault(labelCol, "label");
+    setDefault(regWeightCol, "");
+    setDefault(regWeight, 0.0);
+    setDefault(ridge, 0.0);
+    setDefault(solver, "sketch");
+    setDefault(sketchSize, 0);
+    setDefault(maxIter, 100);
+    setDefault(tol, 1e-10);
+    setDefault(seed, 0L);
+    setDefault(aggregationDepth, 0);
+  }
+
+  @Override public String uid() { return uid; }
+
+  public Param<String> featuresCol() { return shared.featuresCol; }
+  public Param<String> predictionCol() { return shared.predictionCol; }
+  public Param<String> shareCol() { return shared.shareCol; }
+  public Param<String> objective() { return shared.objective; }
+  public Param<String> link() { return shared.link; }
+  public Param<String> labelCol() { return labelCol; }
+  public Param<String> regWeightCol() { return regWeightCol; }
+  public DoubleParam regWeight() { return regWeight; }
+  public DoubleParam ridge() { return ridge; }
+  public Param<String> solver() { return solver; }
+  public IntParam sketchSize() { return sketchSize; }
+  public IntParam maxIter() { return maxIter; }
+  public DoubleParam tol() { return tol; }
+  public LongParam seed() { return seed; }
+  public IntParam aggregationDepth() { return aggregationDepth; }
+  public DoubleArrayParam initialModel() { return initialModel; }
+
+  public String getFeaturesCol() { return getOrDefault(shared.featuresCol); }
+  public String getPredictionCol() { return getOrDefault(shared.predictionCol); }
+  public String getShareCol() { return getOrDefault(shared.shareCol); }
+  public String getObjective() { return getOrDefault(shared.objective); }
+  public String getLink() { return getOrDefault(shared.link); }
+  public String getLabelCol() { return getOrDefault(labelCol); }
+  public String getRegWeightCol() { return getOrDefault(regWeightCol); }
+  public double getRegWeight() { return (Double) getOrDefault(regWeight); }
+  public double getRidge() { return (Double) getOrDefault(ridge); }
+  public String getSolver() { return getOrDefault(solver); }
+  public int getSketchSize() { return (Integer) getOrDefault(sketchSize); }
+  public int getMaxIter() { return (Integer) getOrDefault(maxIter); }
+  public double getTol() { return (Double) getOrDefault(tol); }
+  public long getSeed() { return (Long) getOrDefault(seed); }
+  public int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth); }
+  /** The warm-start coefficients, or null. */
+  public double[] getInitialModel() { return isDefined(initialModel) ? getOrDefault(initialModel) : null; }
+
+  public HyperbolicRegression setFeaturesCol(String v) { set(shared.featuresCol, v); return this; }
+  public HyperbolicRegression setPredictionCol(String v) { set(shared.predictionCol, v); return this; }
+  public HyperbolicRegression setShareCol(String v) { set(shared.shareCol, v); return this; }
+  public HyperbolicRegression setObjective(String v) { set(shared.objective, v.toLowerCase(Locale.ROOT)); return this; }
+  public HyperbolicRegression setLink(String v) { set(shared.link, v.toLowerCase(Locale.ROOT)); return this; }
+  public HyperbolicRegression setLabelCol(String v) { set(labelCol, v); return this; }
+  public HyperbolicRegression setRegWeightCol(String v) { set(regWeightCol, v); return this; }
+  public HyperbolicRegression setRegWeight(double v) { set(regWeight, v); return this; }
+  public HyperbolicRegression setRidge(double v) { set(ridge, v); return this; }
+  public HyperbolicRegression setSolver(String v) { set(solver, v.toLowerCase(Locale.ROOT)); return this; }
+  public HyperbolicRegression setSketchSize(int v) { set(sketchSize, v); return this; }
+  public HyperbolicRegression setMaxIter(int v) { set(maxIter, v); return this; }
+  public HyperbolicRegression setTol(double v) { set(tol, v); return this; }
+  public HyperbolicRegression setSeed(long v) { set(seed, v); return this; }
+  public HyperbolicRegression setAggregationDepth(int v) { set(aggregationDepth, v); return this; }
+  public HyperbolicRegression setInitialModel(double[] coefficients) { set(initialModel, coefficients.clone()); return this; }
+  public HyperbolicRegression setInitialModel(HyperbolicRegressionModel model) {
+    return setInitialModel(model.coefficients().toArray());
+  }
+
+  @Override public HyperbolicRegressionModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    ObjectiveKind kind = ObjectiveKind.parse(getObjective());
+    Link f = Link.parse(getLink());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    Blocks data = blocks(dataset);
+    try {
+      Objective objective = new Objective(kind, f, data.dim, getRidge(), -1);
+      double[] x0 = getInitialModel();
+      if (x0 != null && x0.length != data.dim) {
+        throw new IllegalArgumentException("initialModel has " + x0.length + " coefficients but the features have "
+            + data.dim + " columns");
+      }
+      FitJob.SolverSettings settings = new FitJob.SolverSettings(getSolver(),
+          getSketchSize() > 0 ? getSketchSize() : null, getSeed(), getMaxIter(), getTol(), 0, getAggregationDepth());
+      LOG.info("{}: fitting {} rows × {} features", uid, data.rows, data.dim);
+      FitJob.Fitted fitted = FitJob.fitBlocks(jsc, data.blocks, objective, settings,
+          x0 == null ? null : new StartingPoint(x0, "initialModel"), "hyperreg-ml " + uid,
+          r -> LOG.info(String.format(Locale.ROOT, "%s iteration %3d: objective %-12.6g |grad| %.3e step %-6.3g passes %d"
+              + "  %.2f s  %s", uid, r.iteration(), r.objectiveValue(), r.gradientNorm(), r.stepSize(),
+              r.dataPasses(), r.seconds(), r.hessian())));
+      FitResult fit = fitted.fit();
+      if (fit.converged()) {
+        LOG.info("{}: {} after {} iterations, {} data passes", uid, fit.message(), fit.iterationCount(), fitted.passes());
+      } else {
+        LOG.warn("{}: NOT CONVERGED ({}): {}. Raise maxIter, add regularization (regWeight, ridge) or start"
+            + " elsewhere (initialModel); the model holds the last iterate.", uid, fit.stopReason(), fit.message());
+      }
+      HyperbolicRegressionModel model = new HyperbolicRegressionModel(uid,
+          new DenseVector(fit.coefficients()), HyperbolicRegressionTrainingSummary.of(fit, fitted.passes()));
+      copyValues(model, ParamMap.empty());
+      return (HyperbolicRegressionModel) model.setParent(this);
+    } finally {
+      data.blocks.unpersist(false);
+    }
+  }
+
+  /** The dataset as cached row blocks: row ids are the rows' positions (zipWithIndex). */
+  private record Blocks(JavaRDD<RowBlock> blocks, long rows, int dim) {}
+
+  private Blocks blocks(Dataset<?> dataset) {
+    String features = getFeaturesCol();
+    String weights = getRegWeightCol();
+    boolean perRow = !weights.isEmpty();
+    List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(functions.col(features),
+        functions.col(getLabelCol()).cast(DataTypes.DoubleType)));
+    if (perRow) columns.add(functions.col(weights).cast(DataTypes.DoubleType));
+    Dataset<Row> selected = dataset.select(columns.toArray(new org.apache.spark.sql.Column[0]));
+    Row first = selected.head();
+    int dim = ((Vector) first.get(0)).size();
+    double uniformWeight = getRegWeight();
+    int rowsPerBlock = RowBlockBuilder.rowsPerBlock(dim);
+    JavaRDD<RowBlock> blocks = selected.javaRDD().zipWithIndex().mapPartitions(
+        (Iterator<Tuple2<Row, Long>> it) -> toBlocks(it, dim, perRow, uniformWeight, rowsPerBlock, features, weights))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long rows = blocks.map(RowBlock::rows).reduce(Integer::sum);
+    return new Blocks(blocks, rows, dim);
+  }
+
+  private static Iterator<RowBlock> toBlocks(Iterator<Tuple2<Row, Long>> rows, int dim, boolean perRow,
+      double uniformWeight, int rowsPerBlock, String features, String weights) {
+    List<RowBlock> blocks = new ArrayList<>();
+    RowBlockBuilder builder = new RowBlockBuilder(dim, -1, uniformWeight);
+    while (rows.hasNext()) {
+      Tuple2<Row, Long> t = rows.next();
+      Row row = t._1();
+      long index = t._2();
+      if (row.isNullAt(0) || row.isNullAt(1)) {
+        throw new IllegalArgumentException("row " + index + ": null in column " + (row.isNullAt(0) ? features : "label"));
+      }
+      Vector v = (Vector) row.get(0);
+      if (v.size() != dim) {
+        throw new IllegalArgumentException("row " + index + ": column " + features + " has " + v.size()
+            + " entries where the first row has " + dim);
+      }
+      int[] indices;
+      double[] values;
+      if (v instanceof SparseVector s) {
+        indices = s.indices();
+        values = s.values();
+      } else {
+        values = v.toArray();
+        indices = new int[values.length];
+        for (int j = 0; j < indices.length; j++) indices[j] = j;
+      }
+      double label = row.getDouble(1);
+      double w = perRow ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : Double.NaN;
+      if (perRow && !(w >= 0 && Double.isFinite(w))) {
+        throw new IllegalArgumentException("row " + index + ": " + weights + " must be a finite number ≥ 0, got " + w);
+      }
+      if (!Double.isFinite(label)) throw new IllegalArgumentException("row " + index + ": label is " + label);
+      for (double x : values) {
+        if (!Double.isFinite(x)) throw new IllegalArgumentException("row " + index + ": " + features + " holds " + x);
+      }
+      builder.add(index, label, w, indices, values);
+      if (builder.rows() == rowsPerBlock) blocks.add(builder.build());
+    }
+    if (builder.rows() > 0) blocks.add(builder.build());
+    return blocks.iterator();
+  }
+
+  @Override public StructType transformSchema(StructType schema) {
+    requireColumn(schema, getFeaturesCol(), "a Spark ML Vector", t -> t instanceof VectorUDT);
+    requireColumn(schema, getLabelCol(), "numeric", t -> t instanceof NumericType);
+    if (!getRegWeightCol().isEmpty()) requireColumn(schema, getRegWeightCol(), "numeric", t -> t instanceof NumericType);
+    if (getObjective().equals("softmax") && !getLink().equals("exp")) {
+      throw new IllegalArgumentException("the softmax objective is defined for the exp link only, not " + getLink());
+    }
+    return HyperbolicRegressionModel.outputSchema(schema, getPredictionCol(), getShareCol(), getObjective());
+  }
+
+  static void requireColumn(StructType schema, String name, String what,
+      java.util.function.Predicate<org.apache.spark.sql.types.DataType> ok) {
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(name)) {
+      throw new IllegalArgumentException("column '" + name + "' not found; the DataFrame has "
+          + String.join(", ", schema.fieldNames()));
+    }
+    if (!ok.test(schema.apply(name).dataType())) {
+      throw new IllegalArgumentException("column '" + name + "' must be " + what + ", not "
+          + schema.apply(name).dataType().simpleString());
+    }
+  }
+
+  @Override public HyperbolicRegression copy(ParamMap extra) { return (HyperbolicRegression) defaultCopy(extra); }
+
+  @Override public MLWriter write() { return new DefaultParamsWriter(this); }
+
+  @Override public void save(String path) throws IOException { write().save(path); }
+
+  public static MLReader<HyperbolicRegression> read() { return new DefaultParamsReader<>(); }
+
+  public static HyperbolicRegression load(String path) { return read().load(path); }
+}

@@ -1,0 +1,173 @@
+package dev.hyperreg.ml;
+
+import dev.hyperreg.core.Link;
+import java.io.IOException;
+import java.util.List;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted {@link HyperbolicRegression}: the coefficients x, and {@code transform}, which adds
+ * f(a·x) for every row as {@code predictionCol} and, when {@code shareCol} is set (rescaled and
+ * softmax), the share f(a·x)/Σ f(a·x) over the rows being transformed — it depends on which rows are
+ * scored together, so it is opt-in. f(a·x) is +∞ where it exceeds the double range; the share is
+ * computed in scaled form (every f multiplied by e^{−max}), so it stays finite.
+ *
+ * <p>Saved as Spark ML's param metadata plus the coefficients as Parquet under {@code data/}.
+ */
+public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionModel> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Vector coefficients;
+  private final HyperbolicRegressionTrainingSummary summary;
+  private final SharedParams shared;
+
+  HyperbolicRegressionModel(String uid, Vector coefficients, HyperbolicRegressionTrainingSummary summary) {
+    this.uid = uid;
+    this.coefficients = coefficients;
+    this.summary = summary;
+    shared = new SharedParams(this);
+    setDefault(shared.featuresCol, "features");
+    setDefault(shared.predictionCol, "prediction");
+    setDefault(shared.shareCol, "");
+    setDefault(shared.objective, "rescaled");
+    setDefault(shared.link, "exp");
+  }
+
+  @Override public String uid() { return uid; }
+
+  /** x, as Spark's linear models expose theirs. */
+  public Vector coefficients() { return coefficients; }
+
+  public boolean hasSummary() { return summary != null; }
+
+  /** The training summary; throws after a load, like Spark's models. */
+  public HyperbolicRegressionTrainingSummary summary() {
+    if (summary == null) throw new IllegalStateException("no training summary: this model was loaded, not fitted");
+    return summary;
+  }
+
+  public Param<String> featuresCol() { return shared.featuresCol; }
+  public Param<String> predictionCol() { return shared.predictionCol; }
+  public Param<String> shareCol() { return shared.shareCol; }
+  public Param<String> objective() { return shared.objective; }
+  public Param<String> link() { return shared.link; }
+
+  public String getFeaturesCol() { return getOrDefault(shared.featuresCol); }
+  public String getPredictionCol() { return getOrDefault(shared.predictionCol); }
+  public String getShareCol() { return getOrDefault(shared.shareCol); }
+  public String getObjective() { return getOrDefault(shared.objective); }
+  public String getLink() { return getOrDefault(shared.link); }
+
+  public HyperbolicRegressionModel setFeaturesCol(String v) { set(shared.featuresCol, v); return this; }
+  public HyperbolicRegressionModel setPredictionCol(String v) { set(shared.predictionCol, v); return this; }
+  public HyperbolicRegressionModel setShareCol(String v) { set(shared.shareCol, v); return this; }
+
+  @Override public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    Link f = Link.parse(getLink());
+    double[] x = coefficients.toArray();
+    UserDefinedFunction margin = functions.udf((UDF1<Vector, Double>) v -> dot(v, x), DataTypes.DoubleType);
+    UserDefinedFunction value = functions.udf((UDF1<Double, Double>) f::value, DataTypes.DoubleType);
+    String marginCol = "__hyperreg_margin";
+    Dataset<Row> withMargin = dataset.withColumn(marginCol, margin.apply(functions.col(getFeaturesCol())));
+    Dataset<Row> out = withMargin.withColumn(getPredictionCol(), value.apply(functions.col(marginCol)));
+    if (!getShareCol().isEmpty()) {
+      // scaled: f(z)·e^{−m} with m the largest exponent bound over the scored rows, summed in one job
+      UserDefinedFunction bound = functions.udf((UDF1<Double, Double>) f::exponentBound, DataTypes.DoubleType);
+      Row top = withMargin.agg(functions.max(bound.apply(functions.col(marginCol)))).head();
+      double m = top.isNullAt(0) ? 0 : top.getDouble(0);
+      UserDefinedFunction scaled = functions.udf((UDF1<Double, Double>) z -> f.value(z, m), DataTypes.DoubleType);
+      Row total = withMargin.agg(functions.sum(scaled.apply(functions.col(marginCol)))).head();
+      double sum = total.isNullAt(0) ? Double.NaN : total.getDouble(0);
+      out = out.withColumn(getShareCol(), scaled.apply(functions.col(marginCol)).divide(sum));
+    }
+    return out.drop(marginCol);
+  }
+
+  private static double dot(Vector v, double[] x) {
+    if (v.size() != x.length) {
+      throw new IllegalArgumentException("a feature vector of size " + v.size() + " for a model of " + x.length
+          + " coefficients");
+    }
+    double s = 0;
+    if (v instanceof org.apache.spark.ml.linalg.SparseVector sparse) {
+      int[] indices = sparse.indices();
+      double[] values = sparse.values();
+      for (int k = 0; k < indices.length; k++) s += values[k] * x[indices[k]];
+    } else {
+      for (int j = 0; j < x.length; j++) s += v.apply(j) * x[j];
+    }
+    return s;
+  }
+
+  @Override public StructType transformSchema(StructType schema) {
+    HyperbolicRegression.requireColumn(schema, getFeaturesCol(), "a Spark ML Vector", t -> t instanceof VectorUDT);
+    return outputSchema(schema, getPredictionCol(), getShareCol(), getObjective());
+  }
+
+  static StructType outputSchema(StructType schema, String predictionCol, String shareCol, String objective) {
+    if (!shareCol.isEmpty() && objective.equals("plain")) {
+      throw new IllegalArgumentException("shareCol is for the rescaled and softmax objectives, whose model is a"
+          + " share of Σ f(a·x); the plain objective predicts f(a·x) itself");
+    }
+    StructType out = schema.add(predictionCol, DataTypes.DoubleType, false);
+    return shareCol.isEmpty() ? out : out.add(shareCol, DataTypes.DoubleType, false);
+  }
+
+  @Override public HyperbolicRegressionModel copy(ParamMap extra) {
+    HyperbolicRegressionModel copy = new HyperbolicRegressionModel(uid, coefficients, summary);
+    return (HyperbolicRegressionModel) copyValues(copy, extra).setParent(parent());
+  }
+
+  @Override public MLWriter write() { return new Writer(this); }
+
+  @Override public void save(String path) throws IOException { write().save(path); }
+
+  public static MLReader<HyperbolicRegressionModel> read() { return new Reader(); }
+
+  public static HyperbolicRegressionModel load(String path) { return read().load(path); }
+
+  /** Params as Spark ML metadata (JSON) under the path, the coefficients as Parquet under data/. */
+  private static final class Writer extends MLWriter {
+    private final HyperbolicRegressionModel model;
+
+    Writer(HyperbolicRegressionModel model) { this.model = model; }
+
+    @Override public void saveImpl(String path) {
+      DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+      StructType schema = new StructType().add("coefficients", new VectorUDT(), false);
+      sparkSession().createDataFrame(List.of(RowFactory.create(model.coefficients)), schema).repartition(1)
+          .write().parquet(new org.apache.hadoop.fs.Path(path, "data").toString());
+    }
+  }
+
+  private static final class Reader extends MLReader<HyperbolicRegressionModel> {
+    @Override public HyperbolicRegressionModel load(String path) {
+      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
+          HyperbolicRegressionModel.class.getName());
+      Row data = sparkSession().read().parquet(new org.apache.hadoop.fs.Path(path, "data").toString())
+          .select("coefficients").head();
+      HyperbolicRegressionModel model = new HyperbolicRegressionModel(metadata.uid(), (Vector) data.get(0), null);
+      metadata.getAndSetParams(model, scala.Option.empty());
+      return model;
+    }
+  }
+}
