@@ -211,6 +211,46 @@ class HyperbolicRegressionTest {
   }
 
   @Test
+  void denseAndSparseVectorsGiveTheSameFit() {
+    Dataset<Row> sparse = libsvm("plain-sinh-sparse.libsvm");
+    org.apache.spark.sql.expressions.UserDefinedFunction toDense = functions.udf(
+        (org.apache.spark.sql.api.java.UDF1<Vector, Vector>) Vector::toDense, new org.apache.spark.ml.linalg.VectorUDT());
+    Dataset<Row> dense = sparse.withColumn("features", toDense.apply(functions.col("features")));
+    HyperbolicRegression e = new HyperbolicRegression().setObjective("plain").setLink("sinh").setSolver("exact");
+    HyperbolicRegressionModel a = e.fit(sparse);
+    HyperbolicRegressionModel b = e.fit(dense);
+    assertTrue(a.summary().converged() && b.summary().converged());
+    assertEquals(0, LinearAlgebra.relativeDistance(a.coefficients().toArray(), b.coefficients().toArray()), 1e-10);
+  }
+
+  @Test
+  void aFitThatStopsEarlySaysSoAndShowsItsPassesInTheSparkUi() throws InterruptedException {
+    List<String> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> descriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+        groups.add(String.valueOf(job.properties().getProperty("spark.jobGroup.id")));
+        descriptions.add(String.valueOf(job.properties().getProperty("spark.job.description")));
+      }
+    };
+    SparkTestSession.get().sparkContext().addSparkListener(listener);
+    try {
+      HyperbolicRegression e = new HyperbolicRegression().setRegWeight(0.01).setMaxIter(1);
+      HyperbolicRegressionModel model = e.fit(libsvm("rescaled-exp.libsvm"));
+      assertFalse(model.summary().converged());
+      assertEquals("MAX_ITERATIONS", model.summary().stopReason());
+      assertEquals(1, model.summary().totalIterations());
+      for (int wait = 0; wait < 100 && !descriptions.stream().anyMatch(d -> d.startsWith("iteration 1")); wait++) {
+        Thread.sleep(50);
+      }
+      assertTrue(groups.contains("hyperreg-ml " + e.uid()), groups.toString());
+      assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("iteration 1")), descriptions.toString());
+    } finally {
+      SparkTestSession.get().sparkContext().removeSparkListener(listener);
+    }
+  }
+
+  @Test
   void theExampleCommandRuns() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int status = HyperregCli.run(new String[] {"example", "--data", DATA.resolve("softmax.libsvm").toString(),
