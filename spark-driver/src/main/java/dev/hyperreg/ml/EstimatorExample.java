@@ -1,5 +1,6 @@
 package dev.hyperreg.ml;
 
+import dev.hyperreg.spark.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ public final class EstimatorExample {
           out.println(USAGE);
           return 0;
         }
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + " for example (see --help)");
+        default -> throw new UsageException("unknown option " + args[i] + " for example (see --help)");
       }
     }
     Dataset<Row> frame = spark.read().format("libsvm").load(data);
