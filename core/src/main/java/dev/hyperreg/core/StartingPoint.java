@@ -21,7 +21,7 @@ public record StartingPoint(double[] x, String description) {
 
   /**
    * The sketch for a sketched start: 20d rows (the solver's own default) up to 4000, never below
-   * 4d, s = 4. Its pass ships two m × d sketches per task, which stays at 64 MB for d = 1000; a
+   * 4d, s = 2. Its pass ships two m × d sketches per task, which stays at 64 MB for d = 1000; a
    * coarser start costs Newton iterations (measured: 4d rows at d = 6 started 10⁷ times higher).
    */
   public static SketchSpec startSketch(int dim, long seed) {

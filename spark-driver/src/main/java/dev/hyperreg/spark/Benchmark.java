@@ -204,12 +204,14 @@ final class Benchmark {
           ? (double) p.n() * p.d() * p.d() : (double) p.n() * Math.pow(p.d() * p.density(), 2));
       r.put("exactHessianPassSeconds", hessianPass);
       r.put("exactGramGflops", flops / (hessianPass - Math.min(hessianPass / 2, barePass)) / 1e9);
-      // what a sketched pass costs on top of loss and gradient: with the default m = 20d (an m × d
-      // sketch per task) and with m = 4d (the sampling solver's score sketch, five times smaller)
+      // what a sketched pass costs on top of loss and gradient: m = 20d (an m × d sketch per task)
+      // with s = 4 and s = 2 non-zeros per row, and m = 4d (the sampling solver's score sketch)
       r.put("lossGradientPassSeconds", medianSeconds(3, () -> f.evaluate(x0, false, "loss and gradient pass")));
-      for (int perColumn : new int[] {SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 4}) {
-        SketchSpec spec = SketchSpec.atLeast((long) perColumn * p.d(), SketchedHessian.DEFAULT_NONZEROS, 3);
-        r.put("sketch" + perColumn + "dPassSeconds", medianSeconds(3, () -> f.evaluate(x0, spec, "sketch pass")));
+      for (int[] size : new int[][] {{SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 4},
+          {SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 2}, {4, SketchedHessian.DEFAULT_NONZEROS}}) {
+        SketchSpec spec = SketchSpec.atLeast((long) size[0] * p.d(), size[1], 3);
+        r.put("sketch" + size[0] + "dS" + size[1] + "PassSeconds",
+            medianSeconds(3, () -> f.evaluate(x0, spec, "sketch pass")));
       }
       r.put("methods", methods);
       if (p.kind() == ObjectiveKind.PLAIN && p.link() == Link.EXP && !p.scaling()) {
@@ -443,13 +445,15 @@ final class Benchmark {
           r.get("name"), (Double) r.get("exactGramGflops"), (Double) r.get("exactHessianPassSeconds"),
           (Double) r.get("cachedFraction")));
     }
-    sb.append("\nOne pass at the start point, seconds (median of three; sketches with s = 4):\n\n");
-    sb.append("| problem | bare | loss + gradient | + sketch m = 20d | + sketch m = 4d | + exact Hessian |\n");
-    sb.append("|---|---|---|---|---|---|\n");
+    sb.append("\nOne pass at the start point, seconds (median of three):\n\n");
+    sb.append("| problem | bare | loss + gradient | + sketch 20d, s = 4 | + sketch 20d, s = 2 | + sketch 4d, s = "
+        + SketchedHessian.DEFAULT_NONZEROS + " | + exact Hessian |\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : results) {
-      sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", r.get("name"),
+      sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", r.get("name"),
           (Double) r.get("barePassSeconds"), (Double) r.get("lossGradientPassSeconds"),
-          (Double) r.get("sketch20dPassSeconds"), (Double) r.get("sketch4dPassSeconds"),
+          (Double) r.get("sketch20dS4PassSeconds"), (Double) r.get("sketch20dS2PassSeconds"),
+          (Double) r.get("sketch4dS" + SketchedHessian.DEFAULT_NONZEROS + "PassSeconds"),
           (Double) r.get("exactHessianPassSeconds")));
     }
     for (Map<String, Object> r : results) {
