@@ -23,7 +23,7 @@ public interface HessianStrategy {
   /** Told how an accepted step went; returns a note for the iteration record, or null. */
   default String afterStep(StepOutcome outcome) { return null; }
 
-  /** The current setting, for the iteration record ("exact", "sketch 2000×4"). */
+  /** The current setting, for the iteration record ("exact", "sketch 2000×2"). */
   String current();
 
   /**

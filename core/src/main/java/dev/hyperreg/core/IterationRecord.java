@@ -12,7 +12,7 @@ package dev.hyperreg.core;
  * @param dataPasses passes over the data this iteration made (one per line-search trial, plus the
  *     row-sample pass of the sampling solver)
  * @param seconds wall time of the iteration
- * @param hessian where the Hessian of the step came from ("exact", "sketch 2000×4")
+ * @param hessian where the Hessian of the step came from ("exact", "sketch 2000×2")
  * @param note what the Hessian strategy changed after the step (sketch enlarged, fallback), or null
  */
 public record IterationRecord(int iteration, double objectiveValue, double logObjectiveValue,
