@@ -46,7 +46,18 @@ final class HeavyRows implements Serializable {
 
   /** Offers row i of the block, scaled by weight, with its vector entry and mass. */
   void offer(RowBlock block, int i, double weight, double value, double mass) {
-    long id = block.rowId(i);
+    int slot = keep(block.rowId(i), mass, value);
+    if (slot < 0) return;
+    Arrays.fill(rows, slot * dim, (slot + 1) * dim, 0);
+    block.addRow(i, weight, rows, slot * dim);
+  }
+
+  /**
+   * Makes room for a row when it is among the k heaviest seen (a free slot, else the lightest
+   * one's), records its id, mass and vector entry, and returns the slot for its d values; −1 when
+   * the row is lighter than all k kept.
+   */
+  private int keep(long id, double mass, double value) {
     int slot;
     if (count < capacity) {
       slot = count++;
@@ -54,14 +65,13 @@ final class HeavyRows implements Serializable {
     } else if (heavier(mass, id, masses[lightest], ids[lightest])) {
       slot = lightest;
     } else {
-      return;
+      return -1;
     }
     ids[slot] = id;
     masses[slot] = mass;
     values[slot] = value;
-    Arrays.fill(rows, slot * dim, (slot + 1) * dim, 0);
-    block.addRow(i, weight, rows, slot * dim);
     lightest = lightestIndex();
+    return slot;
   }
 
   private static boolean heavier(double mass, long id, double otherMass, long otherId) {
@@ -96,21 +106,8 @@ final class HeavyRows implements Serializable {
   /** Keeps the heaviest of both sets (both in the same scale). */
   void merge(HeavyRows other) {
     for (int t = 0; t < other.count; t++) {
-      long id = other.ids[t];
-      int slot;
-      if (count < capacity) {
-        slot = count++;
-        grow(count);
-      } else if (heavier(other.masses[t], id, masses[lightest], ids[lightest])) {
-        slot = lightest;
-      } else {
-        continue;
-      }
-      ids[slot] = id;
-      masses[slot] = other.masses[t];
-      values[slot] = other.values[t];
-      System.arraycopy(other.rows, t * dim, rows, slot * dim, dim);
-      lightest = lightestIndex();
+      int slot = keep(other.ids[t], other.masses[t], other.values[t]);
+      if (slot >= 0) System.arraycopy(other.rows, t * dim, rows, slot * dim, dim);
     }
   }
 

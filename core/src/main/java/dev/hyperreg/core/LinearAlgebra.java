@@ -80,20 +80,29 @@ public final class LinearAlgebra {
   }
 
   /**
-   * The upper Cholesky factor U of H + μI = UᵀU for the smallest μ of the ladder 0, 10⁻¹⁰·max|H_jj|,
-   * ten times that, … that factors (H symmetric positive semi-definite up to rounding).
+   * The Levenberg–Marquardt damping ladder for the n × n matrix h: μ = 0, then 10⁻¹⁰·max|h_jj|
+   * (10⁻¹⁰ when the diagonal is 0) and sixty successive multiples by ten.
    */
-  static double[] dampedCholesky(double[] h, int n) {
+  static double[] dampingLadder(double[] h, int n) {
     double maxDiagonal = 0;
     for (int j = 0; j < n; j++) maxDiagonal = Math.max(maxDiagonal, Math.abs(h[j * n + j]));
-    double mu = 0;
-    for (int attempt = 0; attempt < 60; attempt++) {
+    double[] ladder = new double[61];
+    double mu = 1e-10 * (maxDiagonal > 0 ? maxDiagonal : 1);
+    for (int k = 1; k < ladder.length; k++, mu *= 10) ladder[k] = mu;
+    return ladder;
+  }
+
+  /**
+   * The upper Cholesky factor U of H + μI = UᵀU for the smallest μ of the {@link #dampingLadder}
+   * that factors (H symmetric positive semi-definite up to rounding).
+   */
+  static double[] dampedCholesky(double[] h, int n) {
+    for (double mu : dampingLadder(h, n)) {
       double[] factor = h.clone();
       for (int i = 0; i < n; i++) factor[i * n + i] += mu;
       intW info = new intW(0);
       lapack().dpotrf("U", n, factor, n, info);
       if (info.val == 0) return factor;
-      mu = mu == 0 ? 1e-10 * (maxDiagonal > 0 ? maxDiagonal : 1) : 10 * mu;
     }
     throw new ArithmeticException("the matrix could not be damped to positive definite (non-finite entries?)");
   }

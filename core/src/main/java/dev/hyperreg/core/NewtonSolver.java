@@ -302,13 +302,8 @@ public final class NewtonSolver {
       int d = e.dim();
       double[] rhs = e.scaledGradient().clone();
       for (int j = 0; j < d; j++) rhs[j] = -rhs[j];
-      double[] p = LinearAlgebra.choleskySolve(h, d, 0, rhs);
-      if (p != null) return new Direction(p, 0);
-      double maxDiagonal = 0;
-      for (int j = 0; j < d; j++) maxDiagonal = Math.max(maxDiagonal, Math.abs(h[j * d + j]));
-      double mu = 1e-10 * (maxDiagonal > 0 ? maxDiagonal : 1);
-      for (int attempt = 0; attempt < 60; attempt++, mu *= 10) {
-        p = LinearAlgebra.choleskySolve(h, d, mu, rhs);
+      for (double mu : LinearAlgebra.dampingLadder(h, d)) {
+        double[] p = LinearAlgebra.choleskySolve(h, d, mu, rhs);
         if (p != null) return new Direction(p, mu);
       }
       throw new ArithmeticException("the Hessian could not be damped to positive definite (non-finite entries?)");

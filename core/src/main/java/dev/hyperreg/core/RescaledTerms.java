@@ -87,6 +87,7 @@ final class RescaledTerms extends ObjectiveTerms {
     double[] regFactor = factor != null && block.hasRegWeights() ? new double[n] : null;
     RowSampling sample = request.sample();
     double[] diagonal = sample != null ? new double[n] : null;
+    double sampleAlpha = sample != null ? sample.globals()[1] : 0, sampleBeta = sample != null ? sample.globals()[2] : 0;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(z[i])) continue;
       double u = link.value(z[i], m);
@@ -105,10 +106,7 @@ final class RescaledTerms extends ObjectiveTerms {
       coefs2[i] = v * u + w2 * z[i];
       if (factor != null) factor[i] = v;
       if (regFactor != null) regFactor[i] = Math.sqrt(w2);
-      if (diagonal != null) {
-        double alpha = sample.globals()[1], beta = sample.globals()[2];
-        diagonal[i] = v * v + u2 * (u - alpha * b - beta) + w2;
-      }
+      if (diagonal != null) diagonal[i] = v * v + u2 * (u - sampleAlpha * b - sampleBeta) + w2;
       if (weights1 != null) {
         weights1[GRAM_U2B * n + i] = u2 * b;
         weights1[GRAM_U2 * n + i] = u2;

@@ -30,7 +30,7 @@ public final class SketchedHessian implements HessianStrategy {
   public static final int DEFAULT_ROWS_PER_COLUMN = 20;
   public static final int DEFAULT_NONZEROS = 2;
   /** Sketch rows per column for the sampling solver's leverage estimates. */
-  static final int SCORE_ROWS_PER_COLUMN = 4;
+  public static final int SCORE_ROWS_PER_COLUMN = 4;
 
   private final boolean sampling;
   private final long scoreRows;
@@ -64,13 +64,18 @@ public final class SketchedHessian implements HessianStrategy {
    * [0.52, 1.58]) for half the scatter work; s = 1 does not.
    */
   public static SketchedHessian forDimension(int dim, Integer rows, long seed) {
-    long m = rows != null ? rows : (long) DEFAULT_ROWS_PER_COLUMN * dim;
+    long m = rowsFor(dim, rows);
     return new SketchedHessian(SketchSpec.atLeast(m, DEFAULT_NONZEROS, seed), 8 * m);
+  }
+
+  /** m: the rows asked for, or the default 20d. */
+  public static long rowsFor(int dim, Integer rows) {
+    return rows != null ? rows : (long) DEFAULT_ROWS_PER_COLUMN * dim;
   }
 
   /** Leverage-score sampling of about m = 20d rows (or the given number), growing up to 8 times. */
   public static SketchedHessian sampling(int dim, Integer rows, long seed) {
-    long m = rows != null ? rows : (long) DEFAULT_ROWS_PER_COLUMN * dim;
+    long m = rowsFor(dim, rows);
     return new SketchedHessian(true, (long) SCORE_ROWS_PER_COLUMN * dim,
         SketchSpec.atLeast(m, DEFAULT_NONZEROS, seed), 8 * m);
   }

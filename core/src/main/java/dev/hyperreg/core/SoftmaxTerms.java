@@ -55,6 +55,7 @@ final class SoftmaxTerms extends ObjectiveTerms {
     double[] coefs2 = new double[n];
     RowSampling sample = request.sample();
     double[] diagonal = sample != null ? new double[n] : null;
+    double sampleTotal = sample != null ? sample.globals()[1] : 0, sampleGamma = sample != null ? sample.globals()[2] : 0;
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(z[i])) continue;
       double e = Math.exp(z[i] - m);
@@ -70,9 +71,8 @@ final class SoftmaxTerms extends ObjectiveTerms {
       coefs1[E * n + i] = e;
       coefs2[i] = e * e;
       if (diagonal != null) {
-        double total = sample.globals()[1], gamma = sample.globals()[2];
-        double share = e / total;
-        diagonal[i] = 2 * share * share - share * b - gamma * share + w2;
+        double share = e / sampleTotal;
+        diagonal[i] = 2 * share * share - share * b - sampleGamma * share + w2;
       }
     }
     block.addTransposeTimes(coefs0, 1, acc.vectors(0), 0);

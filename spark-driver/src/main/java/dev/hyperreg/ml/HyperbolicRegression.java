@@ -192,9 +192,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
       LOG.info("{}: fitting {} rows × {} features", uid, data.rows, data.dim);
       FitJob.Fitted fitted = FitJob.fitBlocks(jsc, data.blocks, objective, settings,
           x0 == null ? null : new StartingPoint(x0, "initialModel"), "hyperreg-ml " + uid,
-          r -> LOG.info(String.format(Locale.ROOT, "%s iteration %3d: objective %-12.6g |grad| %.3e step %-6.3g passes %d"
-              + "  %.2f s  %s", uid, r.iteration(), r.objectiveValue(), r.gradientNorm(), r.stepSize(),
-              r.dataPasses(), r.seconds(), r.hessian())));
+          r -> LOG.info("{} {}", uid, FitJob.describe(r)));
       FitResult fit = fitted.fit();
       if (fit.converged()) {
         LOG.info("{}: {} after {} iterations, {} data passes", uid, fit.message(), fit.iterationCount(), fitted.passes());

@@ -147,8 +147,8 @@ public final class FitJob {
    */
   static double driverMatrices(FitOptions o, int dim) {
     double rows = switch (o.solver) {
-      case "sketch" -> o.sketchSize != null ? o.sketchSize : (double) SketchedHessian.DEFAULT_ROWS_PER_COLUMN * dim;
-      case "sample" -> 4.0 * dim;
+      case "sketch" -> SketchedHessian.rowsFor(dim, o.sketchSize);
+      case "sample" -> (double) SketchedHessian.SCORE_ROWS_PER_COLUMN * dim;
       default -> 0;
     };
     return DRIVER_MATRICES + 3 * 1.125 * rows / dim;
@@ -180,11 +180,14 @@ public final class FitJob {
     }
   }
 
-  static void logIteration(IterationRecord r) {
-    LOG.info(String.format(Locale.ROOT,
+  static void logIteration(IterationRecord r) { LOG.info(describe(r)); }
+
+  /** One iteration as a progress line (the command line's and the estimator's). */
+  public static String describe(IterationRecord r) {
+    return String.format(Locale.ROOT,
         "iteration %3d: objective %-12.6g (log %.8g)  |grad| %-10.3e step %-8.3g damping %-8.2g passes %d  %.2f s  %s%s",
         r.iteration(), r.objectiveValue(), r.logObjectiveValue(), r.gradientNorm(), r.stepSize(), r.damping(),
-        r.dataPasses(), r.seconds(), r.hessian(), r.note() == null ? "" : "; " + r.note()));
+        r.dataPasses(), r.seconds(), r.hessian(), r.note() == null ? "" : "; " + r.note());
   }
 
   static Map<String, Object> summary(FitOptions o, BlockedData data, FitResult fit, StartingPoint start,
