@@ -31,6 +31,14 @@ public final class DenseRowBlock extends RowBlock {
 
   @Override public double get(int i, int j) { return values[j * rows + i]; }
 
+  @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
+    double[] moved = values.clone();
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) moved[j * rows + i] += entryShift.at(i, j);
+    }
+    return new DenseRowBlock(rowIds, cols, moved, shiftedLabels(labelShift), regWeightsSquared);
+  }
+
   @Override public void multiply(double[] x, double[] z) {
     if (rows == 0) return;
     LinearAlgebra.blas().dgemv("N", rows, cols, 1.0, values, rows, x, 1, 0.0, z, 1);

@@ -104,4 +104,25 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
 
   /** Entry (i, j), for tests and small tools. */
   public abstract double get(int i, int j);
+
+  /**
+   * A copy of this block with every stored entry a_ij replaced by a_ij + entryShift.at(i, j) and
+   * every target b_i by b_i + labelShift[i] (null: targets unchanged); ids, weights and the stored
+   * pattern stay (a sparse block stays sparse: only its stored entries move).
+   */
+  public abstract RowBlock shifted(EntryShift entryShift, double[] labelShift);
+
+  /** The change of entry (i, j) of a block, for {@link #shifted}. */
+  @FunctionalInterface
+  public interface EntryShift {
+    double at(int row, int col);
+  }
+
+  protected final double[] shiftedLabels(double[] labelShift) {
+    double[] b = labels.clone();
+    if (labelShift != null) {
+      for (int i = 0; i < rows; i++) b[i] += labelShift[i];
+    }
+    return b;
+  }
 }

@@ -33,6 +33,14 @@ public final class SparseRowBlock extends RowBlock {
     return 0;
   }
 
+  @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
+    double[] moved = values.clone();
+    for (int i = 0; i < rows; i++) {
+      for (int p = rowStart[i]; p < rowStart[i + 1]; p++) moved[p] += entryShift.at(i, colIndex[p]);
+    }
+    return new SparseRowBlock(rowIds, cols, rowStart, colIndex, moved, shiftedLabels(labelShift), regWeightsSquared);
+  }
+
   @Override public void multiply(double[] x, double[] z) {
     for (int i = 0; i < rows; i++) {
       double s = 0;

@@ -1,0 +1,57 @@
+package dev.hyperreg.core;
+
+import java.io.Serializable;
+
+/** A shift of the data computed block by block: the shifted rows of an original block. */
+@FunctionalInterface
+public interface DataShift extends Serializable {
+  /** The block's rows after the shift: same ids, order and width. */
+  RowBlock apply(RowBlock original);
+
+  /** The data of {@code base} and its shift by this, each shifted block computed where it is read. */
+  default PairedPassRunner over(PassRunner base) { return new ShiftedPasses(base, this); }
+
+  /** Passes over a base runner's blocks and their shifts, the shifted blocks made inside the pass. */
+  final class ShiftedPasses implements PairedPassRunner {
+    private final PassRunner base;
+    private final DataShift shift;
+
+    ShiftedPasses(PassRunner base, DataShift shift) {
+      this.base = base;
+      this.shift = shift;
+    }
+
+    @Override public <A extends Serializable> A aggregate(PairAggregator<A> aggregator, String description) {
+      return base.aggregate(new Paired<>(aggregator, shift), description);
+    }
+
+    @Override public PassRunner original() { return base; }
+
+    @Override public PassRunner shifted() {
+      return new PassRunner() {
+        @Override public <A extends Serializable> A aggregate(BlockAggregator<A> aggregator, String description) {
+          return base.aggregate(new ShiftedOnly<>(aggregator, shift), description);
+        }
+      };
+    }
+  }
+
+  /** Hands each block and its shift to a pair aggregator. */
+  record Paired<A extends Serializable>(PairAggregator<A> aggregator, DataShift shift) implements BlockAggregator<A> {
+    @Override public A zero() { return aggregator.zero(); }
+
+    @Override public A add(A acc, RowBlock block) { return aggregator.add(acc, block, shift.apply(block)); }
+
+    @Override public A merge(A left, A right) { return aggregator.merge(left, right); }
+  }
+
+  /** Hands each block's shift to an aggregator. */
+  record ShiftedOnly<A extends Serializable>(BlockAggregator<A> aggregator, DataShift shift)
+      implements BlockAggregator<A> {
+    @Override public A zero() { return aggregator.zero(); }
+
+    @Override public A add(A acc, RowBlock block) { return aggregator.add(acc, shift.apply(block)); }
+
+    @Override public A merge(A left, A right) { return aggregator.merge(left, right); }
+  }
+}
