@@ -120,6 +120,19 @@ public final class LinearAlgebra {
     return w;
   }
 
+  /** A unit eigenvector of the largest eigenvalue of the symmetric n × n matrix h (LAPACK dsyev). */
+  public static double[] largestEigenvector(double[] h, int n) {
+    double[] a = h.clone();
+    double[] w = new double[n];
+    double[] query = new double[1];
+    intW info = new intW(0);
+    lapack().dsyev("V", "U", n, a, n, w, query, -1, info);
+    double[] work = new double[Math.max(1, (int) query[0])];
+    lapack().dsyev("V", "U", n, a, n, w, work, work.length, info);
+    if (info.val != 0) throw new ArithmeticException("dsyev failed to converge (info " + info.val + ")");
+    return java.util.Arrays.copyOfRange(a, (n - 1) * n, n * n);
+  }
+
   /**
    * Solves the symmetric positive semi-definite least-squares normal equations (G + τI) x = r with
    * a tiny relative τ so that rank-deficient designs still give the minimum-norm-like answer.

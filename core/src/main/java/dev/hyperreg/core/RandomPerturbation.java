@@ -12,7 +12,7 @@ import java.io.Serializable;
  * @param scaleA σ_A, the standard deviation of an entry of ΔA
  * @param scaleB σ_b, the standard deviation of an entry of Δb
  */
-public record RandomPerturbation(long seed, double scaleA, double scaleB, int interceptColumn) implements DataShift {
+public record RandomPerturbation(long seed, double scaleA, double scaleB, int interceptColumn) implements ScalableShift {
 
   /** The perturbation of relative sizes relA (of ‖A‖_F) and relB (of ‖b‖): one pass for the norms. */
   public static RandomPerturbation relative(PassRunner data, double relA, double relB, long seed, int interceptColumn) {
@@ -27,7 +27,7 @@ public record RandomPerturbation(long seed, double scaleA, double scaleB, int in
   }
 
   /** The same direction, k times the size. */
-  public RandomPerturbation times(double k) { return new RandomPerturbation(seed, k * scaleA, k * scaleB, interceptColumn); }
+  @Override public RandomPerturbation times(double k) { return new RandomPerturbation(seed, k * scaleA, k * scaleB, interceptColumn); }
 
   @Override public RowBlock apply(RowBlock block) {
     double[] labelShift = new double[block.rows()];

@@ -80,6 +80,11 @@ public final class ShiftSensitivity implements Serializable {
   /** max ē, Σē, ‖ē‖, ‖ψ‖, ‖u‖ (scaled). */
   private final double envelopeMax, envelopeSum, envelopeNorm, psiNorm, uNorm;
   private final double[] hessianFactor;
+  /** H⁻¹y for the top eigenvectors y of H⁻¹KH⁻¹ and H⁻¹NH⁻¹: the worst shift directions' generators. */
+  private final double[] worstA, worstB;
+  /** √(wᵀKw) and √(wᵀNw) for those w: the norms of the worst shifts they generate. */
+  private final double worstANorm, worstBNorm;
+  private final double aFrobenius;
   /** ‖q‖, ‖p‖, max|E_i|, and λ_max of Aᵀdiag(·)A for E², ē², ē, ē|b|: the bound's row-weighted norms. */
   private final double qNorm, pNorm, eMax, gramE2, gramEnvelope2, gramEnvelope, gramEnvelopeB;
 
@@ -151,13 +156,24 @@ public final class ShiftSensitivity implements Serializable {
     mu = LinearAlgebra.symmetricEigenvalues(hessian, d)[0];
     if (mu > 0) {
       hessianFactor = cholesky(hessian, d);
-      constantA = psiNorm / mu + LinearAlgebra.norm(x) * Math.sqrt(Math.max(0, largestEigenvalueOfSandwich(kMatrix)));
-      constantB = Math.sqrt(Math.max(0, largestEigenvalueOfSandwich(nMatrix)));
+      double[] sandwichK = sandwich(kMatrix);
+      double[] sandwichN = sandwich(nMatrix);
+      constantA = psiNorm / mu + LinearAlgebra.norm(x) * Math.sqrt(Math.max(0, largestEigenvalue(sandwichK, 0, d)));
+      constantB = Math.sqrt(Math.max(0, largestEigenvalue(sandwichN, 0, d)));
+      worstA = solve(hessianFactor, d, LinearAlgebra.largestEigenvector(sandwichK, d));
+      worstB = solve(hessianFactor, d, LinearAlgebra.largestEigenvector(sandwichN, d));
+      worstANorm = Math.sqrt(Math.max(0, quadraticForm(kMatrix, worstA)));
+      worstBNorm = Math.sqrt(Math.max(0, quadraticForm(nMatrix, worstB)));
     } else {
       hessianFactor = null;
       constantA = Double.NaN;
       constantB = Double.NaN;
+      worstA = null;
+      worstB = null;
+      worstANorm = Double.NaN;
+      worstBNorm = Double.NaN;
     }
+    aFrobenius = Math.sqrt(g.sums[Globals.FROBENIUS2]);
   }
 
   /** The sensitivity at x (a minimizer of the objective on the data): three passes. */
@@ -204,6 +220,80 @@ public final class ShiftSensitivity implements Serializable {
 
   /** ‖b‖₂. */
   public double bNorm() { return bNorm; }
+
+  /**
+   * The shift of relative sizes relA (‖ΔA‖_F = ‖ΔA‖₂ = relA·‖A‖_F) and relB (‖Δb‖ = relB·‖b‖) in the
+   * directions that move x* most to first order: Δb along the top right singular vector of
+   * H⁻¹Aᵀ(∂ψ/∂b) (so its first-order response is exactly C_b‖Δb‖), and the rank-one ΔA = h x̂ᵀ with h
+   * the top right singular vector of H⁻¹AᵀM, which turns the x-part of G into ‖x*‖‖H⁻¹AᵀM‖‖ΔA‖.
+   * Rows of A become dense when shifted (ΔA is rank one, not sparse); the intercept column stays.
+   */
+  public WorstShift worstShift(double relA, double relB) {
+    if (!(mu > 0)) throw new IllegalStateException("no worst shift where H is not positive definite");
+    double xNorm = LinearAlgebra.norm(x);
+    double[] direction = x.clone();
+    if (objective.interceptColumn() >= 0) direction[objective.interceptColumn()] = 0;
+    double directionNorm = LinearAlgebra.norm(direction);
+    boolean moveA = relA > 0 && xNorm > 0 && directionNorm > 0 && worstANorm > 0;
+    if (moveA) for (int j = 0; j < dim; j++) direction[j] /= directionNorm;
+    double scaleA = moveA ? relA * aFrobenius / worstANorm : 0;
+    double scaleB = relB > 0 && worstBNorm > 0 ? relB * bNorm / worstBNorm : 0;
+    return new WorstShift(new RowTerms(objective.link(), m, alpha, beta, bNormSquared), x.clone(), q, p, worstA,
+        worstB, direction, scaleA, scaleB);
+  }
+
+  /**
+   * The worst-direction shift of {@link #worstShift}: per row, h_i = (M A w_A)_i = E_i a_i·w_A +
+   * v_i(‖b‖² − b_i) q·w_A − v_i p·w_A gives Δa_i = scaleA·h_i·x̂, and Δb_i = scaleB·(−α v_i a_i·w_b −
+   * (u_i − 2αb_i) q·w_b).
+   */
+  public record WorstShift(RowTerms terms, double[] x, double[] q, double[] p, double[] worstA, double[] worstB,
+      double[] direction, double scaleA, double scaleB) implements ScalableShift {
+    @Override public WorstShift times(double k) {
+      return new WorstShift(terms, x, q, p, worstA, worstB, direction, k * scaleA, k * scaleB);
+    }
+
+    @Override public RowBlock apply(RowBlock block) {
+      int n = block.rows();
+      int d = x.length;
+      double[] z = new double[n];
+      double[] onA = new double[n];
+      double[] onB = new double[n];
+      block.multiply(x, z);
+      block.multiply(worstA, onA);
+      block.multiply(worstB, onB);
+      double[][] t = new double[RowTerms.COUNT][n];
+      terms.fill(block, z, t);
+      double qa = LinearAlgebra.dot(q, worstA);
+      double pa = LinearAlgebra.dot(p, worstA);
+      double qb = LinearAlgebra.dot(q, worstB);
+      double[] rowShift = new double[n];
+      double[] labelShift = new double[n];
+      for (int i = 0; i < n; i++) {
+        double v = t[RowTerms.V][i];
+        double k = terms.bNormSquared() - block.label(i);
+        rowShift[i] = scaleA * (t[RowTerms.E][i] * onA[i] + v * k * qa - v * pa);
+        labelShift[i] = scaleB * (-terms.alpha() * v * onB[i] - t[RowTerms.T][i] * qb);
+      }
+      if (scaleA == 0) return block.shifted((i, j) -> 0, labelShift);
+      double[] values = new double[n * d];
+      double[] row = new double[d];
+      for (int i = 0; i < n; i++) {
+        java.util.Arrays.fill(row, 0);
+        block.addRow(i, 1, row, 0);
+        for (int j = 0; j < d; j++) values[j * n + i] = row[j] + rowShift[i] * direction[j];
+      }
+      double[] labels = new double[n];
+      double[] weights = block.hasRegWeights() ? new double[n] : null;
+      long[] ids = new long[n];
+      for (int i = 0; i < n; i++) {
+        labels[i] = block.label(i) + labelShift[i];
+        if (weights != null) weights[i] = block.regWeightSquared(i);
+        ids[i] = block.rowId(i);
+      }
+      return new DenseRowBlock(ids, d, values, labels, weights);
+    }
+  }
 
   /** The first-order response to a shift, from one pass over both datasets. */
   public record FirstOrder(double[] predictedShift, double aFrobenius, double aSpectral, double bNorm) {}
@@ -420,8 +510,8 @@ public final class ShiftSensitivity implements Serializable {
     return info.val == 0 ? x : null;
   }
 
-  /** λ_max(H⁻¹ S H⁻¹) for symmetric S: H⁻¹(H⁻¹S)ᵀ = H⁻¹SH⁻¹. */
-  private double largestEigenvalueOfSandwich(double[] s) {
+  /** H⁻¹ S H⁻¹ for symmetric S, as H⁻¹(H⁻¹S)ᵀ, symmetrized. */
+  private double[] sandwich(double[] s) {
     int d = dim;
     double[] left = solve(hessianFactor, d, s);
     double[] transposed = new double[d * d];
@@ -436,7 +526,16 @@ public final class ShiftSensitivity implements Serializable {
         sandwich[r * d + c] = mean;
       }
     }
-    return LinearAlgebra.symmetricEigenvalues(sandwich, d)[d - 1];
+    return sandwich;
+  }
+
+  private static double quadraticForm(double[] a, double[] w) {
+    int d = w.length;
+    double s = 0;
+    for (int c = 0; c < d; c++) {
+      for (int r = 0; r < d; r++) s += w[r] * a[c * d + r] * w[c];
+    }
+    return s;
   }
 
   // ---- the passes ----
@@ -444,13 +543,14 @@ public final class ShiftSensitivity implements Serializable {
   /** The point's exponent m, n, ‖b‖², max|b_i|, max‖a_i‖², max w_i². */
   static final class Globals implements Serializable {
     private static final long serialVersionUID = 1L;
-    static final int EXPONENT = 0, ROWS = 1, BB = 2, B_MAX = 3, MAX_ROW_NORM2 = 4, MAX_W2 = 5;
-    final double[] sums = {Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0};
+    static final int EXPONENT = 0, ROWS = 1, BB = 2, B_MAX = 3, MAX_ROW_NORM2 = 4, MAX_W2 = 5, FROBENIUS2 = 6;
+    final double[] sums = {Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0};
 
     Globals merge(Globals o) {
       sums[EXPONENT] = Math.max(sums[EXPONENT], o.sums[EXPONENT]);
       sums[ROWS] += o.sums[ROWS];
       sums[BB] += o.sums[BB];
+      sums[FROBENIUS2] += o.sums[FROBENIUS2];
       for (int k : new int[] {B_MAX, MAX_ROW_NORM2, MAX_W2}) sums[k] = Math.max(sums[k], o.sums[k]);
       return this;
     }
@@ -472,6 +572,8 @@ public final class ShiftSensitivity implements Serializable {
         s[Globals.BB] += b * b;
         s[Globals.B_MAX] = Math.max(s[Globals.B_MAX], Math.abs(b));
         s[Globals.MAX_ROW_NORM2] = Math.max(s[Globals.MAX_ROW_NORM2], norms[i]);
+        // ‖A‖_F² without the intercept column (which holds 1 and is never shifted)
+        s[Globals.FROBENIUS2] += norms[i] - (objective.interceptColumn() >= 0 ? 1 : 0);
         s[Globals.MAX_W2] = Math.max(s[Globals.MAX_W2], block.regWeightSquared(i));
       }
       s[Globals.ROWS] += n;
@@ -505,7 +607,7 @@ public final class ShiftSensitivity implements Serializable {
   }
 
   /** Per-row quantities at x* shared by the passes (scaled link; w² scaled by e^{-2m}). */
-  private record RowTerms(Link link, double m, double alpha, double beta, double bNormSquared) implements Serializable {
+  record RowTerms(Link link, double m, double alpha, double beta, double bNormSquared) implements Serializable {
     /** Fills u, v, y, E, ψ, t for the block's rows at z. */
     void fill(RowBlock block, double[] z, double[][] out) {
       double weightScale = Math.exp(-2 * m);
@@ -638,7 +740,7 @@ public final class ShiftSensitivity implements Serializable {
       int d = x.length;
       if (n == 0) return acc;
       checkSameRows(original, shifted);
-      RowBlock difference = difference(original, shifted);
+      RowBlock difference = DataShift.between(original, shifted, 1, true);
       double[] z = new double[n];
       original.multiply(x, z);
       double[][] t = new double[RowTerms.COUNT][n];
@@ -682,23 +784,6 @@ public final class ShiftSensitivity implements Serializable {
             + original.rowId(i) + " meets " + shifted.rowId(i));
       }
     }
-  }
-
-  /** ΔA of a block as a dense block (rows written out: a'_i − a_i entry by entry). */
-  static RowBlock difference(RowBlock original, RowBlock shifted) {
-    int n = original.rows();
-    int d = original.cols();
-    double[] row = new double[d];
-    double[] values = new double[n * d];
-    for (int i = 0; i < n; i++) {
-      Arrays.fill(row, 0);
-      shifted.addRow(i, 1, row, 0);
-      original.addRow(i, -1, row, 0);
-      for (int j = 0; j < d; j++) values[j * n + i] = row[j];
-    }
-    long[] ids = new long[n];
-    for (int i = 0; i < n; i++) ids[i] = original.rowId(i);
-    return new DenseRowBlock(ids, d, values, new double[n], null);
   }
 
   /** Σ(f(a'·x') − f(a·x))², Σ f(a·x)² (scaled link). */

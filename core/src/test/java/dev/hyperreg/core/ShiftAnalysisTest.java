@@ -348,6 +348,31 @@ class ShiftAnalysisTest {
     assertTrue(r.equivalence().maxOutputDiscrepancy() < 1e-14);
   }
 
+  /**
+   * The worst-direction shift: its b part moves x* to first order by exactly C_b‖Δb‖, its A part by
+   * at most C_A‖ΔA‖₂ and by more than random shifts of A of the same size do; sizes as asked.
+   */
+  @ParameterizedTest(name = "{0} sparse={1}")
+  @MethodSource("rescaledCases")
+  void worstShiftAttainsTheFirstOrderConstants(Link link, boolean sparse) {
+    Problems.PlantedCase c = problem(link, sparse);
+    double[] x = minimizer(c);
+    PassRunner data = new InMemoryPassRunner(c.data().blocks(sparse));
+    ShiftSensitivity s = ShiftSensitivity.at(c.objective(), x, data);
+    ShiftSensitivity.FirstOrder worstB = s.firstOrder(s.worstShift(0, 1e-3).over(data));
+    assertEquals(1e-3 * s.bNorm(), worstB.bNorm(), 1e-12 * s.bNorm());
+    assertEquals(s.constantB(), LinearAlgebra.norm(worstB.predictedShift()) / worstB.bNorm(), 1e-8 * s.constantB());
+    ShiftSensitivity.FirstOrder worstA = s.firstOrder(s.worstShift(1e-3, 0).over(data));
+    assertEquals(worstA.aFrobenius(), worstA.aSpectral(), 1e-9 * worstA.aFrobenius());   // rank one
+    double worstRatio = LinearAlgebra.norm(worstA.predictedShift()) / worstA.aSpectral();
+    assertTrue(worstRatio <= s.constantA() * (1 + 1e-9), worstRatio + " > C_A " + s.constantA());
+    for (long seed = 1; seed <= 5; seed++) {
+      ShiftSensitivity.FirstOrder random = s.firstOrder(RandomPerturbation.relative(data, 1e-3, 0, seed, -1).over(data));
+      double ratio = LinearAlgebra.norm(random.predictedShift()) / random.aSpectral();
+      assertTrue(ratio < worstRatio, "random " + ratio + " ≥ worst " + worstRatio);
+    }
+  }
+
   /** The random perturbation has the asked relative sizes and does not depend on blocking. */
   @Test
   void randomPerturbationHasTheAskedSizes() {

@@ -7,7 +7,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The command-line entry point: {@code hyperreg fit …}, {@code generate …} and {@code bench …}.
+ * The command-line entry point: {@code hyperreg fit …}, {@code shift …}, {@code generate …}, {@code bench …}
+ * and {@code example …}.
  *
  * <p>Launched by spark-submit in cluster mode, the driver must not call System.exit: it returns
  * normally on success and throws on failure, so that YARN or Kubernetes record the true status.
@@ -21,6 +22,7 @@ public final class HyperregCli {
       "",
       "commands:",
       "  fit        fit a model (hyperreg fit --help)",
+      "  shift      how the minimizer moves when the data move; refit cost (hyperreg shift --help)",
       "  generate   write a LIBSVM dataset with a planted solution (hyperreg generate --help)",
       "  bench      the solvers side by side on generated problems (hyperreg bench --help)",
       "  example    the Spark ML estimator walkthrough on bundled data (hyperreg example --help)");
@@ -51,6 +53,14 @@ public final class HyperregCli {
             return 0;
           }
           return fit(options).code();
+        }
+        case "shift" -> {
+          ShiftOptions options = ShiftOptions.parse(rest);
+          if (options.help()) {
+            out.println(ShiftOptions.USAGE);
+            return 0;
+          }
+          return shift(options).code();
         }
         case "generate" -> {
           return DataGenerator.run(rest, out);
@@ -93,6 +103,16 @@ public final class HyperregCli {
     if (!existing && !conf.contains("spark.master")) builder.master(master != null ? master : "local[*]");
     if (!existing && !conf.contains("spark.driver.maxResultSize")) builder.config("spark.driver.maxResultSize", "8g");
     return builder;
+  }
+
+  private static ExitStatus shift(ShiftOptions options) throws java.io.IOException {
+    boolean existing = SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = sessionBuilder("hyperreg shift", options.fit.master, existing).getOrCreate();
+    try {
+      return new ShiftJob(options).run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+    } finally {
+      if (!existing) spark.stop();
+    }
   }
 
   private static ExitStatus fit(FitOptions options) throws java.io.IOException {

@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -32,26 +33,10 @@ public final class LibsvmInput {
   public static BlockedData load(JavaSparkContext jsc, String path, int numFeatures, boolean intercept,
       double regWeight, int minPartitions) {
     List<String> files = listFiles(path, jsc.hadoopConfiguration());
-    JavaRDD<ParsedRow> parsed = null;
-    for (int f = 0; f < files.size(); f++) {
-      final int fileIndex = f;
-      final String file = files.get(f);
-      JavaRDD<String> lines = minPartitions > 0 ? jsc.textFile(file, minPartitions) : jsc.textFile(file);
-      JavaRDD<ParsedRow> rows = lines.zipWithIndex()
-          .map(t -> LibsvmParser.parse(t._1(), file, t._2() + 1, BlockedData.rowId(fileIndex, t._2())))
-          .filter(r -> r != null);
-      parsed = parsed == null ? rows : parsed.union(rows);
-    }
-    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<ParsedRow> parsed = parse(jsc, files, minPartitions).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      JavaRDD<ParsedRow> validated = parsed;
-      Stats stats = unwrapInputErrors(() -> validated.aggregate(new Stats(), Stats::add, Stats::merge));
-      if (stats.rows == 0) throw new InputFormatException("no data rows in " + path);
-      int features = numFeatures > 0 ? numFeatures : stats.width;
-      if (stats.width > features) {
-        throw new InputFormatException(BlockedData.describeRow(files, stats.widestRow)
-            + ": feature index " + stats.width + " exceeds --num-features " + numFeatures);
-      }
+      Stats stats = validate(parsed, path);
+      int features = checkedFeatures(stats, numFeatures, files);
       int cols = features + (intercept ? 1 : 0);
       int interceptColumn = intercept ? features : -1;
       int rowsPerBlock = RowBlockBuilder.rowsPerBlock(cols);
@@ -63,6 +48,110 @@ public final class LibsvmInput {
     } finally {
       parsed.unpersist(false);
     }
+  }
+
+  /**
+   * Two datasets with the same rows — the same files and line numbers, so the same row ids — read as
+   * pairs of blocks holding each row before and after (the data of {@code hyperreg shift
+   * --shifted-input}). A row present in one and not the other is an error naming it.
+   *
+   * @return the original data (its blocks are the first of each pair) and the pairs
+   */
+  public static Paired loadPaired(JavaSparkContext jsc, String path, String shiftedPath, int numFeatures,
+      boolean intercept, double regWeight, int minPartitions) {
+    List<String> files = listFiles(path, jsc.hadoopConfiguration());
+    List<String> shiftedFiles = listFiles(shiftedPath, jsc.hadoopConfiguration());
+    if (files.size() != shiftedFiles.size()) {
+      throw new InputFormatException(shiftedPath + " has " + shiftedFiles.size() + " file(s) but " + path + " has "
+          + files.size() + ": the shifted data must have the same files and rows");
+    }
+    JavaRDD<ParsedRow> parsed = parse(jsc, files, minPartitions).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<ParsedRow> shifted = parse(jsc, shiftedFiles, minPartitions).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Stats stats = validate(parsed, path);
+      Stats shiftedStats = validate(shifted, shiftedPath);
+      int features = numFeatures > 0 ? numFeatures : Math.max(stats.width, shiftedStats.width);
+      checkedFeatures(stats, features, files);
+      checkedFeatures(shiftedStats, features, shiftedFiles);
+      JavaPairRDD<Long, scala.Tuple2<org.apache.spark.api.java.Optional<ParsedRow>,
+          org.apache.spark.api.java.Optional<ParsedRow>>> joined = parsed.keyBy(ParsedRow::rowId)
+          .fullOuterJoin(shifted.keyBy(ParsedRow::rowId));
+      List<Long> unmatched = joined.filter(t -> !t._2()._1().isPresent() || !t._2()._2().isPresent()).keys()
+          .takeOrdered(1);
+      if (!unmatched.isEmpty()) {
+        long id = unmatched.get(0);
+        boolean inOriginal = joined.lookup(id).get(0)._1().isPresent();
+        throw new InputFormatException(String.format("the shifted data do not have the same rows: %s has no"
+            + " counterpart in %s", BlockedData.describeRow(inOriginal ? files : shiftedFiles, id),
+            inOriginal ? shiftedPath : path));
+      }
+      int cols = features + (intercept ? 1 : 0);
+      int interceptColumn = intercept ? features : -1;
+      int rowsPerBlock = RowBlockBuilder.rowsPerBlock(cols);
+      JavaRDD<scala.Tuple2<RowBlock, RowBlock>> pairs = joined.values()
+          .mapPartitions(it -> toBlockPairs(it, cols, interceptColumn, regWeight, rowsPerBlock))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      JavaRDD<RowBlock> blocks = pairs.map(scala.Tuple2::_1);
+      long[] counts = blocks.map(b -> new long[] {1, b instanceof dev.hyperreg.core.DenseRowBlock ? 1 : 0})
+          .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+      BlockedData data = new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1],
+          counts[0]);
+      return new Paired(data, pairs);
+    } finally {
+      parsed.unpersist(false);
+      shifted.unpersist(false);
+    }
+  }
+
+  /** A dataset and the pairs (original block, shifted block) of {@link #loadPaired}. */
+  public record Paired(BlockedData original, JavaRDD<scala.Tuple2<RowBlock, RowBlock>> pairs) {}
+
+  private static JavaRDD<ParsedRow> parse(JavaSparkContext jsc, List<String> files, int minPartitions) {
+    JavaRDD<ParsedRow> parsed = null;
+    for (int f = 0; f < files.size(); f++) {
+      final int fileIndex = f;
+      final String file = files.get(f);
+      JavaRDD<String> lines = minPartitions > 0 ? jsc.textFile(file, minPartitions) : jsc.textFile(file);
+      JavaRDD<ParsedRow> rows = lines.zipWithIndex()
+          .map(t -> LibsvmParser.parse(t._1(), file, t._2() + 1, BlockedData.rowId(fileIndex, t._2())))
+          .filter(r -> r != null);
+      parsed = parsed == null ? rows : parsed.union(rows);
+    }
+    return parsed;
+  }
+
+  /** Parses every line (errors name file and line) and counts rows, width and non-zeros. */
+  private static Stats validate(JavaRDD<ParsedRow> parsed, String path) {
+    Stats stats = unwrapInputErrors(() -> parsed.aggregate(new Stats(), Stats::add, Stats::merge));
+    if (stats.rows == 0) throw new InputFormatException("no data rows in " + path);
+    return stats;
+  }
+
+  private static int checkedFeatures(Stats stats, int numFeatures, List<String> files) {
+    int features = numFeatures > 0 ? numFeatures : stats.width;
+    if (stats.width > features) {
+      throw new InputFormatException(BlockedData.describeRow(files, stats.widestRow)
+          + ": feature index " + stats.width + " exceeds --num-features " + numFeatures);
+    }
+    return features;
+  }
+
+  private static Iterator<scala.Tuple2<RowBlock, RowBlock>> toBlockPairs(
+      Iterator<scala.Tuple2<org.apache.spark.api.java.Optional<ParsedRow>, org.apache.spark.api.java.Optional<ParsedRow>>> rows,
+      int cols, int interceptColumn, double regWeight, int rowsPerBlock) {
+    List<scala.Tuple2<RowBlock, RowBlock>> blocks = new ArrayList<>();
+    RowBlockBuilder original = new RowBlockBuilder(cols, interceptColumn, regWeight);
+    RowBlockBuilder shifted = new RowBlockBuilder(cols, interceptColumn, regWeight);
+    while (rows.hasNext()) {
+      var pair = rows.next();
+      ParsedRow a = pair._1().get();
+      ParsedRow b = pair._2().get();
+      original.add(a.rowId(), a.label(), a.indices(), a.values());
+      shifted.add(b.rowId(), b.label(), b.indices(), b.values());
+      if (original.rows() == rowsPerBlock) blocks.add(new scala.Tuple2<>(original.build(), shifted.build()));
+    }
+    if (original.rows() > 0) blocks.add(new scala.Tuple2<>(original.build(), shifted.build()));
+    return blocks.iterator();
   }
 
   private static Iterator<RowBlock> toBlocks(Iterator<ParsedRow> rows, int cols, int interceptColumn,

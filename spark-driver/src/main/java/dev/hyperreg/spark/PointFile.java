@@ -48,7 +48,7 @@ public final class PointFile {
         }
       }
     } catch (IOException e) {
-      throw new InputFormatException("cannot read --x0 " + path + ": " + e.getMessage());
+      throw new InputFormatException("cannot read " + path + ": " + e.getMessage());
     }
     return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
