@@ -85,6 +85,10 @@ public final class ShiftSensitivity implements Serializable {
   /** √(wᵀKw) and √(wᵀNw) for those w: the norms of the worst shifts they generate. */
   private final double worstANorm, worstBNorm;
   private final double aFrobenius;
+  /** Whether max|a_i·x*| ≤ {@link #ZERO_OUTPUT}: x* is 0 as far as the data can tell. */
+  private final boolean outputsAtZero;
+  /** Below this every a_i·x is zero to the precision of a fit (Newton steps stop at 1e-10·max(1, ‖x‖)). */
+  static final double ZERO_OUTPUT = 1e-8;
   /** ‖q‖, ‖p‖, max|E_i|, and λ_max of Aᵀdiag(·)A for E², ē², ē, ē|b|: the bound's row-weighted norms. */
   private final double qNorm, pNorm, eMax, gramE2, gramEnvelope2, gramEnvelope, gramEnvelopeB;
 
@@ -174,6 +178,7 @@ public final class ShiftSensitivity implements Serializable {
       worstBNorm = Double.NaN;
     }
     aFrobenius = Math.sqrt(g.sums[Globals.FROBENIUS2]);
+    outputsAtZero = g.sums[Globals.Z_MAX] <= ZERO_OUTPUT;
   }
 
   /** The sensitivity at x (a minimizer of the objective on the data): three passes. */
@@ -247,8 +252,25 @@ public final class ShiftSensitivity implements Serializable {
    * v_i(‖b‖² − b_i) q·w_A − v_i p·w_A gives Δa_i = scaleA·h_i·x̂, and Δb_i = scaleB·(−α v_i a_i·w_b −
    * (u_i − 2αb_i) q·w_b).
    */
-  public record WorstShift(RowTerms terms, double[] x, double[] q, double[] p, double[] worstA, double[] worstB,
-      double[] direction, double scaleA, double scaleB) implements ScalableShift {
+  public static final class WorstShift implements ScalableShift {
+    private static final long serialVersionUID = 1L;
+    private final RowTerms terms;
+    private final double[] x, q, p, worstA, worstB, direction;
+    private final double scaleA, scaleB;
+
+    WorstShift(RowTerms terms, double[] x, double[] q, double[] p, double[] worstA, double[] worstB,
+        double[] direction, double scaleA, double scaleB) {
+      this.terms = terms;
+      this.x = x;
+      this.q = q;
+      this.p = p;
+      this.worstA = worstA;
+      this.worstB = worstB;
+      this.direction = direction;
+      this.scaleA = scaleA;
+      this.scaleB = scaleB;
+    }
+
     @Override public WorstShift times(double k) {
       return new WorstShift(terms, x, q, p, worstA, worstB, direction, k * scaleA, k * scaleB);
     }
@@ -461,7 +483,8 @@ public final class ShiftSensitivity implements Serializable {
   /**
    * A weight step Δx at x* as a data shift: ΔA = (AΔx)x*ᵀ/‖x*‖² gives (A + ΔA)x* = A(x* + Δx).
    *
-   * @param defined false when x* = 0 (a weight shift from 0 is no data shift)
+   * @param defined false when x* = 0, or so close that every |a_i·x*| ≤ 1e-8 (a weight shift from 0
+   *     is no data shift: ΔA·0 = 0)
    * @param dataShiftFrobenius ‖ΔA‖_F = ‖ΔA‖₂ = ‖AΔx‖/‖x*‖ (rank one)
    * @param dataShiftBound ‖A‖₂‖Δx‖/‖x*‖
    * @param maxOutputDiscrepancy max_i |(a_i + Δa_i)·x* − a_i·(x* + Δx)| / max_i |a_i·(x* + Δx)|, formed
@@ -473,7 +496,7 @@ public final class ShiftSensitivity implements Serializable {
   public Equivalence equivalence(double[] step, PassRunner data) {
     double xNorm = LinearAlgebra.norm(x);
     double stepNorm = LinearAlgebra.norm(step);
-    if (xNorm == 0) return new Equivalence(false, stepNorm, Double.NaN, Double.NaN, Double.NaN);
+    if (xNorm == 0 || outputsAtZero) return new Equivalence(false, stepNorm, Double.NaN, Double.NaN, Double.NaN);
     double[] s = data.aggregate(new EquivalencePass(x, step.clone()), "shift analysis: weight shift as data shift");
     return new Equivalence(true, stepNorm, Math.sqrt(s[0]) / xNorm, aNorm * stepNorm / xNorm,
         s[2] > 0 ? s[1] / s[2] : s[1]);
@@ -543,15 +566,16 @@ public final class ShiftSensitivity implements Serializable {
   /** The point's exponent m, n, ‖b‖², max|b_i|, max‖a_i‖², max w_i². */
   static final class Globals implements Serializable {
     private static final long serialVersionUID = 1L;
-    static final int EXPONENT = 0, ROWS = 1, BB = 2, B_MAX = 3, MAX_ROW_NORM2 = 4, MAX_W2 = 5, FROBENIUS2 = 6;
-    final double[] sums = {Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0};
+    static final int EXPONENT = 0, ROWS = 1, BB = 2, B_MAX = 3, MAX_ROW_NORM2 = 4, MAX_W2 = 5, FROBENIUS2 = 6,
+        Z_MAX = 7;
+    final double[] sums = {Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0, 0};
 
     Globals merge(Globals o) {
       sums[EXPONENT] = Math.max(sums[EXPONENT], o.sums[EXPONENT]);
       sums[ROWS] += o.sums[ROWS];
       sums[BB] += o.sums[BB];
       sums[FROBENIUS2] += o.sums[FROBENIUS2];
-      for (int k : new int[] {B_MAX, MAX_ROW_NORM2, MAX_W2}) sums[k] = Math.max(sums[k], o.sums[k]);
+      for (int k : new int[] {B_MAX, MAX_ROW_NORM2, MAX_W2, Z_MAX}) sums[k] = Math.max(sums[k], o.sums[k]);
       return this;
     }
   }
@@ -570,6 +594,7 @@ public final class ShiftSensitivity implements Serializable {
         else s[Globals.EXPONENT] = Math.max(s[Globals.EXPONENT], objective.link().exponentBound(z[i]));
         double b = block.label(i);
         s[Globals.BB] += b * b;
+        s[Globals.Z_MAX] = Math.max(s[Globals.Z_MAX], Math.abs(z[i]));
         s[Globals.B_MAX] = Math.max(s[Globals.B_MAX], Math.abs(b));
         s[Globals.MAX_ROW_NORM2] = Math.max(s[Globals.MAX_ROW_NORM2], norms[i]);
         // ‖A‖_F² without the intercept column (which holds 1 and is never shifted)

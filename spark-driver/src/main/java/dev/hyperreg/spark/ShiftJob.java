@@ -127,7 +127,7 @@ public final class ShiftJob {
       String table = ShiftReport.table(report, sweep);
       output.add("shift.json", FitJob.toJson(report));
       output.add("report.txt", table);
-      if (!sweep.isEmpty()) output.add("sweep.svg", ShiftReport.svg(sweep));
+      if (!sweep.isEmpty()) output.add("sweep.svg", ShiftReport.svg(sweep, result.radiusFactor() * result.dataShiftNorm()));
       boolean converged = result.warm().fit().converged() && (result.cold() == null || result.cold().fit().converged());
       output.commit(converged);
       for (String line : table.split("\n")) LOG.info(line);

@@ -64,8 +64,8 @@ final class ShiftReport {
       equivalence.put("reason", "the exact Hessian on the shifted data is not positive definite at x*");
     } else if (!e.defined()) {
       equivalence.put("defined", false);
-      equivalence.put("reason", "x* = 0 (as for rescaled sinh): a weight step from x = 0 changes Ax from 0, which no"
-          + " ΔA·0 can; ΔA = (AΔx)xᵀ/‖x‖² needs x ≠ 0");
+      equivalence.put("reason", "x* = 0 to the fit's precision (as for rescaled sinh): a weight step from x = 0"
+          + " changes Ax from 0, which no ΔA·0 can; ΔA = (AΔx)xᵀ/‖x‖² needs x ≠ 0");
       equivalence.put("newtonStepNorm", e.stepNorm());
     } else {
       equivalence.put("defined", true);
@@ -126,9 +126,10 @@ final class ShiftReport {
 
   /**
    * A log–log plot of the sweep: the solution shift ‖Δx*‖, the first-order prediction, its error
-   * (slope 2 where the response is linear) and the bound where it holds, against ‖ΔA‖₂ + ‖Δb‖.
+   * (slope 2 where the response is linear) and the bound where it holds, against ‖ΔA‖₂ + ‖Δb‖, with
+   * the bound's radius (in the same units) as a vertical line.
    */
-  static String svg(List<Map<String, Object>> sweep) {
+  static String svg(List<Map<String, Object>> sweep, double radius) {
     String[] keys = {"solutionShiftNorm", "predictedShiftNorm", "predictedShiftError", "solutionShiftBound"};
     String[] labels = {"observed ‖Δx*‖ (refit)", "first-order prediction", "prediction error", "bound (within radius)"};
     String[] styles = {"stroke:#1f77b4;stroke-width:2", "stroke:#2ca02c;stroke-width:2;stroke-dasharray:6,4",
@@ -188,10 +189,23 @@ final class ShiftReport {
         sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" style=\"%s\" points=\"%s\"/>%n", styles[k],
             String.join(" ", points)));
       }
+      if (k == 0) {   // the measured points themselves
+        for (String point : points) {
+          String[] xy = point.split(",");
+          sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"#1f77b4\"/>%n", xy[0],
+              xy[1]));
+        }
+      }
       double ly = top + 16 + 18 * k;
       sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" style=\"%s\"/>"
           + "<text x=\"%d\" y=\"%.1f\">%s</text>%n", left + 12, ly, left + 42, ly, styles[k], left + 48, ly + 4,
           labels[k]));
+    }
+    if (radius > 0 && Math.log10(radius) >= lx0 && Math.log10(radius) <= lx1) {
+      double x = px.applyAsDouble(radius);
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#d62728\""
+          + " stroke-dasharray=\"1,4\"/><text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\" text-anchor=\"end\">bound"
+          + " radius</text>%n", x, top, x, top + plotH, x - 4, top + plotH - 8));
     }
     sb.append("</svg>\n");
     return sb.toString();
