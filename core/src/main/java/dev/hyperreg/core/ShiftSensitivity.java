@@ -41,7 +41,10 @@ import org.netlib.util.intW;
  * moves by at most (e^δ − 1)·ē_i and stays below e^δ·ē_i (ē_i = max(|u_i|, |v_i|); for exp,
  * f(z + Δ) = f(z)e^Δ, for cosh/sinh f(z + Δ) = f(z)cosh Δ + f'(z) sinh Δ). Carrying these through
  * every product in H and G (product rule on norms: ‖x'y' − xy‖ ≤ ‖x' − x‖‖y'‖ + ‖x‖‖y' − y‖) gives
- * ΔH ≥ ‖H − H(x*)‖ and ΔG_A, ΔG_b over the region, and with Neumann's bound for H⁻¹
+ * ΔH ≥ ‖H − H(x*)‖ and ΔG_A, ΔG_b over the region. The dominant term, the change of Aᵀdiag(E)A, is
+ * bounded row by row (|ΔE_i| ≤ c₂ē_i² + c_b ē_i|b_i| + c₁ē_i) through the norms of the weighted
+ * Grams Aᵀdiag(ē²)A, Aᵀdiag(ē|b|)A, Aᵀdiag(ē)A, so rows with small f(z_i) count for little; the
+ * rank-two part uses ‖q‖, ‖p‖ at x*. With Neumann's bound for H⁻¹
  * <pre>
  *   ‖H⁻¹G_A‖ ≤ L_A = (C_A + ΔG_A/μ) / (1 − ΔH/μ),   likewise L_b,   valid while ΔH ≤ μ/2,
  *   ‖Δx*‖ ≤ L_A‖ΔA‖₂ + L_b‖Δb‖ = r.
