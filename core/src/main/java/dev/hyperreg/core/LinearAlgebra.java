@@ -108,29 +108,25 @@ public final class LinearAlgebra {
   }
 
   /** Eigenvalues of the symmetric n × n matrix h, ascending (LAPACK dsyev). */
-  public static double[] symmetricEigenvalues(double[] h, int n) {
-    double[] a = h.clone();
-    double[] w = new double[n];
-    double[] query = new double[1];
-    intW info = new intW(0);
-    lapack().dsyev("N", "U", n, a, n, w, query, -1, info);
-    double[] work = new double[Math.max(1, (int) query[0])];
-    lapack().dsyev("N", "U", n, a, n, w, work, work.length, info);
-    if (info.val != 0) throw new ArithmeticException("dsyev failed to converge (info " + info.val + ")");
-    return w;
-  }
+  public static double[] symmetricEigenvalues(double[] h, int n) { return symmetricEigen("N", h.clone(), n); }
 
   /** A unit eigenvector of the largest eigenvalue of the symmetric n × n matrix h (LAPACK dsyev). */
   public static double[] largestEigenvector(double[] h, int n) {
     double[] a = h.clone();
+    symmetricEigen("V", a, n);
+    return java.util.Arrays.copyOfRange(a, (n - 1) * n, n * n);
+  }
+
+  /** dsyev on a (overwritten; with job "V" by the eigenvectors as columns); returns the eigenvalues, ascending. */
+  private static double[] symmetricEigen(String job, double[] a, int n) {
     double[] w = new double[n];
     double[] query = new double[1];
     intW info = new intW(0);
-    lapack().dsyev("V", "U", n, a, n, w, query, -1, info);
+    lapack().dsyev(job, "U", n, a, n, w, query, -1, info);
     double[] work = new double[Math.max(1, (int) query[0])];
-    lapack().dsyev("V", "U", n, a, n, w, work, work.length, info);
+    lapack().dsyev(job, "U", n, a, n, w, work, work.length, info);
     if (info.val != 0) throw new ArithmeticException("dsyev failed to converge (info " + info.val + ")");
-    return java.util.Arrays.copyOfRange(a, (n - 1) * n, n * n);
+    return w;
   }
 
   /**

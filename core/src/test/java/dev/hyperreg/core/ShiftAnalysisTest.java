@@ -42,6 +42,10 @@ class ShiftAnalysisTest {
     return fit.coefficients();
   }
 
+  private static ShiftSensitivity sensitivity(Problems.PlantedCase c, boolean sparse, double[] x) {
+    return ShiftSensitivity.at(c.objective(), x, new InMemoryPassRunner(c.data().blocks(sparse)));
+  }
+
   /** A shift direction on the stored entries of A (and on b), normalized to Frobenius/2-norm 1. */
   private static Problems.Data direction(Problems.Data data, long seed, boolean onA, boolean onB) {
     Random rnd = new Random(seed);
@@ -97,7 +101,7 @@ class ShiftAnalysisTest {
   void hessianMatchesTheObjectivesExactHessian(Link link, boolean sparse) {
     Problems.PlantedCase c = problem(link, sparse);
     double[] x = minimizer(c);
-    ShiftSensitivity s = ShiftSensitivity.at(c.objective(), x, new InMemoryPassRunner(c.data().blocks(sparse)));
+    ShiftSensitivity s = sensitivity(c, sparse, x);
     double[] expected = c.function().evaluate(x, true, "test").hessian();
     assertTrue(LinearAlgebra.relativeDistance(s.hessian(), expected) < 1e-11,
         () -> "Hessian off by " + LinearAlgebra.relativeDistance(s.hessian(), expected));
@@ -116,7 +120,7 @@ class ShiftAnalysisTest {
     double[] away = xMin.clone();
     away[0] += 0.1;
     for (double[] x : new double[][] {xMin, away}) {
-      ShiftSensitivity s = ShiftSensitivity.at(c.objective(), x, new InMemoryPassRunner(c.data().blocks(sparse)));
+      ShiftSensitivity s = sensitivity(c, sparse, x);
       double[] h = c.function().evaluate(x, true, "test").hessian();
       for (boolean[] which : new boolean[][] {{true, false}, {false, true}, {true, true}}) {
         Problems.Data dir = direction(c.data(), 5, which[0], which[1]);
@@ -143,7 +147,7 @@ class ShiftAnalysisTest {
   void firstOrderConstantsAreTheOperatorNorms(Link link, boolean sparse) {
     Problems.PlantedCase c = problem(link, sparse);
     double[] x = minimizer(c);
-    ShiftSensitivity s = ShiftSensitivity.at(c.objective(), x, new InMemoryPassRunner(c.data().blocks(sparse)));
+    ShiftSensitivity s = sensitivity(c, sparse, x);
     double[][] mapB = jacobian(c, sparse, x, false);
     double[][] mapA = jacobian(c, sparse, x, true);
     double sigmaB = largestSingularValue(mapB);
@@ -197,7 +201,7 @@ class ShiftAnalysisTest {
   void boundHoldsOnRandomAndAdversarialShifts(Link link, boolean sparse) {
     Problems.PlantedCase c = problem(link, sparse);
     double[] x = minimizer(c);
-    ShiftSensitivity s = ShiftSensitivity.at(c.objective(), x, new InMemoryPassRunner(c.data().blocks(sparse)));
+    ShiftSensitivity s = sensitivity(c, sparse, x);
     List<Problems.Data> directions = new ArrayList<>();
     directions.add(direction(c.data(), 11, true, false));
     directions.add(direction(c.data(), 12, false, true));
@@ -267,7 +271,7 @@ class ShiftAnalysisTest {
   void halvingTheShiftQuartersThePredictionError(Link link, boolean sparse) {
     Problems.PlantedCase c = problem(link, sparse);
     double[] x = minimizer(c);
-    ShiftSensitivity s = ShiftSensitivity.at(c.objective(), x, new InMemoryPassRunner(c.data().blocks(sparse)));
+    ShiftSensitivity s = sensitivity(c, sparse, x);
     Problems.Data dir = direction(c.data(), 17, true, true);
     double[] errors = new double[3];
     for (int k = 0; k < 3; k++) {
@@ -336,7 +340,7 @@ class ShiftAnalysisTest {
     if (link != Link.EXP) return;   // the default start cannot pick cosh's sign or sinh's local minimum
     Problems.PlantedCase c = problem(link, sparse);
     double[] x = minimizer(c);
-    ShiftSensitivity s = ShiftSensitivity.at(c.objective(), x, new InMemoryPassRunner(c.data().blocks(sparse)));
+    ShiftSensitivity s = sensitivity(c, sparse, x);
     Problems.Data shifted = moved(c.data(), direction(c.data(), 23, true, true), 5e-4);
     ShiftAnalysis.Result r = ShiftAnalysis.analyze(s, ShiftAnalysis.newton(c.objective(),
         pair(c.data(), shifted, sparse), preciseSolver(), () -> HessianStrategy.EXACT), true, true);
