@@ -1,0 +1,89 @@
+package dev.hyperreg.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import org.apache.spark.serializer.KryoRegistrator;
+
+/**
+ * Registers every hyperreg class that crosses the wire under Kryo: the cached row blocks (when they
+ * spill or are replicated), the per-task pass sums, the aggregators broadcast with the point x, and
+ * the parsed rows of the input shuffle. Set it with
+ * {@code spark.serializer=org.apache.spark.serializer.KryoSerializer} and
+ * {@code spark.kryo.registrator=dev.hyperreg.spark.HyperregKryoRegistrator}; it adds to Spark's own
+ * registrations and to any other registrator listed in the same key (comma separated), so a
+ * user's registrator keeps working. With {@code spark.kryo.registrationRequired=true} (an opt-in:
+ * see conf/spark-defaults.conf.template) an unregistered class fails the job instead of being
+ * written with its full name.
+ *
+ * <p>Plain classes use Kryo's field serializer. Java records are written with Java serialization:
+ * the Kryo 4 that Spark ships sets final fields through Unsafe field offsets, which the JDK refuses
+ * for record classes; records here are small (aggregators holding x, a few scalars).
+ */
+public final class HyperregKryoRegistrator implements KryoRegistrator {
+  /** Classes written field by field. */
+  static final String[] FIELD_SERIALIZED = {
+      "dev.hyperreg.core.DenseRowBlock",
+      "dev.hyperreg.core.SparseRowBlock",
+      "dev.hyperreg.core.PassSums",
+      "dev.hyperreg.core.HeavyRows",
+      "dev.hyperreg.core.Objective",
+      "dev.hyperreg.core.RescaledTerms",
+      "dev.hyperreg.core.PlainTerms",
+      "dev.hyperreg.core.SoftmaxTerms",
+      "dev.hyperreg.core.Link",
+      "dev.hyperreg.core.ObjectiveKind",
+      "dev.hyperreg.core.ObjectiveFunction$ObjectivePass",
+      "dev.hyperreg.core.StartingPoint$NormalEquations",
+      "dev.hyperreg.core.StartingPoint$InverseLinkFit",
+      "dev.hyperreg.core.ShiftSensitivity$Globals",
+      "dev.hyperreg.core.ShiftSensitivity$LocalSums",
+      "dev.hyperreg.core.ShiftSensitivity$ShiftSums",
+      "dev.hyperreg.core.ShiftSensitivity$WorstShift",
+      "dev.hyperreg.spark.LibsvmInput$Stats",
+      "dev.hyperreg.spark.Benchmark$BarePass",
+  };
+
+  /** Records (and what holds them), written with Java serialization. */
+  static final String[] JAVA_SERIALIZED = {
+      "dev.hyperreg.core.PassRequest",
+      "dev.hyperreg.core.SketchSpec",
+      "dev.hyperreg.core.RowSampling",
+      "dev.hyperreg.core.RandomPerturbation",
+      "dev.hyperreg.core.RandomPerturbation$NormPass",
+      "dev.hyperreg.core.DataShift$Paired",
+      "dev.hyperreg.core.DataShift$ShiftedOnly",
+      "dev.hyperreg.core.ShiftSensitivity$GlobalsPass",
+      "dev.hyperreg.core.ShiftSensitivity$AlphaPass",
+      "dev.hyperreg.core.ShiftSensitivity$RowTerms",
+      "dev.hyperreg.core.ShiftSensitivity$LocalPass",
+      "dev.hyperreg.core.ShiftSensitivity$ShiftPass",
+      "dev.hyperreg.core.ShiftSensitivity$OutputPass",
+      "dev.hyperreg.core.ShiftSensitivity$EquivalencePass",
+      "dev.hyperreg.spark.ParsedRow",
+      "dev.hyperreg.spark.Benchmark$Problem",
+  };
+
+  /** JDK, Scala and Spark ML types the passes, the input shuffle and the estimator send that Spark leaves unregistered. */
+  static final Class<?>[] OTHERS = {
+      double[].class, double[][].class, double[][][].class, long[].class, int[].class, int[][].class,
+      boolean[].class, Object[].class, String[].class, scala.Tuple2.class, scala.Tuple2[].class,
+      org.apache.spark.api.java.Optional.class,
+      org.apache.spark.ml.linalg.VectorUDT.class,
+  };
+
+  @Override
+  public void registerClasses(Kryo kryo) {
+    for (String name : FIELD_SERIALIZED) kryo.register(load(name));
+    JavaSerializer java = new JavaSerializer();
+    for (String name : JAVA_SERIALIZED) kryo.register(load(name), java);
+    for (Class<?> c : OTHERS) kryo.register(c);
+  }
+
+  private static Class<?> load(String name) {
+    try {
+      return Class.forName(name, false, HyperregKryoRegistrator.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("HyperregKryoRegistrator lists a class that does not exist: " + name, e);
+    }
+  }
+}
