@@ -99,7 +99,7 @@ public final class NewtonSolver {
     current = hessians.complete(function, current, "iteration 0: start point");
     List<IterationRecord> records = new ArrayList<>();
     records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start, hessians.current(), null));
-    listener.onIteration(records.get(0));
+    listener.onIterate(records.get(0), current.point());
 
     double logInitialGradient = current.logGradientNorm();
     int flatSteps = 0;
@@ -178,7 +178,7 @@ public final class NewtonSolver {
       IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
           function.passes() - passesAtStart, iterationStart, hessianUsed, note);
       records.add(rec);
-      listener.onIteration(rec);
+      listener.onIterate(rec, current.point());
       if (flatSteps >= 3) {
         Direction next = Direction.of(current);
         boolean atFloor = next.damping == 0

@@ -66,10 +66,24 @@ public final class FitJob {
       Objective objective = new Objective(o.objective, o.link, dim, o.ridge, data.interceptColumn());
       warnAboutTraps(o);
       LOG.info("regularization: w = {} on every row, ridge λ = {}", o.regWeight, o.ridge);
+      StartingPoint start = x0 == null ? null : new StartingPoint(x0, "--x0 " + o.x0);
+      Checkpoint checkpoint = o.checkpoint == null ? null : new Checkpoint(o.checkpoint, conf, fingerprint(o, data));
+      int resumedFrom = -1;
+      if (o.resume) {
+        Checkpoint.Saved saved = checkpoint.latest();
+        if (saved == null) {
+          LOG.info("--resume: no iterate in {} yet, starting afresh", o.checkpoint);
+        } else {
+          PointFile.checkLength(saved.coefficients(), dim, o.checkpoint, o.intercept);
+          resumedFrom = saved.iteration();
+          start = new StartingPoint(saved.coefficients(), "checkpoint " + o.checkpoint + " (iteration " + resumedFrom + ")");
+          LOG.info("resuming from iteration {} of the checkpoint in {}", resumedFrom, o.checkpoint);
+        }
+      }
+      IterationListener listener = checkpointing(checkpoint, Math.max(0, resumedFrom));
       Fitted fitted;
       try {
-        fitted = fitBlocks(jsc, data.blocks(), objective, o.solverSettings(),
-            x0 == null ? null : new StartingPoint(x0, "--x0 " + o.x0), "hyperreg-fit", FitJob::logIteration);
+        fitted = fitBlocks(jsc, data.blocks(), objective, o.solverSettings(), start, "hyperreg-fit", listener);
       } catch (OverflowException e) {
         throw new NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
             "at row " + e.rowId() + " (" + data.describeRow(e.rowId()) + ")"));
@@ -77,6 +91,7 @@ public final class FitJob {
       FitResult fit = fitted.fit();
       double seconds = (System.nanoTime() - started) / 1e9;
       Map<String, Object> summary = summary(o, data, fit, fitted.start(), fitted.passes(), seconds, jsc.version());
+      summary.put("resumedFromIteration", resumedFrom >= 0 ? resumedFrom : null);
       output.add("summary.json", toJson(summary));
       output.add("coefficients.txt", PointFile.format(fit.coefficients()));
       output.commit(fit.converged());
@@ -181,6 +196,38 @@ public final class FitJob {
   }
 
   static void logIteration(IterationRecord r) { LOG.info(describe(r)); }
+
+  /**
+   * The progress log, plus a checkpoint save of every iterate (iterations counted from
+   * {@code offset}, the iteration a resumed fit started from).
+   */
+  static IterationListener checkpointing(Checkpoint checkpoint, int offset) {
+    if (checkpoint == null) return FitJob::logIteration;
+    return new IterationListener() {
+      @Override public void onIteration(IterationRecord r) { logIteration(r); }
+
+      @Override public void onIterate(IterationRecord r, double[] point) {
+        logIteration(r);
+        if (r.iteration() > 0 || offset == 0) checkpoint.save(offset + r.iteration(), point);
+      }
+    };
+  }
+
+  /** What a checkpoint must have been written by: the same input, problem and solver. */
+  static Map<String, Object> fingerprint(FitOptions o, BlockedData data) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input", o.input);
+    m.put("rows", data.rows());
+    m.put("d", data.dim());
+    m.put("nonZeros", data.nonZeros());
+    m.put("objective", o.objective.label());
+    m.put("link", o.link.label());
+    m.put("regWeight", o.regWeight);
+    m.put("ridge", o.ridge);
+    m.put("intercept", o.intercept);
+    m.put("solver", o.solver);
+    return m;
+  }
 
   /** One iteration as a progress line (the command line's and the estimator's). */
   public static String describe(IterationRecord r) {

@@ -33,6 +33,9 @@ public final class FitOptions {
   int numFeatures = 0;
   int partitions = 0;
   long seed = 0;
+  String checkpoint;
+  boolean resume = false;
+  String confFile;
   boolean help = false;
 
   FitJob.SolverSettings solverSettings() {
@@ -63,29 +66,87 @@ public final class FitOptions {
       "  --seed S            seed of the sketches and samples: the same seed gives the same fit (default 0)",
       "  --output DIR        output directory, must not exist (required)",
       "  --overwrite         replace an existing output directory once the new one is complete",
+      "  --checkpoint DIR    save the iterate after every iteration under DIR (any Hadoop file system)",
+      "  --resume            continue from the newest iterate in --checkpoint DIR, if there is one (the",
+      "                      same command can then start and restart a scheduled run)",
+      "  --conf-file FILE    job properties: one 'option = value' per line, the option named without its",
+      "                      dashes (input, output, reg-weight, …; flags take true or false); options on",
+      "                      the command line override the file (conf/hyperreg-job.properties.template)",
       "  --master URL        Spark master when not launched by spark-submit (default local[*])",
       "  --help              this text",
       "",
       "Exit status: 0 converged, 2 bad input, 3 not converged (output written without _SUCCESS),",
       "4 the objective overflows at the start point, 1 internal error.");
 
+  /** Flags: options without a value (in a --conf-file: true or false). */
+  static final java.util.Set<String> FLAGS = java.util.Set.of("--help", "--intercept", "--overwrite", "--resume");
+
   public static FitOptions parse(String[] args) {
     FitOptions o = new FitOptions();
+    String confFile = confFileOf(args);
+    if (confFile != null) o.applyConfFile(confFile, new org.apache.hadoop.conf.Configuration());
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
-      switch (name) {
-        case "--help", "-h" -> o.help = true;
-        case "--intercept" -> o.intercept = true;
-        case "--overwrite" -> o.overwrite = true;
-        default -> {
-          if (!name.startsWith("--")) throw new UsageException("unexpected argument '" + name + "'");
-          if (i + 1 >= args.length) throw new UsageException(name + " needs a value");
-          o.set(name, args[++i]);
-        }
+      if (name.equals("-h") || FLAGS.contains(name)) {
+        o.setFlag(name);
+      } else {
+        if (!name.startsWith("--")) throw new UsageException("unexpected argument '" + name + "'");
+        if (i + 1 >= args.length) throw new UsageException(name + " needs a value");
+        o.set(name, args[++i]);
       }
     }
     if (!o.help) o.validate();
     return o;
+  }
+
+  private static String confFileOf(String[] args) {
+    String file = null;
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--conf-file")) file = args[i + 1];
+    }
+    return file;
+  }
+
+  /**
+   * Applies a job properties file (java.util.Properties syntax) read from any Hadoop file system;
+   * every error names the file and the key.
+   */
+  void applyConfFile(String path, org.apache.hadoop.conf.Configuration conf) {
+    java.util.Properties properties = new java.util.Properties();
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    try (java.io.Reader reader = new java.io.InputStreamReader(p.getFileSystem(conf).open(p),
+        java.nio.charset.StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new UsageException("cannot read --conf-file " + path + ": " + e.getMessage());
+    }
+    for (String key : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+      String name = "--" + key.trim();
+      String value = properties.getProperty(key).trim();
+      try {
+        if (name.equals("--conf-file")) throw new UsageException("a --conf-file cannot name another");
+        if (FLAGS.contains(name)) {
+          if (value.equalsIgnoreCase("true")) setFlag(name);
+          else if (!value.equalsIgnoreCase("false")) throw new UsageException("expects true or false, got '" + value + "'");
+        } else {
+          set(name, value);
+        }
+      } catch (UsageException e) {
+        throw new UsageException("--conf-file " + path + ": " + key + ": " + e.getMessage().replace("unknown option "
+            + name + " (see --help)", "unknown key (see hyperreg fit --help)"));
+      }
+    }
+    confFile = path;
+  }
+
+  private void setFlag(String name) {
+    switch (name) {
+      case "--help", "-h" -> help = true;
+      case "--intercept" -> intercept = true;
+      case "--overwrite" -> overwrite = true;
+      case "--resume" -> resume = true;
+      default -> throw new IllegalStateException(name);
+    }
   }
 
   private void set(String name, String value) {
@@ -107,6 +168,8 @@ public final class FitOptions {
       case "--num-features" -> numFeatures = integer(name, value);
       case "--partitions" -> partitions = integer(name, value);
       case "--seed" -> seed = (long) integer(name, value);
+      case "--checkpoint" -> checkpoint = value;
+      case "--conf-file" -> confFile = value;
       default -> throw new UsageException("unknown option " + name + " (see --help)");
     }
   }
@@ -137,6 +200,7 @@ public final class FitOptions {
     }
     if (numFeatures < 0) throw new UsageException("--num-features must be ≥ 1, got " + numFeatures);
     if (partitions < 0) throw new UsageException("--partitions must be ≥ 1, got " + partitions);
+    if (resume && checkpoint == null) throw new UsageException("--resume needs --checkpoint DIR (where to resume from)");
   }
 
   /** The configuration as recorded in summary.json. */
@@ -160,6 +224,9 @@ public final class FitOptions {
     m.put("seed", seed);
     m.put("output", output);
     m.put("overwrite", overwrite);
+    m.put("checkpoint", checkpoint);
+    m.put("resume", resume);
+    m.put("confFile", confFile);
     return m;
   }
 

@@ -152,7 +152,7 @@ public final class LbfgsSolver {
       records.add(new IterationRecord(state.iter(), value * Math.exp(referenceScale), Math.log(value) + referenceScale,
           gradientNorm * Math.exp(referenceScale), 1, 0, 0, function.passes() - passesSeen,
           (System.nanoTime() - iterationStart) / 1e9, "L-BFGS (m=" + memory + ")", null));
-      listener.onIteration(records.get(records.size() - 1));
+      listener.onIterate(records.get(records.size() - 1), x);
       passesSeen = function.passes();
       iterationStart = System.nanoTime();
       double relative = Math.exp(logGradient - logInitialGradient);

@@ -1,0 +1,113 @@
+package dev.hyperreg.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyperreg.core.LinearAlgebra;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Job properties files (--conf-file) and checkpoints (--checkpoint, --resume) through the command line. */
+class JobConfigurationTest {
+  private static final String INPUT = Path.of("..", "test-data", "rescaled-exp.libsvm").toString();
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSpark() { SparkTestSession.get(); }
+
+  private static double[] coefficients(Path fit) {
+    return PointFile.read(fit.resolve("coefficients.txt").toString(), new Configuration());
+  }
+
+  private Path properties(String... lines) throws Exception {
+    Path file = dir.resolve("job-" + lines.length + "-" + Math.abs(String.join("", lines).hashCode()) + ".properties");
+    Files.write(file, List.of(lines));
+    return file;
+  }
+
+  @Test
+  void confFileEqualsFlagsAndFlagsOverrideIt() throws Exception {
+    Path file = properties("# a scheduled job", "input = " + INPUT, "objective = rescaled", "link = exp",
+        "reg-weight = 0.01", "solver = exact", "overwrite = true", "output = " + dir.resolve("from-file"));
+    CliTest.Run fromFile = CliTest.run("fit", "--conf-file", file.toString());
+    assertEquals(0, fromFile.status(), fromFile.err());
+    CliTest.Run fromFlags = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--solver", "exact",
+        "--output", dir.resolve("from-flags").toString());
+    assertEquals(0, fromFlags.status(), fromFlags.err());
+    assertArrayEquals(coefficients(dir.resolve("from-flags")), coefficients(dir.resolve("from-file")), 0.0);
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("from-file").resolve("summary.json").toFile());
+    assertEquals(file.toString(), summary.get("configuration").get("confFile").asText());
+
+    // a flag beats the file: a different regularization gives a different, flag-equal answer
+    CliTest.Run overridden = CliTest.run("fit", "--conf-file", file.toString(), "--reg-weight", "0.05", "--output",
+        dir.resolve("overridden").toString());
+    CliTest.Run flags005 = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.05", "--solver", "exact",
+        "--output", dir.resolve("flags-005").toString());
+    assertEquals(0, overridden.status(), overridden.err());
+    assertEquals(0, flags005.status(), flags005.err());
+    assertArrayEquals(coefficients(dir.resolve("flags-005")), coefficients(dir.resolve("overridden")), 0.0);
+    assertTrue(LinearAlgebra.distance(coefficients(dir.resolve("overridden")), coefficients(dir.resolve("from-file"))) > 1e-3);
+  }
+
+  @Test
+  void badConfFilesNameTheFileAndKey() throws Exception {
+    String[][] cases = {
+        {"input = " + INPUT, "output = " + dir.resolve("x"), "reg-wieght = 0.01"},
+        {"input = " + INPUT, "output = " + dir.resolve("x"), "reg-weight = lots"},
+        {"input = " + INPUT, "output = " + dir.resolve("x"), "intercept = maybe"},
+    };
+    String[] keys = {"reg-wieght", "reg-weight", "intercept"};
+    for (int k = 0; k < cases.length; k++) {
+      Path file = properties(cases[k]);
+      CliTest.Run r = CliTest.run("fit", "--conf-file", file.toString());
+      assertEquals(2, r.status(), r.err());
+      assertTrue(r.err().contains(file.toString()) && r.err().contains(keys[k]), r.err());
+      assertFalse(Files.exists(dir.resolve("x")));
+    }
+    CliTest.Run missing = CliTest.run("fit", "--conf-file", dir.resolve("absent.properties").toString());
+    assertEquals(2, missing.status());
+    assertTrue(missing.err().contains("absent.properties"), missing.err());
+  }
+
+  /**
+   * A fit stopped after three iterations and rerun with --resume continues from iteration 3 and ends
+   * where an uninterrupted fit ends; the checkpoint holds one iterate; another job's checkpoint is refused.
+   */
+  @Test
+  void resumeContinuesFromTheLastSavedIteration() throws Exception {
+    Path checkpoint = dir.resolve("checkpoint");
+    CliTest.Run stopped = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--max-iter", "3",
+        "--checkpoint", checkpoint.toString(), "--output", dir.resolve("stopped").toString());
+    assertEquals(3, stopped.status(), "not converged after 3 iterations: " + stopped.err());
+    try (Stream<Path> files = Files.list(checkpoint)) {
+      assertEquals(List.of("iterate-000003.json"), files.map(p -> p.getFileName().toString()).toList());
+    }
+    CliTest.Run resumed = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--checkpoint",
+        checkpoint.toString(), "--resume", "--output", dir.resolve("resumed").toString());
+    assertEquals(0, resumed.status(), resumed.err());
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("resumed").resolve("summary.json").toFile());
+    assertEquals(3, summary.get("resumedFromIteration").asInt());
+    CliTest.Run whole = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--output",
+        dir.resolve("whole").toString());
+    assertEquals(0, whole.status(), whole.err());
+    double[] expected = coefficients(dir.resolve("whole"));
+    assertTrue(LinearAlgebra.relativeDistance(coefficients(dir.resolve("resumed")), expected) < 1e-9);
+
+    CliTest.Run other = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.02", "--checkpoint",
+        checkpoint.toString(), "--resume", "--output", dir.resolve("other").toString());
+    assertEquals(2, other.status());
+    assertTrue(other.err().contains("regWeight was 0.01"), other.err());
+    CliTest.Run noCheckpoint = CliTest.run("fit", "--input", INPUT, "--resume", "--output", dir.resolve("y").toString());
+    assertEquals(2, noCheckpoint.status());
+  }
+}
