@@ -30,6 +30,7 @@
 #     a spark-defaults.conf cannot turn it off: spark-submit would then exit 0 right after submission).
 #     hyperreg's status is then in the YARN diagnostics; this script looks for it in spark-submit's
 #     output and prints it as a line "submit: hyperreg status N", but still exits with spark-submit's status.
+#   2 when this script refuses its arguments or its environment, before anything is submitted.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -119,7 +120,7 @@ cmd=("$spark_submit" --master yarn --deploy-mode "$deploy_mode" --name "$name"
 cmd+=("${resources[@]}")
 if [ "$deploy_mode" = cluster ]; then
   # The driver runs in a YARN container whose working directory holds the --files, under their
-  # basenames: that is where hyperreg finds job.properties and log4j finds its configuration.
+  # basenames: that is where hyperreg finds the job properties and log4j its configuration.
   cmd+=(--files "$properties,$log4j"
     --conf "spark.driver.extraJavaOptions=-Dlog4j.configurationFile=$log4j_name")
   conf_file="$properties_name"
@@ -153,8 +154,8 @@ if [ "$deploy_mode" = client ]; then
 fi
 
 # Cluster mode: spark-submit only logs the application's progress (on stderr), so a copy of it is
-# kept to read the application id and hyperreg's status from the YARN diagnostics. The driver's own output is
-# in the YARN container logs: yarn logs -applicationId ID
+# kept to read the application id and hyperreg's status from the YARN diagnostics. The driver's own
+# output is in the YARN container logs: yarn logs -applicationId ID
 log="$(mktemp "${TMPDIR:-/tmp}/hyperreg-submit.XXXXXX")"
 trap 'rm -f "$log"' EXIT
 status=0

@@ -90,6 +90,19 @@ final class Checkpoint {
     }
   }
 
+  /** Removes every saved iterate: a fit that does not resume starts its checkpoint afresh. */
+  void clear() {
+    try {
+      if (!fs.exists(dir)) return;
+      for (FileStatus status : fs.listStatus(dir)) {
+        String name = status.getPath().getName();
+        if (name.startsWith(PREFIX) || name.startsWith("." + PREFIX)) fs.delete(status.getPath(), false);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot clear the checkpoint " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Saves the iterate of the given iteration (atomically), then drops older ones. */
   void save(int iteration, double[] coefficients) {
     Map<String, Object> content = new LinkedHashMap<>();

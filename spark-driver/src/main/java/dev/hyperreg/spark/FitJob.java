@@ -69,6 +69,7 @@ public final class FitJob {
       StartingPoint start = x0 == null ? null : new StartingPoint(x0, "--x0 " + o.x0);
       Checkpoint checkpoint = o.checkpoint == null ? null : new Checkpoint(o.checkpoint, conf, fingerprint(o, data));
       int resumedFrom = -1;
+      if (checkpoint != null && !o.resume) checkpoint.clear();   // older iterates must not outlive this fit
       if (o.resume) {
         Checkpoint.Saved saved = checkpoint.latest();
         if (saved == null) {
