@@ -4,20 +4,16 @@ import dev.hyperreg.core.FitResult;
 import dev.hyperreg.core.Link;
 import dev.hyperreg.core.Objective;
 import dev.hyperreg.core.ObjectiveKind;
-import dev.hyperreg.core.RowBlock;
-import dev.hyperreg.core.RowBlockBuilder;
 import dev.hyperreg.core.StartingPoint;
+import dev.hyperreg.spark.BlockedData;
 import dev.hyperreg.spark.FitJob;
+import dev.hyperreg.spark.TableInput;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.DoubleArrayParam;
@@ -34,15 +30,10 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * Spark ML estimator for the exp/cosh/sinh regression family: {@code fit} a DataFrame of feature
@@ -179,18 +170,18 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
     ObjectiveKind kind = ObjectiveKind.parse(getObjective());
     Link f = Link.parse(getLink());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-    Blocks data = blocks(dataset);
+    BlockedData data = blocks(dataset);
     try {
-      Objective objective = new Objective(kind, f, data.dim, getRidge(), -1);
+      Objective objective = new Objective(kind, f, data.dim(), getRidge(), -1);
       double[] x0 = getInitialModel();
-      if (x0 != null && x0.length != data.dim) {
+      if (x0 != null && x0.length != data.dim()) {
         throw new IllegalArgumentException("initialModel has " + x0.length + " coefficients but the features have "
-            + data.dim + " columns");
+            + data.dim() + " columns");
       }
       FitJob.SolverSettings settings = new FitJob.SolverSettings(getSolver(),
           getSketchSize() > 0 ? getSketchSize() : null, getSeed(), getMaxIter(), getTol(), 0, getAggregationDepth());
-      LOG.info("{}: fitting {} rows × {} features", uid, data.rows, data.dim);
-      FitJob.Fitted fitted = FitJob.fitBlocks(jsc, data.blocks, objective, settings,
+      LOG.info("{}: fitting {} rows × {} features", uid, data.rows(), data.dim());
+      FitJob.Fitted fitted = FitJob.fitBlocks(jsc, data.blocks(), objective, settings,
           x0 == null ? null : new StartingPoint(x0, "initialModel"), "hyperreg-ml " + uid,
           r -> LOG.info("{} {}", uid, FitJob.describe(r)));
       FitResult fit = fitted.fit();
@@ -205,72 +196,16 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
       copyValues(model, ParamMap.empty());
       return (HyperbolicRegressionModel) model.setParent(this);
     } finally {
-      data.blocks.unpersist(false);
+      data.release();
     }
   }
 
-  /** The dataset as cached row blocks: row ids are the rows' positions (zipWithIndex). */
-  private record Blocks(JavaRDD<RowBlock> blocks, long rows, int dim) {}
-
-  private Blocks blocks(Dataset<?> dataset) {
-    String features = getFeaturesCol();
+  /** The dataset as cached row blocks: row ids are the rows' positions, as for CSV and Parquet input. */
+  private BlockedData blocks(Dataset<?> dataset) {
     String weights = getRegWeightCol();
-    boolean perRow = !weights.isEmpty();
-    List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(functions.col(features),
-        functions.col(getLabelCol()).cast(DataTypes.DoubleType)));
-    if (perRow) columns.add(functions.col(weights).cast(DataTypes.DoubleType));
-    Dataset<Row> selected = dataset.select(columns.toArray(new org.apache.spark.sql.Column[0]));
-    Row first = selected.head();
-    int dim = ((Vector) first.get(0)).size();
-    double uniformWeight = getRegWeight();
-    int rowsPerBlock = RowBlockBuilder.rowsPerBlock(dim);
-    JavaRDD<RowBlock> blocks = selected.javaRDD().zipWithIndex().mapPartitions(
-        (Iterator<Tuple2<Row, Long>> it) -> toBlocks(it, dim, perRow, uniformWeight, rowsPerBlock, features, weights))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    long rows = blocks.map(RowBlock::rows).reduce(Integer::sum);
-    return new Blocks(blocks, rows, dim);
-  }
-
-  private static Iterator<RowBlock> toBlocks(Iterator<Tuple2<Row, Long>> rows, int dim, boolean perRow,
-      double uniformWeight, int rowsPerBlock, String features, String weights) {
-    List<RowBlock> blocks = new ArrayList<>();
-    RowBlockBuilder builder = new RowBlockBuilder(dim, -1, uniformWeight);
-    while (rows.hasNext()) {
-      Tuple2<Row, Long> t = rows.next();
-      Row row = t._1();
-      long index = t._2();
-      if (row.isNullAt(0) || row.isNullAt(1)) {
-        throw new IllegalArgumentException("row " + index + ": null in column " + (row.isNullAt(0) ? features : "label"));
-      }
-      Vector v = (Vector) row.get(0);
-      if (v.size() != dim) {
-        throw new IllegalArgumentException("row " + index + ": column " + features + " has " + v.size()
-            + " entries where the first row has " + dim);
-      }
-      int[] indices;
-      double[] values;
-      if (v instanceof SparseVector s) {
-        indices = s.indices();
-        values = s.values();
-      } else {
-        values = v.toArray();
-        indices = new int[values.length];
-        for (int j = 0; j < indices.length; j++) indices[j] = j;
-      }
-      double label = row.getDouble(1);
-      double w = perRow ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : Double.NaN;
-      if (perRow && !(w >= 0 && Double.isFinite(w))) {
-        throw new IllegalArgumentException("row " + index + ": " + weights + " must be a finite number ≥ 0, got " + w);
-      }
-      if (!Double.isFinite(label)) throw new IllegalArgumentException("row " + index + ": label is " + label);
-      for (double x : values) {
-        if (!Double.isFinite(x)) throw new IllegalArgumentException("row " + index + ": " + features + " holds " + x);
-      }
-      builder.add(index, label, w, indices, values);
-      if (builder.rows() == rowsPerBlock) blocks.add(builder.build());
-    }
-    if (builder.rows() > 0) blocks.add(builder.build());
-    return blocks.iterator();
+    TableInput.Columns columns = new TableInput.Columns(getLabelCol(), weights.isEmpty() ? null : weights, List.of(),
+        getFeaturesCol());
+    return TableInput.blocks(dataset.toDF(), "the DataFrame", columns, getRegWeight());
   }
 
   @Override public StructType transformSchema(StructType schema) {

@@ -16,9 +16,11 @@ import org.apache.spark.api.java.JavaRDD;
  * @param files the input files, in row-id order
  * @param denseBlocks how many blocks are dense (the rest are CSR)
  * @param totalBlocks how many blocks in all
+ * @param lineNumbered whether row ids hold file and line (LIBSVM) or the position among the data rows
+ *     (CSV, Parquet: row ids are 0, 1, 2, … in the order Spark reads the files)
  */
 public record BlockedData(JavaRDD<RowBlock> blocks, long rows, int features, boolean intercept, long nonZeros,
-    List<String> files, long denseBlocks, long totalBlocks) {
+    List<String> files, long denseBlocks, long totalBlocks, boolean lineNumbered) {
 
   /** Row ids are fileIndex·2⁴⁰ + (line − 1). */
   static final int FILE_SHIFT = 40;
@@ -31,7 +33,9 @@ public record BlockedData(JavaRDD<RowBlock> blocks, long rows, int features, boo
   public int interceptColumn() { return intercept ? features : -1; }
 
   /** "file:line" for a row id. */
-  public String describeRow(long rowId) { return describeRow(files, rowId); }
+  public String describeRow(long rowId) {
+    return lineNumbered ? describeRow(files, rowId) : String.join(",", files) + " data row " + (rowId + 1);
+  }
 
   static String describeRow(List<String> files, long rowId) {
     int file = (int) (rowId >>> FILE_SHIFT);

@@ -55,7 +55,7 @@ public final class FitJob {
     double[] x0 = o.x0 == null ? null : PointFile.read(o.x0, conf);
     long started = System.nanoTime();
 
-    BlockedData data = LibsvmInput.load(jsc, o.input, o.numFeatures, o.intercept, o.regWeight, o.partitions);
+    BlockedData data = LibsvmInput.unwrapInputErrors(() -> o.load(jsc));
     try {
       int dim = data.dim();
       checkDimension(dim, driverMatrices(o, dim), Runtime.getRuntime().maxMemory());

@@ -3,6 +3,7 @@ package dev.hyperreg.spark;
 import dev.hyperreg.core.Link;
 import dev.hyperreg.core.ObjectiveKind;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,10 +34,23 @@ public final class FitOptions {
   int numFeatures = 0;
   int partitions = 0;
   long seed = 0;
+  String labelCol = "label";
+  String weightCol;
+  List<String> featuresCols = List.of();
+  String featuresCol = "features";
   String checkpoint;
   boolean resume = false;
   String confFile;
   boolean help = false;
+
+  /** The columns a CSV or Parquet input is read from. */
+  TableInput.Columns columns() { return new TableInput.Columns(labelCol, weightCol, featuresCols, featuresCol); }
+
+  /** The input as cached blocks, in its format. */
+  BlockedData load(org.apache.spark.api.java.JavaSparkContext jsc) {
+    return format.equals("libsvm") ? LibsvmInput.load(jsc, input, numFeatures, intercept, regWeight, partitions)
+        : TableInput.load(jsc, format, input, columns(), intercept, regWeight, partitions);
+  }
 
   FitJob.SolverSettings solverSettings() {
     return new FitJob.SolverSettings(solver, sketchSize, seed, maxIterations, tolerance, gradientTolerance, 0);
@@ -47,8 +61,13 @@ public final class FitOptions {
       "",
       "Fits exp/cosh/sinh regression (rescaled, plain or softmax) by Newton's method on Spark.",
       "",
-      "  --input PATH        LIBSVM file, directory or glob on any Hadoop file system (required)",
-      "  --format libsvm     input format (default libsvm)",
+      "  --input PATH        file, directory or glob on any Hadoop file system (required)",
+      "  --format F          libsvm (default), csv (with a header line) or parquet",
+      "  --label-col NAME    csv/parquet: the target column (default label)",
+      "  --weight-col NAME   csv/parquet: a column of per-row regularization weights w_i (default: none;",
+      "                      every row gets --reg-weight)",
+      "  --features-cols A,B csv: the feature columns, in order (default: every column but label and weight)",
+      "  --features-col NAME parquet: the Spark ML vector or array<double> column (default features)",
       "  --objective NAME    rescaled | plain | softmax (default rescaled)",
       "  --link NAME         exp | cosh | sinh (default exp; softmax takes exp only)",
       "  --reg-weight W      w_i = W for every row in ½Σw_i²(a_i·x)² (default 0)",
@@ -153,6 +172,11 @@ public final class FitOptions {
     switch (name) {
       case "--input" -> input = value;
       case "--format" -> format = value.toLowerCase(Locale.ROOT);
+      case "--label-col" -> labelCol = value;
+      case "--weight-col" -> weightCol = value;
+      case "--features-cols" -> featuresCols = java.util.Arrays.stream(value.split(",")).map(String::trim)
+          .filter(c -> !c.isEmpty()).toList();
+      case "--features-col" -> featuresCol = value;
       case "--objective" -> objective = parseWith(name, value, ObjectiveKind::parse);
       case "--link" -> link = parseWith(name, value, Link::parse);
       case "--reg-weight" -> regWeight = number(name, value);
@@ -177,7 +201,12 @@ public final class FitOptions {
   private void validate() {
     if (input == null) throw new UsageException("--input is required");
     if (output == null) throw new UsageException("--output is required");
-    if (!format.equals("libsvm")) throw new UsageException("--format " + format + " is not supported: expected libsvm");
+    if (!List.of("libsvm", "csv", "parquet").contains(format)) {
+      throw new UsageException("--format " + format + " is not supported: expected libsvm, csv or parquet");
+    }
+    if (format.equals("libsvm") && weightCol != null) {
+      throw new UsageException("--weight-col needs --format csv or parquet (LIBSVM has no columns)");
+    }
     if (!java.util.Arrays.asList(SOLVERS).contains(solver)) {
       throw new UsageException("unknown solver '" + solver + "': expected one of " + String.join(", ", SOLVERS));
     }
@@ -208,6 +237,11 @@ public final class FitOptions {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("input", input);
     m.put("format", format);
+    if (!format.equals("libsvm")) {
+      m.put("labelCol", labelCol);
+      m.put("weightCol", weightCol);
+      m.put(format.equals("csv") ? "featuresCols" : "featuresCol", format.equals("csv") ? featuresCols : featuresCol);
+    }
     m.put("objective", objective.label());
     m.put("link", link.label());
     m.put("regWeight", regWeight);

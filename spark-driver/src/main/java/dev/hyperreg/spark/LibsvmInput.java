@@ -33,7 +33,16 @@ public final class LibsvmInput {
   public static BlockedData load(JavaSparkContext jsc, String path, int numFeatures, boolean intercept,
       double regWeight, int minPartitions) {
     List<String> files = listFiles(path, jsc.hadoopConfiguration());
-    JavaRDD<ParsedRow> parsed = parse(jsc, files, minPartitions).persist(StorageLevel.MEMORY_AND_DISK());
+    return blocked(parse(jsc, files, minPartitions), path, files, true, numFeatures, intercept, regWeight);
+  }
+
+  /**
+   * Validates parsed rows (every error names its place), then turns each partition's rows into
+   * cached blocks of {@link RowBlockBuilder#rowsPerBlock} rows: the step every input format ends with.
+   */
+  static BlockedData blocked(JavaRDD<ParsedRow> rows, String path, List<String> files, boolean lineNumbered,
+      int numFeatures, boolean intercept, double regWeight) {
+    JavaRDD<ParsedRow> parsed = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Stats stats = validate(parsed, path);
       int features = checkedFeatures(stats, numFeatures, files);
@@ -44,7 +53,8 @@ public final class LibsvmInput {
           .persist(StorageLevel.MEMORY_AND_DISK());
       long[] counts = blocks.map(b -> new long[] {1, b instanceof dev.hyperreg.core.DenseRowBlock ? 1 : 0})
           .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-      return new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1], counts[0]);
+      return new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1], counts[0],
+          lineNumbered);
     } finally {
       parsed.unpersist(false);
     }
@@ -95,7 +105,7 @@ public final class LibsvmInput {
       long[] counts = blocks.map(b -> new long[] {1, b instanceof dev.hyperreg.core.DenseRowBlock ? 1 : 0})
           .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
       BlockedData data = new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1],
-          counts[0]);
+          counts[0], true);
       return new Paired(data, pairs);
     } finally {
       parsed.unpersist(false);
@@ -160,7 +170,7 @@ public final class LibsvmInput {
     RowBlockBuilder builder = new RowBlockBuilder(cols, interceptColumn, regWeight);
     while (rows.hasNext()) {
       ParsedRow row = rows.next();
-      builder.add(row.rowId(), row.label(), row.indices(), row.values());
+      builder.add(row.rowId(), row.label(), row.regWeight(), row.indices(), row.values());
       if (builder.rows() == rowsPerBlock) blocks.add(builder.build());
     }
     if (builder.rows() > 0) blocks.add(builder.build());

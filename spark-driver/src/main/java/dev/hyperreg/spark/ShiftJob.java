@@ -57,7 +57,7 @@ public final class ShiftJob {
       data = paired.original();
       pairs = paired.pairs();
     } else {
-      data = LibsvmInput.load(jsc, f.input, f.numFeatures, f.intercept, f.regWeight, f.partitions);
+      data = LibsvmInput.unwrapInputErrors(() -> f.load(jsc));
     }
     List<JavaRDD<?>> cached = new ArrayList<>(List.of(data.blocks()));
     if (pairs != null) cached.add(pairs);

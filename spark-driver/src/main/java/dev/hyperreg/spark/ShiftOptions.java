@@ -126,6 +126,9 @@ public final class ShiftOptions {
       throw new UsageException(perturbed ? "give either --perturb or --shifted-input, not both"
           : "say how the data move: --perturb A:REL and/or --perturb b:REL (REL > 0), or --shifted-input PATH");
     }
+    if (shiftedInput != null && !fit.format.equals("libsvm")) {
+      throw new UsageException("--shifted-input reads LIBSVM only (rows are matched by file and line)");
+    }
     if (worstDirection && shiftedInput != null) throw new UsageException("--direction applies to --perturb only");
     if (noSweep && sweep != null) throw new UsageException("--sweep and --no-sweep contradict each other");
     if (fit.x0 != null && model != null) throw new UsageException("--x0 and --model both give a start: choose one");
