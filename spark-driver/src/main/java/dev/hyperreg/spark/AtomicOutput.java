@@ -51,16 +51,42 @@ public final class AtomicOutput {
 
   /** Writes all files, moves them into place and, when {@code success}, adds the marker. */
   public void commit(boolean success) throws IOException {
-    checkWritable();
-    Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-    boolean moved = false;
-    try {
+    publish(temporary -> {
       if (!fs.mkdirs(temporary)) throw new IOException("cannot create " + temporary);
       for (Map.Entry<String, byte[]> file : files.entrySet()) {
         try (OutputStream out = fs.create(new Path(temporary, file.getKey()), false)) {
           out.write(file.getValue());
         }
       }
+    });
+    if (success) fs.create(new Path(target, SUCCESS_MARKER), false).close();
+  }
+
+  /** Fills a directory that does not exist yet, given its path (a Spark DataFrame write, say). */
+  @FunctionalInterface
+  public interface DirectoryWriter {
+    void write(String directory) throws IOException;
+  }
+
+  /**
+   * Lets {@code writer} create and fill a temporary directory next to the target — a Spark
+   * DataFrame writer, which adds its own _SUCCESS when its job commits — then moves it into place as
+   * {@link #commit} does. Nothing appears at the target unless the writer finished.
+   */
+  public void commitDirectory(DirectoryWriter writer) throws IOException {
+    publish(temporary -> writer.write(temporary.toString()));
+  }
+
+  private interface Fill {
+    void into(Path temporary) throws IOException;
+  }
+
+  private void publish(Fill fill) throws IOException {
+    checkWritable();
+    Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    boolean moved = false;
+    try {
+      fill.into(temporary);
       if (fs.exists(target)) {
         // only reached with overwrite: the new output is complete, so the old one may go now
         if (!fs.delete(target, true)) throw new IOException("cannot remove the old output " + target);
@@ -69,7 +95,6 @@ public final class AtomicOutput {
       // returning false: the target was checked absent just above, and the result is checked here.
       if (!fs.rename(temporary, target)) throw new IOException("cannot rename " + temporary + " to " + target);
       moved = true;
-      if (success) fs.create(new Path(target, SUCCESS_MARKER), false).close();
     } finally {
       if (!moved) fs.delete(temporary, true);
     }

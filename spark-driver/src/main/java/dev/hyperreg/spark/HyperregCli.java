@@ -22,6 +22,7 @@ public final class HyperregCli {
       "",
       "commands:",
       "  fit        fit a model (hyperreg fit --help)",
+      "  predict    score rows with a saved model (hyperreg predict --help)",
       "  shift      how the minimizer moves when the data move; refit cost (hyperreg shift --help)",
       "  generate   write a LIBSVM dataset with a planted solution (hyperreg generate --help)",
       "  bench      the solvers side by side on generated problems (hyperreg bench --help)",
@@ -53,6 +54,20 @@ public final class HyperregCli {
             return 0;
           }
           return fit(options).code();
+        }
+        case "predict" -> {
+          PredictOptions options = PredictOptions.parse(rest);
+          if (options.help) {
+            out.println(PredictOptions.USAGE);
+            return 0;
+          }
+          boolean existing = SparkSession.getDefaultSession().isDefined();
+          SparkSession spark = sessionBuilder("hyperreg predict", options.master, existing).getOrCreate();
+          try {
+            return new PredictJob(options).run(JavaSparkContext.fromSparkContext(spark.sparkContext())).code();
+          } finally {
+            if (!existing) spark.stop();
+          }
         }
         case "shift" -> {
           ShiftOptions options = ShiftOptions.parse(rest);

@@ -116,7 +116,8 @@ public final class LibsvmInput {
   /** A dataset and the pairs (original block, shifted block) of {@link #loadPaired}. */
   public record Paired(BlockedData original, JavaRDD<scala.Tuple2<RowBlock, RowBlock>> pairs) {}
 
-  private static JavaRDD<ParsedRow> parse(JavaSparkContext jsc, List<String> files, int minPartitions) {
+  /** The parsed (not yet validated) rows of the files, for scoring. */
+  static JavaRDD<ParsedRow> parse(JavaSparkContext jsc, List<String> files, int minPartitions) {
     JavaRDD<ParsedRow> parsed = null;
     for (int f = 0; f < files.size(); f++) {
       final int fileIndex = f;
@@ -204,8 +205,8 @@ public final class LibsvmInput {
   }
 
   /**
-   * Runs a Spark action and rethrows an {@link InputFormatException} raised in a task as itself
-   * (Spark wraps it in a SparkException whose message holds the task's stack trace).
+   * Runs a Spark action and rethrows an {@link InputFormatException} or a numerical failure raised in
+   * a task as itself (Spark wraps it in a SparkException whose message holds the task's stack trace).
    */
   static <T> T unwrapInputErrors(java.util.function.Supplier<T> action) {
     try {
@@ -213,19 +214,26 @@ public final class LibsvmInput {
     } catch (Exception e) { // Spark throws its checked SparkException from Scala code
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof InputFormatException ife) throw new InputFormatException(ife.getMessage());
+        if (t instanceof FitJob.NumericalFailure nf) throw new FitJob.NumericalFailure(nf.getMessage());
       }
       // A task's exception may arrive only as the text of a SparkException (cluster mode).
-      String marker = InputFormatException.class.getName() + ": ";
       String text = String.valueOf(e.getMessage());
-      int at = text.indexOf(marker);
-      if (at >= 0) {
-        String message = text.substring(at + marker.length());
-        int end = message.indexOf('\n');
-        throw new InputFormatException(end >= 0 ? message.substring(0, end) : message);
-      }
+      String input = messageAfter(text, InputFormatException.class.getName() + ": ");
+      if (input != null) throw new InputFormatException(input);
+      String numerical = messageAfter(text, FitJob.NumericalFailure.class.getName() + ": ");
+      if (numerical != null) throw new FitJob.NumericalFailure(numerical);
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The rest of the line after {@code marker} in {@code text}, or null. */
+  private static String messageAfter(String text, String marker) {
+    int at = text.indexOf(marker);
+    if (at < 0) return null;
+    String message = text.substring(at + marker.length());
+    int end = message.indexOf('\n');
+    return end >= 0 ? message.substring(0, end) : message;
   }
 
   /** Row count, widest row and non-zeros, folded over the parsed rows. */

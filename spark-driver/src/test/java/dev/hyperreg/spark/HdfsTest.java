@@ -147,6 +147,19 @@ class HdfsTest {
     assertTrue(fs.exists(hdfs("/runs/shift/shift.json")));
   }
 
+  @Test
+  void predictReadsAModelAndWritesScoresOnHdfs() throws Exception {
+    CliTest.Run fit = CliTest.run("fit", "--input", root + "/data/rescaled-exp.libsvm", "--reg-weight", "0.01",
+        "--output", root + "/runs/model");
+    assertEquals(0, fit.status(), fit.err());
+    CliTest.Run r = CliTest.run("predict", "--model", root + "/runs/model", "--input", root + "/data/rescaled-exp.libsvm",
+        "--output", root + "/runs/scores");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(fs.exists(hdfs("/runs/scores/_SUCCESS")));
+    assertEquals(1000, SparkTestSession.get().read().parquet(root + "/runs/scores").count());
+    assertNoTemporaries("/runs");
+  }
+
   private static void assertNoTemporaries(String dir) throws IOException {
     for (FileStatus s : fs.listStatus(hdfs(dir))) {
       assertFalse(s.getPath().getName().startsWith("."), "temporary left behind: " + s.getPath());
