@@ -31,7 +31,7 @@ public final class AtomicOutput {
       this.fs = this.target.getFileSystem(conf);
       fs.setWriteChecksum(false); // no .crc side files next to the user's output on local disks
     } catch (IOException e) {
-      throw new InputFormatException("cannot open the file system of --output " + target + ": " + e.getMessage());
+      throw StorageFailure.of("cannot open the file system of --output " + target, e);
     }
   }
 
@@ -43,7 +43,7 @@ public final class AtomicOutput {
             + " --overwrite to replace it");
       }
     } catch (IOException e) {
-      throw new InputFormatException("cannot check --output " + target + ": " + e.getMessage());
+      throw StorageFailure.of("cannot check --output " + target, e);
     }
   }
 

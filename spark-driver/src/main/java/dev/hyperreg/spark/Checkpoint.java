@@ -40,7 +40,7 @@ final class Checkpoint {
       this.fs = this.dir.getFileSystem(conf);
       fs.setWriteChecksum(false);
     } catch (IOException e) {
-      throw new InputFormatException("cannot open the file system of --checkpoint " + dir + ": " + e.getMessage());
+      throw StorageFailure.of("cannot open the file system of --checkpoint " + dir, e);
     }
   }
 
@@ -86,7 +86,7 @@ final class Checkpoint {
       }
       return new Saved(saved.get("iteration").asInt(), json.convertValue(saved.get("coefficients"), double[].class));
     } catch (IOException e) {
-      throw new InputFormatException("cannot read --checkpoint " + dir + ": " + e.getMessage());
+      throw StorageFailure.of("cannot read --checkpoint " + dir, e);
     }
   }
 

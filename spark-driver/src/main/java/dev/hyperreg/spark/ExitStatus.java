@@ -7,7 +7,7 @@ package dev.hyperreg.spark;
 public enum ExitStatus {
   /** The fit converged; output and _SUCCESS are written. */
   SUCCESS(0),
-  /** An unexpected error (a bug or an environment failure); nothing is written. */
+  /** An unexpected error (a bug) or a storage failure a retry may cure; nothing is written. */
   INTERNAL_ERROR(1),
   /** Bad input or command line (message names the file, line or option); nothing is written. */
   BAD_INPUT(2),

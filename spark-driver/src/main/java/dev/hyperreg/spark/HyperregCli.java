@@ -97,6 +97,9 @@ public final class HyperregCli {
     } catch (UsageException | InputFormatException | InvalidProblemException e) {
       err.println("hyperreg: error: " + e.getMessage());
       return ExitStatus.BAD_INPUT.code();
+    } catch (StorageFailure e) {
+      err.println("hyperreg: storage error (a retry may succeed): " + e.getMessage());
+      return ExitStatus.INTERNAL_ERROR.code();
     } catch (FitJob.NumericalFailure e) {
       err.println("hyperreg: numerical failure: " + e.getMessage());
       return ExitStatus.NUMERICAL_FAILURE.code();

@@ -200,7 +200,7 @@ public final class LibsvmInput {
       if (files.isEmpty()) throw new InputFormatException("no input files in " + path);
       return files;
     } catch (IOException e) {
-      throw new InputFormatException("cannot read input " + path + ": " + e.getMessage());
+      throw StorageFailure.of("cannot read input " + path, e);
     }
   }
 

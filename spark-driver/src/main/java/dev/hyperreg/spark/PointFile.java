@@ -48,7 +48,7 @@ public final class PointFile {
         }
       }
     } catch (IOException e) {
-      throw new InputFormatException("cannot read " + path + ": " + e.getMessage());
+      throw StorageFailure.of("cannot read " + path, e);
     }
     return values.stream().mapToDouble(Double::doubleValue).toArray();
   }

@@ -79,7 +79,7 @@ public final class PredictJob {
         throw new InputFormatException("--model " + dir + " is neither the output of `hyperreg fit` (summary.json,"
             + " coefficients.txt) nor a saved Spark ML model (metadata/)");
       } catch (IOException e) {
-        throw new InputFormatException("cannot read --model " + dir + ": " + e.getMessage());
+        throw StorageFailure.of("cannot read --model " + dir, e);
       }
     }
   }
