@@ -96,6 +96,27 @@ class PredictTest {
     Dataset<Row> fromCsv = spark.read().option("header", "true").option("inferSchema", "true").csv(out.toString());
     assertEquals(rows.size(), fromCsv.count());
     assertTrue(Arrays.asList(fromCsv.columns()).contains("shareOfScoredRows"));
+
+    // CSV input without a label column: the same predictions, no label in the output
+    List<String> csvLines = new ArrayList<>(List.of("a,b,c,d,e,f"));
+    for (double[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int j = 1; j <= x.length; j++) line.append(j == 1 ? "" : ",").append(row[j]);
+      csvLines.add(line.toString());
+    }
+    Path csvInput = dir.resolve("unlabelled.csv");
+    Files.write(csvInput, csvLines);
+    Path fromCsvInput = dir.resolve("csv-scores");
+    CliTest.Run csvScored = CliTest.run("predict", "--model", model.toString(), "--input", csvInput.toString(),
+        "--format", "csv", "--output", fromCsvInput.toString());
+    assertEquals(0, csvScored.status(), csvScored.err());
+    Dataset<Row> csvScores = spark.read().parquet(fromCsvInput.toString());
+    assertEquals(List.of("rowId", "prediction", "shareOfScoredRows"), Arrays.asList(csvScores.columns()));
+    Map<Long, Row> csvById = byRowId(csvScores);
+    for (int i = 0; i < rows.size(); i++) {
+      double expected = Math.exp(dot(rows.get(i), x));
+      assertEquals(expected, csvById.get((long) i).getDouble(1), 1e-12 * expected);
+    }
   }
 
   /** A saved Spark ML model scores a label-less Parquet table exactly as its transform does. */
