@@ -59,6 +59,29 @@ class JobConfigurationTest {
     assertTrue(LinearAlgebra.distance(coefficients(dir.resolve("overridden")), coefficients(dir.resolve("from-file"))) > 1e-3);
   }
 
+  /** The template's keys, the commented ones included, are all keys `fit` accepts with valid values. */
+  @Test
+  void theTemplateDocumentsValidKeys() throws Exception {
+    Path template = Path.of("..", "conf", "hyperreg-job.properties.template");
+    FitOptions asShipped = FitOptions.parse(new String[] {"--conf-file", template.toString()});
+    assertEquals("rescaled", asShipped.objective.label());
+    List<String> everyKey = new java.util.ArrayList<>();
+    int keys = 0;
+    for (String line : Files.readAllLines(template)) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^#?([a-z][a-z0-9-]*) = (.*)$").matcher(line);
+      if (m.matches()) {
+        keys++;
+        everyKey.add(m.group(1) + " = " + (m.group(1).equals("format") ? "csv" : m.group(2)));
+      }
+    }
+    Path uncommented = dir.resolve("every-key.properties");
+    Files.write(uncommented, everyKey);
+    FitOptions all = FitOptions.parse(new String[] {"--conf-file", uncommented.toString()});
+    assertEquals("w", all.weightCol);
+    assertTrue(all.checkpoint.startsWith("hdfs://"), all.checkpoint);
+    assertTrue(keys >= 25, "keys found: " + keys);
+  }
+
   @Test
   void badConfFilesNameTheFileAndKey() throws Exception {
     String[][] cases = {
