@@ -52,7 +52,7 @@ public final class TableInput {
   /** A DataFrame with a vector (or array) features column as cached blocks: the Spark ML estimator's input. */
   public static BlockedData blocks(Dataset<Row> frame, String source, Columns columns, double regWeight) {
     return LibsvmInput.unwrapInputErrors(() -> {
-      Table table = fromFrame(frame, false, source, columns, true);
+      Table table = fromFrame(frame, false, source, columns, true, 0);
       return LibsvmInput.blocked(table.rows(), source, List.of(source), false, table.width(), false, regWeight);
     });
   }
@@ -79,8 +79,7 @@ public final class TableInput {
       case "parquet" -> spark.read().parquet(path);
       default -> throw new IllegalArgumentException(format);
     };
-    if (minPartitions > frame.rdd().getNumPartitions()) frame = frame.repartition(minPartitions);
-    return fromFrame(frame, format.equals("csv"), path, columns, labelRequired);
+    return fromFrame(frame, format.equals("csv"), path, columns, labelRequired, minPartitions);
   }
 
   /**
@@ -88,8 +87,11 @@ public final class TableInput {
    * estimator): {@code csvText} says the columns hold text to parse (CSV) rather than typed values.
    *
    * @param source what the rows are called in messages when they do not come from a file
+   * @param minPartitions at least this many partitions (the rows are numbered first, so their ids
+   *     keep the order of the files)
    */
-  static Table fromFrame(Dataset<Row> frame, boolean csvText, String source, Columns columns, boolean labelRequired) {
+  static Table fromFrame(Dataset<Row> frame, boolean csvText, String source, Columns columns, boolean labelRequired,
+      int minPartitions) {
     String format = csvText ? "csv" : "parquet";
     String path = source;
     StructType schema = frame.schema();
@@ -131,8 +133,9 @@ public final class TableInput {
     Dataset<Row> frameOfColumns = frame.select(selected.toArray(new org.apache.spark.sql.Column[0]));
     if (width < 0) width = vectorWidth(frameOfColumns, path, columns.featuresVector());
     RowReader reader = new RowReader(csvText, features, columns, width, hasLabel, source);
-    JavaRDD<ParsedRow> rows = frameOfColumns.javaRDD().zipWithIndex()
-        .mapPartitions((Iterator<Tuple2<Row, Long>> it) -> reader.read(it));
+    JavaRDD<Tuple2<Row, Long>> numbered = frameOfColumns.javaRDD().zipWithIndex().map(t -> t);
+    if (minPartitions > numbered.getNumPartitions()) numbered = numbered.repartition(minPartitions);
+    JavaRDD<ParsedRow> rows = numbered.mapPartitions((Iterator<Tuple2<Row, Long>> it) -> reader.read(it));
     return new Table(rows, width, hasLabel);
   }
 

@@ -86,6 +86,9 @@ class InputFormatsTest {
   void csvGivesTheLibsvmFit() throws Exception {
     Path file = csv("b,f1,f2,f3,f4,f5,f6", i -> b[i] + "," + features(i));
     assertArrayEquals(reference, fit("--input", file.toString(), "--format", "csv", "--label-col", "b"), 1e-12);
+    // more partitions than the file has: rows are numbered before they are spread, so nothing changes
+    assertArrayEquals(reference, fit("--input", file.toString(), "--format", "csv", "--label-col", "b",
+        "--partitions", "5"), 1e-12);
 
     // a weight column equal to --reg-weight everywhere, in the middle of the table
     Path weighted = csv("f1,f2,f3,w,f4,f5,f6,label", i -> features(i).replaceFirst("^(([^,]*,){2}[^,]*),", "$1,0.01,")
