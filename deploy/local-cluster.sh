@@ -34,7 +34,29 @@ spark_classpath() {
   tr ':' '\n' < "$classpath_file" | grep -v '/hyperreg-' | paste -sd: -
 }
 
-alive() { [ -n "$1" ] && kill -0 "$1" 2> /dev/null; }
+# A recorded pid is ours only while it still runs a Spark daemon started for this state directory: a
+# pid file that outlived its process (a crash, a reboot) must not lead to killing whoever has the pid now.
+alive() {
+  [ -n "$1" ] && kill -0 "$1" 2> /dev/null || return 1
+  local cmdline
+  cmdline="$(tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null || true)"
+  case "$cmdline" in
+    *"-Dhyperreg.cluster=$state "*org.apache.spark.deploy.*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Executor JVMs whose working directory lies under this cluster's work directory, even if the worker
+# that launched them is gone.
+executors() {
+  local dir pid
+  for dir in /proc/[0-9]*; do
+    pid="${dir#/proc/}"
+    case "$(readlink "$dir/cwd" 2> /dev/null || true)" in
+      "$state/work"/*) echo "$pid" ;;
+    esac
+  done
+}
 
 # Every recorded pid and, for workers, the executors they launched (their child processes).
 recorded_pids() {
@@ -93,8 +115,11 @@ start() {
   export SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13 SPARK_HOME="$state/spark-home"
   export SPARK_WORKER_DIR="$state/work"
 
+  # a start that fails half-way stops what it started
+  trap 'stop > /dev/null 2>&1 || true' ERR
   local url="spark://127.0.0.1:$port"
-  "$java_bin" "${jvm_options[@]}" -Xmx512m -cp "$(cat "$state/spark-classpath.txt")" \
+  # -Dhyperreg.cluster marks the daemons as this cluster's (see alive)
+  "$java_bin" "${jvm_options[@]}" -Xmx512m "-Dhyperreg.cluster=$state" -cp "$(cat "$state/spark-classpath.txt")" \
     org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" --webui-port 0 \
     > "$state/logs/master.log" 2>&1 &
   echo $! > "$state/pids/master.pid"
@@ -102,7 +127,7 @@ start() {
 
   local w
   for w in $(seq 1 "$workers"); do
-    "$java_bin" "${jvm_options[@]}" -Xmx512m -cp "$(cat "$state/spark-classpath.txt")" \
+    "$java_bin" "${jvm_options[@]}" -Xmx512m "-Dhyperreg.cluster=$state" -cp "$(cat "$state/spark-classpath.txt")" \
       org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "$cores" --memory "$memory" \
       --webui-port 0 --work-dir "$state/work" "$url" > "$state/logs/worker-$w.log" 2>&1 &
     echo $! > "$state/pids/worker-$w.pid"
@@ -110,6 +135,7 @@ start() {
   for w in $(seq 1 "$workers"); do
     wait_for_line "$state/logs/worker-$w.log" "Successfully registered with master" 60
   done
+  trap - ERR
   echo "$url" > "$state/master-url"
   echo "$url"
 }
@@ -140,23 +166,22 @@ status() {
 }
 
 stop() {
-  local pid child waited
+  local pid waited
+  local ours=()
   for pid in $(recorded_pids); do
-    alive "$pid" || continue
-    # executors are the workers' children: stop them with their worker
-    for child in $(pgrep -P "$pid" || true); do kill "$child" 2> /dev/null || true; done
-    kill "$pid" 2> /dev/null || true
+    alive "$pid" && ours+=("$pid")
   done
-  for pid in $(recorded_pids); do
+  # executors first (they run in this cluster's work directory), then the daemons
+  local executor_pids
+  executor_pids="$(executors)"
+  for pid in $executor_pids "${ours[@]}"; do kill "$pid" 2> /dev/null || true; done
+  for pid in $executor_pids "${ours[@]}"; do
     waited=0
-    while alive "$pid" && [ "$waited" -lt 20 ]; do
+    while kill -0 "$pid" 2> /dev/null && [ "$waited" -lt 20 ]; do
       sleep 0.5
       waited=$((waited + 1))
     done
-    if alive "$pid"; then
-      for child in $(pgrep -P "$pid" || true); do kill -9 "$child" 2> /dev/null || true; done
-      kill -9 "$pid" 2> /dev/null || true
-    fi
+    if kill -0 "$pid" 2> /dev/null; then kill -9 "$pid" 2> /dev/null || true; fi
   done
   rm -f "$state"/pids/*.pid "$state/master-url"
   echo "local-cluster: stopped"

@@ -34,7 +34,7 @@ public final class DenseRowBlock extends RowBlock {
   @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
     double[] moved = values.clone();
     for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) moved[j * rows + i] += entryShift.at(i, j);
+      for (int j = 0; j < cols; j++) moved[j * rows + i] += entryShift.at(i, j, values[j * rows + i]);
     }
     return new DenseRowBlock(rowIds, cols, moved, shiftedLabels(labelShift), regWeightsSquared);
   }

@@ -4,10 +4,10 @@ import java.io.Serializable;
 
 /**
  * A random shift of the data of a given relative size: ΔA = σ_A·G and Δb = σ_b·h with standard
- * normal G (on the stored entries of A, never on the intercept column) and h, scaled so that
+ * normal G (on the non-zero entries of A, never on the intercept column) and h, scaled so that
  * ‖ΔA‖_F = relA·‖A‖_F and ‖Δb‖₂ = relB·‖b‖₂. Each entry is hashed from the seed, the row id and the
- * column, so the shift does not depend on partitioning or blocking, and is recomputed rather than
- * stored. A sparse row keeps its pattern (only stored entries move).
+ * column, and only non-zeros move, so the shift does not depend on partitioning or on whether a
+ * block is stored dense or sparse; it is recomputed rather than stored. Sparse rows keep their pattern.
  *
  * @param scaleA σ_A, the standard deviation of an entry of ΔA
  * @param scaleB σ_b, the standard deviation of an entry of Δb
@@ -32,7 +32,7 @@ public record RandomPerturbation(long seed, double scaleA, double scaleB, int in
   @Override public RowBlock apply(RowBlock block) {
     double[] labelShift = new double[block.rows()];
     for (int i = 0; i < block.rows(); i++) labelShift[i] = scaleB * labelNoise(block.rowId(i));
-    return block.shifted((i, j) -> scaleA * entryNoise(block.rowId(i), j), labelShift);
+    return block.shifted((i, j, a) -> a == 0 ? 0 : scaleA * entryNoise(block.rowId(i), j), labelShift);
   }
 
   /** The unscaled G_ij (0 on the intercept column). */
@@ -63,8 +63,8 @@ public record RandomPerturbation(long seed, double scaleA, double scaleB, int in
         double h = unit.labelNoise(block.rowId(i));
         acc[3] += h * h;
       }
-      block.shifted((i, j) -> {   // visits exactly the entries the perturbation moves
-        double g = unit.entryNoise(block.rowId(i), j);
+      block.shifted((i, j, a) -> {   // visits every stored entry; the perturbation moves the non-zero ones
+        double g = a == 0 ? 0 : unit.entryNoise(block.rowId(i), j);
         acc[1] += g * g;
         return 0;
       }, null);

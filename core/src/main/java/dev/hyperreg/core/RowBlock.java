@@ -106,16 +106,16 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   public abstract double get(int i, int j);
 
   /**
-   * A copy of this block with every stored entry a_ij replaced by a_ij + entryShift.at(i, j) and
+   * A copy of this block with every stored entry a_ij replaced by a_ij + entryShift.at(i, j, a_ij) and
    * every target b_i by b_i + labelShift[i] (null: targets unchanged); ids, weights and the stored
    * pattern stay (a sparse block stays sparse: only its stored entries move).
    */
   public abstract RowBlock shifted(EntryShift entryShift, double[] labelShift);
 
-  /** The change of entry (i, j) of a block, for {@link #shifted}. */
+  /** The change of entry (i, j) of a block, which holds {@code value}, for {@link #shifted}. */
   @FunctionalInterface
   public interface EntryShift {
-    double at(int row, int col);
+    double at(int row, int col, double value);
   }
 
   protected final double[] shiftedLabels(double[] labelShift) {

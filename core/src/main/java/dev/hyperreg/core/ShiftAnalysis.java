@@ -63,11 +63,16 @@ public final class ShiftAnalysis {
   /**
    * Analyzes one shift: first-order pass, warm refit, optionally a cold refit, the bound and its
    * radius, the outputs, and (with {@code weightShift}) the first Newton step as a data shift.
+   * Refuses ({@link InvalidProblemException}) a shift of size 0.
    */
   public static Result analyze(ShiftSensitivity sensitivity, ShiftedProblem problem, boolean coldFit,
       boolean weightShift) {
     double[] x = sensitivity.point();
     ShiftSensitivity.FirstOrder firstOrder = sensitivity.firstOrder(problem.passes());
+    if (!(firstOrder.aSpectral() + firstOrder.bNorm() > 0)) {
+      throw new InvalidProblemException("the shifted data equal the original (‖ΔA‖₂ + ‖Δb‖ = 0): there is no"
+          + " shift to analyze");
+    }
     Refit warm = problem.fit(true, x);
     Refit cold = coldFit ? problem.fit(true, null) : null;
     double[] moved = warm.fit().coefficients();

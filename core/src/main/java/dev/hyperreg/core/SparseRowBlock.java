@@ -36,7 +36,7 @@ public final class SparseRowBlock extends RowBlock {
   @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
     double[] moved = values.clone();
     for (int i = 0; i < rows; i++) {
-      for (int p = rowStart[i]; p < rowStart[i + 1]; p++) moved[p] += entryShift.at(i, colIndex[p]);
+      for (int p = rowStart[i]; p < rowStart[i + 1]; p++) moved[p] += entryShift.at(i, colIndex[p], values[p]);
     }
     return new SparseRowBlock(rowIds, cols, rowStart, colIndex, moved, shiftedLabels(labelShift), regWeightsSquared);
   }

@@ -50,7 +50,7 @@ public final class AtomicOutput {
   public void add(String name, String content) { files.put(name, content.getBytes(StandardCharsets.UTF_8)); }
 
   /** Writes all files, moves them into place and, when {@code success}, adds the marker. */
-  public void commit(boolean success) throws IOException {
+  public void commit(boolean success) {
     publish(temporary -> {
       if (!fs.mkdirs(temporary)) throw new IOException("cannot create " + temporary);
       for (Map.Entry<String, byte[]> file : files.entrySet()) {
@@ -58,8 +58,9 @@ public final class AtomicOutput {
           out.write(file.getValue());
         }
       }
+      // the marker goes in last, before the move: the directory appears complete or not at all
+      if (success) fs.create(new Path(temporary, SUCCESS_MARKER), false).close();
     });
-    if (success) fs.create(new Path(target, SUCCESS_MARKER), false).close();
   }
 
   /** Fills a directory that does not exist yet, given its path (a Spark DataFrame write, say). */
@@ -73,7 +74,7 @@ public final class AtomicOutput {
    * DataFrame writer, which adds its own _SUCCESS when its job commits — then moves it into place as
    * {@link #commit} does. Nothing appears at the target unless the writer finished.
    */
-  public void commitDirectory(DirectoryWriter writer) throws IOException {
+  public void commitDirectory(DirectoryWriter writer) {
     publish(temporary -> writer.write(temporary.toString()));
   }
 
@@ -81,22 +82,42 @@ public final class AtomicOutput {
     void into(Path temporary) throws IOException;
   }
 
-  private void publish(Fill fill) throws IOException {
+  /**
+   * Fills a hidden temporary sibling and renames it to the target. With overwrite, the old target is
+   * first renamed aside and deleted only once the new one is in place (restored if that fails), so
+   * some complete output exists at every moment. Hadoop's rename moves a source *into* an existing
+   * directory and reports failure by returning false: the target is absent before each rename, and
+   * every result is checked.
+   */
+  private void publish(Fill fill) {
     checkWritable();
-    Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    String id = UUID.randomUUID().toString();
+    Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + id);
+    Path previous = new Path(target.getParent(), "." + target.getName() + ".old-" + id);
     boolean moved = false;
+    boolean setAside = false;
     try {
       fill.into(temporary);
       if (fs.exists(target)) {
-        // only reached with overwrite: the new output is complete, so the old one may go now
-        if (!fs.delete(target, true)) throw new IOException("cannot remove the old output " + target);
+        if (!fs.rename(target, previous)) throw new IOException("cannot move the old output " + target + " aside");
+        setAside = true;
       }
-      // Hadoop's rename moves a source *into* an existing directory and signals failure by
-      // returning false: the target was checked absent just above, and the result is checked here.
       if (!fs.rename(temporary, target)) throw new IOException("cannot rename " + temporary + " to " + target);
       moved = true;
+      if (setAside && !fs.delete(previous, true)) {
+        throw new IOException("the new output is in place but the old one could not be removed from " + previous);
+      }
+    } catch (IOException e) {
+      throw StorageFailure.of("cannot write --output " + target, e);
     } finally {
-      if (!moved) fs.delete(temporary, true);
+      try {
+        if (!moved) {
+          fs.delete(temporary, true);
+          if (setAside && !fs.exists(target)) fs.rename(previous, target);   // put the old output back
+        }
+      } catch (IOException ignored) {
+        // the original failure is the one to report
+      }
     }
   }
 }

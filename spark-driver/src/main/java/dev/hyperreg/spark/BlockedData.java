@@ -16,8 +16,8 @@ import org.apache.spark.api.java.JavaRDD;
  * @param files the input files, in row-id order
  * @param denseBlocks how many blocks are dense (the rest are CSR)
  * @param totalBlocks how many blocks in all
- * @param lineNumbered whether row ids hold file and line (LIBSVM) or the position among the data rows
- *     (CSV, Parquet: row ids are 0, 1, 2, … in the order Spark reads the files)
+ * @param lineNumbered whether the position in a row id is a line of a text file (LIBSVM) or the
+ *     position among a file's data rows (CSV, Parquet)
  */
 public record BlockedData(JavaRDD<RowBlock> blocks, long rows, int features, boolean intercept, long nonZeros,
     List<String> files, long denseBlocks, long totalBlocks, boolean lineNumbered) {
@@ -33,8 +33,14 @@ public record BlockedData(JavaRDD<RowBlock> blocks, long rows, int features, boo
   public int interceptColumn() { return intercept ? features : -1; }
 
   /** "file:line" for a row id. */
-  public String describeRow(long rowId) {
-    return lineNumbered ? describeRow(files, rowId) : String.join(",", files) + " data row " + (rowId + 1);
+  public String describeRow(long rowId) { return describeRow(files, rowId, lineNumbered); }
+
+  /** "file:line" (LIBSVM) or "file data row N" (CSV, Parquet, a DataFrame) for a row id. */
+  static String describeRow(List<String> files, long rowId, boolean lineNumbered) {
+    if (lineNumbered) return describeRow(files, rowId);
+    int file = (int) (rowId >>> FILE_SHIFT);
+    long row = (rowId & ((1L << FILE_SHIFT) - 1)) + 1;
+    return (file < files.size() ? files.get(file) : "file #" + file) + " data row " + row;
   }
 
   static String describeRow(List<String> files, long rowId) {

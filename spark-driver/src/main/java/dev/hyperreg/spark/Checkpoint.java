@@ -99,7 +99,7 @@ final class Checkpoint {
         if (name.startsWith(PREFIX) || name.startsWith("." + PREFIX)) fs.delete(status.getPath(), false);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot clear the checkpoint " + dir + ": " + e.getMessage(), e);
+      throw StorageFailure.of("cannot clear the checkpoint " + dir, e);
     }
   }
 
@@ -127,7 +127,7 @@ final class Checkpoint {
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write the checkpoint " + target + ": " + e.getMessage(), e);
+      throw StorageFailure.of("cannot write the checkpoint " + target, e);
     }
   }
 }

@@ -79,6 +79,10 @@ public final class FitJob {
           resumedFrom = saved.iteration();
           start = new StartingPoint(saved.coefficients(), "checkpoint " + o.checkpoint + " (iteration " + resumedFrom + ")");
           LOG.info("resuming from iteration {} of the checkpoint in {}", resumedFrom, o.checkpoint);
+          if (o.gradientTolerance > 0 || o.solver.equals("lbfgs")) {
+            LOG.warn("the gradient test (--gradient-tol, or L-BFGS's) compares ‖∇L‖ with its value at the"
+                + " resumed iterate, not at the original start: it is stricter than in an uninterrupted run");
+          }
         }
       }
       IterationListener listener = checkpointing(checkpoint, Math.max(0, resumedFrom));
@@ -208,8 +212,16 @@ public final class FitJob {
       @Override public void onIteration(IterationRecord r) { logIteration(r); }
 
       @Override public void onIterate(IterationRecord r, double[] point) {
+        // saved before the progress line, so that a logged iteration is always a resumable one
+        if (r.iteration() > 0 || offset == 0) {
+          try {
+            checkpoint.save(offset + r.iteration(), point);
+          } catch (RuntimeException e) {
+            LOG.warn("could not save iteration {} to the checkpoint (the fit goes on; a resume would start"
+                + " from an earlier iterate): {}", offset + r.iteration(), e.getMessage());
+          }
+        }
         logIteration(r);
-        if (r.iteration() > 0 || offset == 0) checkpoint.save(offset + r.iteration(), point);
       }
     };
   }
@@ -305,6 +317,22 @@ public final class FitJob {
   /** JSON has no NaN or infinity: such values are written as null (the log form says the rest). */
   static Double finiteOrNull(double v) { return Double.isFinite(v) ? v : null; }
 
+  private static Object finiteOrNull(Object value) {
+    if (value instanceof Double d) return finiteOrNull(d.doubleValue());
+    if (value instanceof double[] a) {
+      List<Double> list = new ArrayList<>(a.length);
+      for (double v : a) list.add(finiteOrNull(v));
+      return list;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, finiteOrNull(v)));
+      return out;
+    }
+    if (value instanceof List<?> list) return list.stream().map(FitJob::finiteOrNull).toList();
+    return value;
+  }
+
   private static double[] finite(double[] x) {
     for (double v : x) {
       if (!Double.isFinite(v)) throw new IllegalStateException("non-finite coefficient " + v);
@@ -312,9 +340,10 @@ public final class FitJob {
     return x;
   }
 
+  /** JSON of maps, lists, arrays and scalars; NaN and infinities (which JSON has not) become null. */
   static String toJson(Object value) {
     try {
-      return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+      return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(finiteOrNull(value)) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -90,7 +90,9 @@ public final class FitOptions {
       "                      same command can then start and restart a scheduled run)",
       "  --conf-file FILE    job properties: one 'option = value' per line, the option named without its",
       "                      dashes (input, output, reg-weight, …; flags take true or false); options on",
-      "                      the command line override the file (conf/hyperreg-job.properties.template)",
+      "                      the command line override the file (conf/hyperreg-job.properties.template);",
+      "                      a path without a scheme is a local file; --no-overwrite, --no-resume and",
+      "                      --no-intercept switch off what the file switched on",
       "  --master URL        Spark master when not launched by spark-submit (default local[*])",
       "  --help              this text",
       "",
@@ -98,7 +100,8 @@ public final class FitOptions {
       "4 the objective overflows at the start point, 1 internal error.");
 
   /** Flags: options without a value (in a --conf-file: true or false). */
-  static final java.util.Set<String> FLAGS = java.util.Set.of("--help", "--intercept", "--overwrite", "--resume");
+  static final java.util.Set<String> FLAGS = java.util.Set.of("--help", "--intercept", "--overwrite", "--resume",
+      "--no-intercept", "--no-overwrite", "--no-resume");
 
   public static FitOptions parse(String[] args) {
     FitOptions o = new FitOptions();
@@ -133,10 +136,17 @@ public final class FitOptions {
   void applyConfFile(String path, org.apache.hadoop.conf.Configuration conf) {
     java.util.Properties properties = new java.util.Properties();
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    try (java.io.Reader reader = new java.io.InputStreamReader(p.getFileSystem(conf).open(p),
-        java.nio.charset.StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    try {
+      // a path without a scheme is a local file (as spark-submit's --files leave it), not one on the
+      // cluster's default file system
+      org.apache.hadoop.fs.FileSystem fs = p.toUri().getScheme() == null
+          ? org.apache.hadoop.fs.FileSystem.getLocal(conf) : p.getFileSystem(conf);
+      try (java.io.Reader reader = new java.io.InputStreamReader(fs.open(p), java.nio.charset.StandardCharsets.UTF_8)) {
+        properties.load(reader);
+      }
+    } catch (java.io.IOException e) {
+      throw StorageFailure.of("cannot read --conf-file " + path, e);
+    } catch (IllegalArgumentException e) {
       throw new UsageException("cannot read --conf-file " + path + ": " + e.getMessage());
     }
     for (String key : new java.util.TreeSet<>(properties.stringPropertyNames())) {
@@ -144,7 +154,7 @@ public final class FitOptions {
       String value = properties.getProperty(key).trim();
       try {
         if (name.equals("--conf-file")) throw new UsageException("a --conf-file cannot name another");
-        if (FLAGS.contains(name)) {
+        if (FLAGS.contains(name) && !name.startsWith("--no-")) {
           if (value.equalsIgnoreCase("true")) setFlag(name);
           else if (!value.equalsIgnoreCase("false")) throw new UsageException("expects true or false, got '" + value + "'");
         } else {
@@ -164,6 +174,10 @@ public final class FitOptions {
       case "--intercept" -> intercept = true;
       case "--overwrite" -> overwrite = true;
       case "--resume" -> resume = true;
+      // switch off what a --conf-file switched on
+      case "--no-intercept" -> intercept = false;
+      case "--no-overwrite" -> overwrite = false;
+      case "--no-resume" -> resume = false;
       default -> throw new IllegalStateException(name);
     }
   }

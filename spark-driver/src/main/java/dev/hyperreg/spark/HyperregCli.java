@@ -53,7 +53,7 @@ public final class HyperregCli {
             out.println(FitOptions.USAGE);
             return 0;
           }
-          return fit(options).code();
+          return inSession("hyperreg fit", options.master, jsc -> new FitJob(options).run(jsc).code());
         }
         case "predict" -> {
           PredictOptions options = PredictOptions.parse(rest);
@@ -61,13 +61,7 @@ public final class HyperregCli {
             out.println(PredictOptions.USAGE);
             return 0;
           }
-          boolean existing = SparkSession.getDefaultSession().isDefined();
-          SparkSession spark = sessionBuilder("hyperreg predict", options.master, existing).getOrCreate();
-          try {
-            return new PredictJob(options).run(JavaSparkContext.fromSparkContext(spark.sparkContext())).code();
-          } finally {
-            if (!existing) spark.stop();
-          }
+          return inSession("hyperreg predict", options.master, jsc -> new PredictJob(options).run(jsc).code());
         }
         case "shift" -> {
           ShiftOptions options = ShiftOptions.parse(rest);
@@ -75,7 +69,7 @@ public final class HyperregCli {
             out.println(ShiftOptions.USAGE);
             return 0;
           }
-          return shift(options).code();
+          return inSession("hyperreg shift", options.fit.master, jsc -> new ShiftJob(options).run(jsc).code());
         }
         case "generate" -> {
           return DataGenerator.run(rest, out);
@@ -84,13 +78,8 @@ public final class HyperregCli {
           return Benchmark.run(rest, out);
         }
         case "example" -> {
-          boolean existing = SparkSession.getDefaultSession().isDefined();
-          SparkSession spark = sessionBuilder("hyperreg example", null, existing).getOrCreate();
-          try {
-            return dev.hyperreg.ml.EstimatorExample.run(spark, rest, out);
-          } finally {
-            if (!existing) spark.stop();
-          }
+          return inSession("hyperreg example", null,
+              jsc -> dev.hyperreg.ml.EstimatorExample.run(SparkSession.active(), rest, out));
         }
         default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
       }
@@ -123,21 +112,18 @@ public final class HyperregCli {
     return builder;
   }
 
-  private static ExitStatus shift(ShiftOptions options) throws java.io.IOException {
-    boolean existing = SparkSession.getDefaultSession().isDefined();
-    SparkSession spark = sessionBuilder("hyperreg shift", options.fit.master, existing).getOrCreate();
-    try {
-      return new ShiftJob(options).run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
-    } finally {
-      if (!existing) spark.stop();
-    }
+  /** A command that runs on a Spark context. */
+  @FunctionalInterface
+  private interface SparkCommand {
+    int run(JavaSparkContext jsc) throws java.io.IOException;
   }
 
-  private static ExitStatus fit(FitOptions options) throws java.io.IOException {
+  /** Runs a command in the running session, or in a new one that is stopped afterwards. */
+  private static int inSession(String appName, String master, SparkCommand command) throws java.io.IOException {
     boolean existing = SparkSession.getDefaultSession().isDefined();
-    SparkSession spark = sessionBuilder("hyperreg fit", options.master, existing).getOrCreate();
+    SparkSession spark = sessionBuilder(appName, master, existing).getOrCreate();
     try {
-      return new FitJob(options).run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+      return command.run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
     } finally {
       if (!existing) spark.stop();
     }

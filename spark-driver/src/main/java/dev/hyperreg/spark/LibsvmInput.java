@@ -222,6 +222,15 @@ public final class LibsvmInput {
       if (input != null) throw new InputFormatException(input);
       String numerical = messageAfter(text, FitJob.NumericalFailure.class.getName() + ": ");
       if (numerical != null) throw new FitJob.NumericalFailure(numerical);
+      // Spark's CSV reader in FAILFAST mode: a line with more or fewer fields than the header
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        String m = String.valueOf(t.getMessage());
+        if (m.contains("MALFORMED_RECORD_IN_PARSING") || m.contains("Malformed records are detected")) {
+          String file = messageAfter(text, "while reading file ");
+          throw new InputFormatException((file != null ? file.split("\\s+")[0].replaceAll("\\.$", "") + ": " : "")
+              + "a CSV line does not match its header (" + m.lines().findFirst().orElse("") + ")");
+        }
+      }
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException(e);
     }

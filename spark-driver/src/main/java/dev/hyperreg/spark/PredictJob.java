@@ -68,6 +68,10 @@ public final class PredictJob {
             throw new InputFormatException(dir + "/coefficients.txt has " + x.length + " numbers, summary.json "
                 + summary.get("coefficients").size());
           }
+          if (!fs.exists(new Path(root, AtomicOutput.SUCCESS_MARKER))) {
+            LOG.warn("--model {} has no {}: that fit did not converge ({})", dir, AtomicOutput.SUCCESS_MARKER,
+                summary.path("message").asText("no message"));
+          }
           return new ScoringModel(ObjectiveKind.parse(summary.get("objective").asText()),
               Link.parse(summary.get("link").asText()), x, summary.get("intercept").asBoolean(), dir);
         }
@@ -101,7 +105,6 @@ public final class PredictJob {
       rows = LibsvmInput.parse(jsc, files, o.partitions);
       hasLabel = true;
     } else {
-      files = List.of(o.input);
       TableInput.Table table = LibsvmInput.unwrapInputErrors(
           () -> TableInput.read(jsc, o.format, o.input, o.columns(), false, o.partitions));
       if (table.width() != model.features()) {
@@ -110,6 +113,7 @@ public final class PredictJob {
       }
       rows = table.rows();
       hasLabel = table.hasLabel();
+      files = table.files();
     }
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -158,9 +162,7 @@ public final class PredictJob {
       return z;
     }
 
-    String place(ParsedRow r) {
-      return lineNumbered ? BlockedData.describeRow(files, r.rowId()) : files.get(0) + " data row " + (r.rowId() + 1);
-    }
+    String place(ParsedRow r) { return BlockedData.describeRow(files, r.rowId(), lineNumbered); }
 
     /** acc = {m, Σ f(z)e^{-m}, rows}: merged like a log-sum-exp, so no f(z) is ever formed unscaled. */
     double[] add(double[] acc, ParsedRow r) {

@@ -63,7 +63,9 @@ public final class ShiftJob {
     if (pairs != null) cached.add(pairs);
     try {
       int dim = data.dim();
-      FitJob.checkDimension(dim, FitJob.driverMatrices(f, dim) + 8, Runtime.getRuntime().maxMemory());
+      // on top of the fit's matrices: the analysis pass's sums (7 d×d, two while merging), K, N, H,
+      // its factor, the Gram and two sandwiches
+      FitJob.checkDimension(dim, FitJob.driverMatrices(f, dim) + 22, Runtime.getRuntime().maxMemory());
       if (start != null) PointFile.checkLength(start, dim, startPath, f.intercept);
       LOG.info("loaded {} rows × {} features from {} file(s)", data.rows(), data.features(), data.files().size());
       Objective objective = new Objective(f.objective, f.link, dim, f.ridge, data.interceptColumn());
@@ -115,7 +117,13 @@ public final class ShiftJob {
       List<Map<String, Object>> sweep = new ArrayList<>();
       for (double k : options.sweepFactors()) {
         LOG.info("sweep: the shift × {}", ShiftOptions.describe(k));
+        int cachedBefore = cached.size();
         ShiftAnalysis.Result r = k == 1 ? result : ShiftAnalysis.analyze(sensitivity, problemAt.apply(k), false, false);
+        while (cached.size() > cachedBefore) cached.remove(cached.size() - 1).unpersist(false);   // one copy at a time
+        if (!r.warm().fit().converged()) {
+          LOG.warn("sweep: the refit at {} × the shift did not converge ({}); its row says so (warmConverged)",
+              ShiftOptions.describe(k), r.warm().fit().stopReason());
+        }
         Map<String, Object> point = new LinkedHashMap<>();
         point.put("factor", k);
         point.putAll(ShiftReport.sweepPoint(r));
@@ -166,8 +174,8 @@ public final class ShiftJob {
 
   /**
    * The shifted problem for a multiple k of the shift: the generated shift k times as large, or the
-   * point (A + kΔA, b + kΔb) of the path to a second dataset. The pairs of each k are cached (and
-   * released at the end).
+   * point (A + kΔA, b + kΔb) of the path to a second dataset. The pairs of each k are cached and
+   * added to {@code cached}, for the caller to release once that k is analyzed.
    */
   private static DoubleFunction<ShiftAnalysis.ShiftedProblem> scaledProblems(JavaSparkContext jsc,
       JavaRDD<Tuple2<RowBlock, RowBlock>> pairs, ScalableShift perturbation, BlockedData data,

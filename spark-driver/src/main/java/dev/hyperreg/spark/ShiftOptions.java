@@ -48,11 +48,13 @@ public final class ShiftOptions {
       "  --no-sweep          analyze the given shift only",
       "  --output DIR        receives shift.json, report.txt and sweep.svg (must not exist)",
       "",
-      "Every option of `hyperreg fit` is accepted and applies to every fit (hyperreg fit --help);",
-      "--objective must be rescaled (the analysis is derived for it; the default).",
+      "The options of `hyperreg fit` (hyperreg fit --help) say how x* and every refit are fitted, except",
+      "--checkpoint and --resume; --objective must be rescaled (the analysis is derived for it; the default).",
       "",
-      "Exit status: 0 done, 2 bad input, 3 a fit did not converge or x* is not a strict minimizer",
-      "(report written without _SUCCESS), 4 numerical failure, 1 internal error.");
+      "Exit status: 0 done, 2 bad input (a shift of size 0 included), 3 the fit of x* or a refit of the",
+      "given shift did not converge, or x* is not a strict minimizer (report written without _SUCCESS;",
+      "a sweep point whose refit did not converge is marked warmConverged=false and logged, not an error),",
+      "4 numerical failure, 1 internal error.");
 
   public static ShiftOptions parse(String[] args) {
     ShiftOptions o = new ShiftOptions();
@@ -132,6 +134,9 @@ public final class ShiftOptions {
     if (worstDirection && shiftedInput != null) throw new UsageException("--direction applies to --perturb only");
     if (noSweep && sweep != null) throw new UsageException("--sweep and --no-sweep contradict each other");
     if (fit.x0 != null && model != null) throw new UsageException("--x0 and --model both give a start: choose one");
+    if (fit.checkpoint != null || fit.resume) {
+      throw new UsageException("--checkpoint and --resume apply to `hyperreg fit`, not to the shift analysis");
+    }
   }
 
   /** The multiples of the shift to sweep (empty with --no-sweep). */

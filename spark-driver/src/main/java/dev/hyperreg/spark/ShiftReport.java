@@ -30,8 +30,9 @@ final class ShiftReport {
     m.put("solutionShiftNorm", solution);
     m.put("solutionShift", r.solutionShift());
     m.put("lipschitzRatio", solution / shiftNorm);
-    m.put("lipschitzRatioA", f.aSpectral() > 0 ? solution / f.aSpectral() : null);
-    m.put("lipschitzRatioB", f.bNorm() > 0 ? solution / f.bNorm() : null);
+    // per part only when only that part moved: with both, the split of ‖Δx*‖ between them is unknown
+    m.put("lipschitzRatioA", f.aSpectral() > 0 && f.bNorm() == 0 ? solution / f.aSpectral() : null);
+    m.put("lipschitzRatioB", f.bNorm() > 0 && f.aSpectral() == 0 ? solution / f.bNorm() : null);
     ShiftSensitivity.Bound bound = r.bound();
     m.put("lipschitzBound", bound.valid() ? r.lipschitzBound() : null);
     m.put("lipschitzBoundA", bound.valid() ? bound.lipschitzA() : null);
@@ -137,6 +138,7 @@ final class ShiftReport {
     double minX = Double.MAX_VALUE, maxX = 0, minY = Double.MAX_VALUE, maxY = 0;
     for (Map<String, Object> p : sweep) {
       double x = (Double) p.get("dataShiftNorm");
+      if (!(x > 0 && Double.isFinite(x))) continue;   // a log axis has no place for 0
       minX = Math.min(minX, x);
       maxX = Math.max(maxX, x);
       for (String key : keys) {
@@ -147,6 +149,8 @@ final class ShiftReport {
         }
       }
     }
+    if (maxX == 0 || maxY == 0) return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"40\"><text x=\"10\""
+        + " y=\"25\">nothing to plot: no shift or no solution shift above 0</text></svg>\n";
     double lx0 = Math.floor(Math.log10(minX)), lx1 = Math.ceil(Math.log10(maxX));
     double ly0 = Math.floor(Math.log10(minY)), ly1 = Math.ceil(Math.log10(maxY));
     if (lx1 <= lx0) lx1 = lx0 + 1;
@@ -180,7 +184,7 @@ final class ShiftReport {
       List<String> points = new ArrayList<>();
       for (Map<String, Object> p : sweep) {
         Object v = p.get(keys[k]);
-        if (v instanceof Double y && y > 0 && Double.isFinite(y)) {
+        if (v instanceof Double y && y > 0 && Double.isFinite(y) && (Double) p.get("dataShiftNorm") > 0) {
           points.add(String.format(Locale.ROOT, "%.1f,%.1f", px.applyAsDouble((Double) p.get("dataShiftNorm")),
               py.applyAsDouble(y)));
         }

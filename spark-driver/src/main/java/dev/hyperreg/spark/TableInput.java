@@ -32,8 +32,9 @@ import scala.Tuple2;
  *       numbers, a numeric label column and an optional numeric weight column.
  * </ul>
  * Missing or mistyped columns are refused before any work, naming the column and listing those
- * present; bad values name the file, data row and column. Row ids are positions 0, 1, 2, … in the
- * order Spark reads the files (deterministic for the same input), which hash the sketches.
+ * present; bad values name the file, data row and column. Files are read one by one in sorted order
+ * and a row's id is its file's index·2⁴⁰ plus its position in the file (Spark reads a file's splits
+ * in offset order), so the ids — which hash the sketches — do not depend on the cluster.
  */
 public final class TableInput {
   private TableInput() {}
@@ -52,8 +53,8 @@ public final class TableInput {
   /** A DataFrame with a vector (or array) features column as cached blocks: the Spark ML estimator's input. */
   public static BlockedData blocks(Dataset<Row> frame, String source, Columns columns, double regWeight) {
     return LibsvmInput.unwrapInputErrors(() -> {
-      Table table = fromFrame(frame, false, source, columns, true, 0);
-      return LibsvmInput.blocked(table.rows(), source, List.of(source), false, table.width(), false, regWeight);
+      Table table = fromFrame(frame, source, columns, true);
+      return LibsvmInput.blocked(table.rows(), source, table.files(), false, table.width(), false, regWeight);
     });
   }
 
@@ -61,89 +62,119 @@ public final class TableInput {
   static BlockedData load(JavaSparkContext jsc, String format, String path, Columns columns, boolean intercept,
       double regWeight, int minPartitions) {
     Table table = read(jsc, format, path, columns, true, minPartitions);
-    return LibsvmInput.blocked(table.rows(), path, List.of(path), false, table.width(), intercept, regWeight);
+    return LibsvmInput.blocked(table.rows(), path, table.files(), false, table.width(), intercept, regWeight);
   }
 
   /**
-   * The rows of a table with their width; {@code labelRequired} false lets scoring read tables
-   * without a label (the label of such rows is NaN).
+   * The rows of a table with their width and the files they came from; {@code labelRequired} false
+   * lets scoring read tables without a label (the label of such rows is NaN).
    */
-  record Table(JavaRDD<ParsedRow> rows, int width, boolean hasLabel) {}
+  record Table(JavaRDD<ParsedRow> rows, int width, boolean hasLabel, List<String> files) {}
 
+  /**
+   * Reads every file of the path on its own, in sorted order, so that a row's id is its file's index
+   * (·2⁴⁰, as for LIBSVM) plus its position among that file's rows — the same ids on any cluster.
+   */
   static Table read(JavaSparkContext jsc, String format, String path, Columns columns, boolean labelRequired,
       int minPartitions) {
     SparkSession spark = SparkSession.builder().sparkContext(jsc.sc()).getOrCreate();
-    LibsvmInput.listFiles(path, jsc.hadoopConfiguration());   // "input not found: …" before Spark's own message
-    Dataset<Row> frame = switch (format) {
-      case "csv" -> spark.read().option("header", "true").option("mode", "FAILFAST").csv(path);
-      case "parquet" -> spark.read().parquet(path);
-      default -> throw new IllegalArgumentException(format);
-    };
-    return fromFrame(frame, format.equals("csv"), path, columns, labelRequired, minPartitions);
+    List<String> files = LibsvmInput.listFiles(path, jsc.hadoopConfiguration());
+    boolean csv = format.equals("csv");
+    JavaRDD<Tuple2<Row, Long>> numbered = null;
+    Selection selection = null;
+    for (int f = 0; f < files.size(); f++) {
+      Dataset<Row> frame = csv ? spark.read().option("header", "true").option("mode", "FAILFAST").csv(files.get(f))
+          : spark.read().parquet(files.get(f));
+      Selection s = Selection.of(frame, csv, files.get(f), columns, labelRequired);
+      if (selection == null) selection = s;
+      else selection.checkSameAs(s, files.get(f));
+      JavaRDD<Tuple2<Row, Long>> rows = number(s.select(frame), f);
+      numbered = numbered == null ? rows : numbered.union(rows);
+    }
+    return table(numbered, selection, files, minPartitions);
   }
 
   /**
-   * The rows of a DataFrame (files read by {@link #read}, or a user's DataFrame handed to the Spark ML
-   * estimator): {@code csvText} says the columns hold text to parse (CSV) rather than typed values.
-   *
-   * @param source what the rows are called in messages when they do not come from a file
-   * @param minPartitions at least this many partitions (the rows are numbered first, so their ids
-   *     keep the order of the files)
+   * The rows of a DataFrame (the Spark ML estimator's input): {@code source} names it in messages;
+   * row ids are positions in the DataFrame's order.
    */
-  static Table fromFrame(Dataset<Row> frame, boolean csvText, String source, Columns columns, boolean labelRequired,
+  static Table fromFrame(Dataset<Row> frame, String source, Columns columns, boolean labelRequired) {
+    Selection selection = Selection.of(frame, false, source, columns, labelRequired);
+    return table(number(selection.select(frame), 0), selection, List.of(source), 0);
+  }
+
+  /** (row, fileIndex·2⁴⁰ + position) — positions in the frame's partition order. */
+  private static JavaRDD<Tuple2<Row, Long>> number(Dataset<Row> selected, int fileIndex) {
+    long base = (long) fileIndex << BlockedData.FILE_SHIFT;
+    return selected.javaRDD().zipWithIndex().map(t -> new Tuple2<>(t._1(), base + t._2()));
+  }
+
+  private static Table table(JavaRDD<Tuple2<Row, Long>> numbered, Selection selection, List<String> files,
       int minPartitions) {
-    String format = csvText ? "csv" : "parquet";
-    String path = source;
-    StructType schema = frame.schema();
-    boolean hasLabel = has(schema, columns.label());
-    if (labelRequired && !hasLabel) throw missing(path, columns.label(), schema, "--label-col");
-    if (hasLabel) require(path, schema, columns.label(), "--label-col", "numeric", csvOr(format, TableInput::numeric));
-    if (columns.regWeight() != null) {
-      if (!has(schema, columns.regWeight())) throw missing(path, columns.regWeight(), schema, "--weight-col");
-      require(path, schema, columns.regWeight(), "--weight-col", "numeric", csvOr(format, TableInput::numeric));
-    }
-    List<String> features;
-    int width;
-    if (format.equals("csv")) {
-      features = new ArrayList<>(columns.featureColumns());
-      if (features.isEmpty()) {
-        for (String name : schema.fieldNames()) {
-          if (!name.equals(columns.label()) && !name.equals(columns.regWeight())) features.add(name);
+    RowReader reader = new RowReader(selection.csv, selection.features, selection.columns, selection.width,
+        selection.hasLabel, files);
+    JavaRDD<ParsedRow> rows = numbered.mapPartitions((Iterator<Tuple2<Row, Long>> it) -> reader.read(it));
+    // numbered and parsed before spreading: more partitions change no row's id, and the shuffle moves
+    // ParsedRows (registered with Kryo), not Spark SQL rows
+    if (minPartitions > rows.getNumPartitions()) rows = rows.repartition(minPartitions);
+    return new Table(rows, selection.width, selection.hasLabel, files);
+  }
+
+  /** Which columns of a frame are read, checked against its schema before any work. */
+  private record Selection(boolean csv, List<String> features, Columns columns, int width, boolean hasLabel) {
+    static Selection of(Dataset<Row> frame, boolean csv, String path, Columns columns, boolean labelRequired) {
+      String format = csv ? "csv" : "parquet";
+      StructType schema = frame.schema();
+      boolean hasLabel = has(schema, columns.label());
+      if (labelRequired && !hasLabel) throw missing(path, columns.label(), schema, "--label-col");
+      if (hasLabel) require(path, schema, columns.label(), "--label-col", "numeric", csvOr(format, TableInput::numeric));
+      if (columns.regWeight() != null) {
+        if (!has(schema, columns.regWeight())) throw missing(path, columns.regWeight(), schema, "--weight-col");
+        require(path, schema, columns.regWeight(), "--weight-col", "numeric", csvOr(format, TableInput::numeric));
+      }
+      if (csv) {
+        List<String> features = new ArrayList<>(columns.featureColumns());
+        if (features.isEmpty()) {
+          for (String name : schema.fieldNames()) {
+            if (!name.equals(columns.label()) && !name.equals(columns.regWeight())) features.add(name);
+          }
         }
+        for (String name : features) {
+          if (!has(schema, name)) throw missing(path, name, schema, "--features-cols");
+        }
+        if (features.isEmpty()) throw new InputFormatException(path + ": no feature columns");
+        return new Selection(true, features, columns, features.size(), hasLabel);
       }
-      for (String name : features) {
-        if (!has(schema, name)) throw missing(path, name, schema, "--features-cols");
-      }
-      if (features.isEmpty()) throw new InputFormatException(path + ": no feature columns");
-      width = features.size();
-    } else {
       String name = columns.featuresVector();
       if (!has(schema, name)) throw missing(path, name, schema, "--features-col");
       require(path, schema, name, "--features-col", "a Spark ML vector or an array of numbers",
           t -> t instanceof VectorUDT || (t instanceof ArrayType a && a.elementType() instanceof NumericType));
-      features = List.of(name);
-      width = -1;
+      Selection unsized = new Selection(false, List.of(name), columns, -1, hasLabel);
+      return new Selection(false, List.of(name), columns, vectorWidth(unsized.select(frame), path, name), hasLabel);
     }
 
-    List<org.apache.spark.sql.Column> selected = new ArrayList<>();
-    selected.add(functions.input_file_name());
-    selected.add(hasLabel ? functions.col(columns.label()) : functions.lit(null));
-    selected.add(columns.regWeight() != null ? functions.col(columns.regWeight()) : functions.lit(null));
-    for (String name : features) selected.add(functions.col(name));
-    Dataset<Row> frameOfColumns = frame.select(selected.toArray(new org.apache.spark.sql.Column[0]));
-    if (width < 0) width = vectorWidth(frameOfColumns, path, columns.featuresVector());
-    RowReader reader = new RowReader(csvText, features, columns, width, hasLabel, source);
-    JavaRDD<Tuple2<Row, Long>> numbered = frameOfColumns.javaRDD().zipWithIndex().map(t -> t);
-    if (minPartitions > numbered.getNumPartitions()) numbered = numbered.repartition(minPartitions);
-    JavaRDD<ParsedRow> rows = numbered.mapPartitions((Iterator<Tuple2<Row, Long>> it) -> reader.read(it));
-    return new Table(rows, width, hasLabel);
+    /** label, weight, features… (nulls where a column is absent). */
+    Dataset<Row> select(Dataset<Row> frame) {
+      List<org.apache.spark.sql.Column> selected = new ArrayList<>();
+      selected.add(hasLabel ? functions.col(columns.label()) : functions.lit(null));
+      selected.add(columns.regWeight() != null ? functions.col(columns.regWeight()) : functions.lit(null));
+      for (String name : features) selected.add(functions.col(name));
+      return frame.select(selected.toArray(new org.apache.spark.sql.Column[0]));
+    }
+
+    void checkSameAs(Selection other, String path) {
+      if (!features.equals(other.features) || width != other.width || hasLabel != other.hasLabel) {
+        throw new InputFormatException(path + ": its columns differ from the first file's (" + features + ", width "
+            + width + (hasLabel ? ", labelled" : "") + ")");
+      }
+    }
   }
 
   /** The length of the first non-null vector or array (all must match: checked row by row). */
   private static int vectorWidth(Dataset<Row> frame, String path, String column) {
     List<Row> first = frame.filter(functions.col(column).isNotNull()).limit(1).collectAsList();
     if (first.isEmpty()) throw new InputFormatException(path + ": no data rows with a value in column '" + column + "'");
-    Object v = first.get(0).get(3);
+    Object v = first.get(0).get(2);
     return v instanceof Vector vector ? vector.size() : ((scala.collection.Seq<?>) v).size();
   }
 
@@ -172,7 +203,7 @@ public final class TableInput {
 
   /** Turns selected rows (file, label, weight, features…) into {@link ParsedRow}s, naming bad values. */
   private record RowReader(boolean csv, List<String> features, Columns columns, int width, boolean hasLabel,
-      String source) implements Serializable {
+      List<String> files) implements Serializable {
     Iterator<ParsedRow> read(Iterator<Tuple2<Row, Long>> rows) {
       List<ParsedRow> out = new ArrayList<>();
       int[] indices = new int[width];
@@ -181,10 +212,9 @@ public final class TableInput {
         Tuple2<Row, Long> t = rows.next();
         Row row = t._1();
         long id = t._2();
-        String file = row.getString(0);
-        String place = (file == null || file.isEmpty() ? source : file) + " data row " + (id + 1);
-        double label = hasLabel ? number(row, 1, columns.label(), place) : Double.NaN;
-        double weight = columns.regWeight() != null ? number(row, 2, columns.regWeight(), place) : Double.NaN;
+        String place = BlockedData.describeRow(files, id, false);
+        double label = hasLabel ? number(row, 0, columns.label(), place) : Double.NaN;
+        double weight = columns.regWeight() != null ? number(row, 1, columns.regWeight(), place) : Double.NaN;
         if (columns.regWeight() != null && weight < 0) {
           throw new InputFormatException(place + ": column '" + columns.regWeight() + "' is " + weight
               + ": regularization weights must be ≥ 0");
@@ -192,14 +222,14 @@ public final class TableInput {
         int nnz = 0;
         if (csv) {
           for (int j = 0; j < width; j++) {
-            double v = number(row, 3 + j, features.get(j), place);
+            double v = number(row, 2 + j, features.get(j), place);
             if (v != 0) {
               indices[nnz] = j;
               values[nnz++] = v;
             }
           }
         } else {
-          Object cell = row.get(3);
+          Object cell = row.get(2);
           if (cell == null) throw new InputFormatException(place + ": column '" + features.get(0) + "' is empty");
           if (cell instanceof SparseVector s) {
             checkWidth(s.size(), place);

@@ -201,11 +201,14 @@ class ClusterTest {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("deploy/local-cluster.sh").toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Files.createDirectories(WORK);
+    Path log = WORK.resolve("local-cluster-" + args[0] + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("HYPERREG_CLUSTER_DIR", STATE.toString());
     Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+    boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+    String out = Files.readString(log);
+    if (!ended) {
       p.destroyForcibly();
       throw new IllegalStateException("local-cluster.sh " + String.join(" ", args) + " hung:\n" + out);
     }

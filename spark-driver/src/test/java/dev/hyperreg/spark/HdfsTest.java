@@ -111,9 +111,28 @@ class HdfsTest {
     output.add("summary.json", "{}");
     output.add("coefficients.txt", "1\n");
     output.add("more.txt", "2\n");
-    assertThrows(IOException.class, () -> output.commit(true));
+    RuntimeException failure = assertThrows(RuntimeException.class, () -> output.commit(true));
+    assertTrue(failure.getMessage().contains("cannot write --output"), failure.getMessage());
     assertFalse(fs.exists(hdfs("/quota/out")));
     assertEquals(0, fs.listStatus(hdfs("/quota")).length, "no temporary directory left");
+    fs.setQuota(hdfs("/quota"), org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_RESET,
+        org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET);
+
+    // an --overwrite whose new output cannot be written keeps the old output whole
+    AtomicOutput first = new AtomicOutput(root + "/quota/kept", fs.getConf(), false);
+    first.add("summary.json", "old");
+    first.commit(true);
+    long count = fs.getContentSummary(hdfs("/quota")).getFileAndDirectoryCount();
+    fs.setQuota(hdfs("/quota"), count + 2, org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET);
+    AtomicOutput replacement = new AtomicOutput(root + "/quota/kept", fs.getConf(), true);
+    replacement.add("summary.json", "new");
+    replacement.add("coefficients.txt", "1\n");
+    replacement.add("more.txt", "2\n");
+    assertThrows(RuntimeException.class, () -> replacement.commit(true));
+    assertEquals("old", new String(fs.open(hdfs("/quota/kept/summary.json")).readAllBytes(), StandardCharsets.UTF_8));
+    assertTrue(fs.exists(hdfs("/quota/kept/_SUCCESS")));
+    assertEquals(List.of("kept"), java.util.Arrays.stream(fs.listStatus(hdfs("/quota")))
+        .map(s -> s.getPath().getName()).toList(), "no temporary or set-aside directory left");
     fs.setQuota(hdfs("/quota"), org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_RESET,
         org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET);
   }

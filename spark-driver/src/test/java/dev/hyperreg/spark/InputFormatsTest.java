@@ -136,6 +136,7 @@ class InputFormatsTest {
         new StructType().add("label", DataTypes.DoubleType).add("features", DataTypes.StringType));
     text.write().parquet(strings.toString());
     Path negative = csv("label,w,f1", i -> b[i] + "," + (i == 7 ? "-1" : "0.1") + "," + a[i][0]);
+    Path ragged = csv("label,f1,f2", i -> b[i] + "," + a[i][0] + (i == 12 ? "" : "," + a[i][1]));
     String[][] cases = {
         {"--input", file.toString(), "--format", "csv"},                                   // no 'label' column
         {"--input", file.toString(), "--format", "csv", "--label-col", "b", "--features-cols", "f1,f9"},
@@ -144,10 +145,12 @@ class InputFormatsTest {
         {"--input", negative.toString(), "--format", "csv", "--weight-col", "w"},           // w = −1
         {"--input", LIBSVM.toString(), "--weight-col", "w"},                                 // LIBSVM has no columns
         {"--input", file.toString(), "--format", "json"},
+        {"--input", ragged.toString(), "--format", "csv"},                                 // a short line
     };
     String[] expected = {"column 'label' (--label-col) not found; the columns are b, f1", "column 'f9'",
         "data row 42: column 'f3': 'x3' is not a number", "column 'features' (--features-col) must be",
-        "data row 8: column 'w' is -1.0", "--weight-col needs --format csv or parquet", "--format json"};
+        "data row 8: column 'w' is -1.0", "--weight-col needs --format csv or parquet", "--format json",
+        "does not match its header"};
     for (int k = 0; k < cases.length; k++) {
       Path out = dir.resolve("refused");
       List<String> args = new ArrayList<>(List.of("fit", "--output", out.toString()));

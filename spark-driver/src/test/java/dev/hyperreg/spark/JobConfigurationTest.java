@@ -57,6 +57,15 @@ class JobConfigurationTest {
     assertEquals(0, flags005.status(), flags005.err());
     assertArrayEquals(coefficients(dir.resolve("flags-005")), coefficients(dir.resolve("overridden")), 0.0);
     assertTrue(LinearAlgebra.distance(coefficients(dir.resolve("overridden")), coefficients(dir.resolve("from-file"))) > 1e-3);
+
+    // the file says overwrite = true; --no-overwrite takes it back: the existing output is refused
+    CliTest.Run notOverwritten = CliTest.run("fit", "--conf-file", file.toString(), "--no-overwrite");
+    assertEquals(2, notOverwritten.status(), notOverwritten.err());
+    assertTrue(notOverwritten.err().contains("already exists"), notOverwritten.err());
+    // a relative path without a scheme is a local file, whatever the default file system
+    FitOptions relative = FitOptions.parse(new String[] {"--conf-file",
+        Path.of("").toAbsolutePath().relativize(file.toAbsolutePath()).toString()});
+    assertEquals("exact", relative.solver);
   }
 
   /** The template's keys, the commented ones included, are all keys `fit` accepts with valid values. */

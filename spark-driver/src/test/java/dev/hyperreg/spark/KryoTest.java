@@ -110,6 +110,29 @@ class KryoTest {
       assertEquals(0, r.status(), r.err());
       assertArrayEquals(coefficients(reference), coefficients(out), 1e-12);
     }
+    // CSV read through Spark SQL and spread over more partitions than the file has (a shuffle of rows)
+    List<String> csv = new java.util.ArrayList<>(List.of("label,f1,f2,f3,f4,f5,f6"));
+    for (String line : Files.readAllLines(DATA.resolve("rescaled-exp.libsvm"))) {
+      String[] tokens = line.trim().split("\\s+");
+      double[] row = new double[6];
+      for (int t = 1; t < tokens.length; t++) {
+        String[] kv = tokens[t].split(":");
+        row[Integer.parseInt(kv[0]) - 1] = Double.parseDouble(kv[1]);
+      }
+      StringBuilder sb = new StringBuilder(tokens[0]);
+      for (double v : row) sb.append(',').append(v);
+      csv.add(sb.toString());
+    }
+    Path csvFile = dir.resolve("rescaled-exp.csv");
+    Files.write(csvFile, csv);
+    Path csvOut = dir.resolve("kryo-csv");
+    try (ChildJvm job = ChildJvm.start(dir.resolve("csv.log"), properties, Map.of(), ChildJvm.testClasspath(),
+        HyperregCli.class.getName(), "fit", "--input", csvFile.toString(), "--format", "csv", "--reg-weight", "0.01",
+        "--partitions", "5", "--output", csvOut.toString())) {
+      assertEquals(0, job.waitFor(300), job.output());
+    }
+    assertArrayEquals(coefficients(dir.resolve("java-sketch")), coefficients(csvOut), 1e-12);
+
     Path shift = dir.resolve("kryo-shift");
     try (ChildJvm job = ChildJvm.start(dir.resolve("shift.log"), properties, Map.of(), ChildJvm.testClasspath(),
         HyperregCli.class.getName(), "shift", "--input", input, "--reg-weight", "0.01", "--solver", "exact",

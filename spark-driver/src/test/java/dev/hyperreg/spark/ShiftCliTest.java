@@ -147,6 +147,8 @@ class ShiftCliTest {
         {"--perturb", "A:0.1", "--direction", "sideways"},
         {"--perturb", "A:0.1", "--model", dir.resolve("no-such-model").toString()},
         {"--shifted-input", shorter.toString()},
+        {"--shifted-input", DATA.toString()},                         // the same data: no shift
+        {"--perturb", "A:0.1", "--checkpoint", dir.resolve("c").toString()},
     };
     for (String[] extra : cases) {
       Path out = dir.resolve("refused");
