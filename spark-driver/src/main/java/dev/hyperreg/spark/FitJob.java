@@ -90,8 +90,7 @@ public final class FitJob {
       try {
         fitted = fitBlocks(jsc, data.blocks(), objective, o.solverSettings(), start, "hyperreg-fit", listener);
       } catch (OverflowException e) {
-        throw new NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
-            "at row " + e.rowId() + " (" + data.describeRow(e.rowId()) + ")"));
+        throw NumericalFailure.of(e, data);
       }
       FitResult fit = fitted.fit();
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -365,5 +364,11 @@ public final class FitJob {
     private static final long serialVersionUID = 1L;
 
     NumericalFailure(String message) { super(message); }
+
+    /** The overflow, with the row it happened at named by file and line (or data row). */
+    static NumericalFailure of(OverflowException e, BlockedData data) {
+      return new NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
+          "at row " + e.rowId() + " (" + data.describeRow(e.rowId()) + ")"));
+    }
   }
 }

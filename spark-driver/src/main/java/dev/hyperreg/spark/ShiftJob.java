@@ -147,8 +147,7 @@ public final class ShiftJob {
       LOG.info("shift analysis done in {} s; report in {}", String.format(Locale.ROOT, "%.2f", seconds), f.output);
       return ExitStatus.SUCCESS;
     } catch (OverflowException e) {
-      throw new FitJob.NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
-          "at row " + e.rowId() + " (" + data.describeRow(e.rowId()) + ")"));
+      throw FitJob.NumericalFailure.of(e, data);
     } finally {
       for (JavaRDD<?> rdd : cached) rdd.unpersist(false);
     }
