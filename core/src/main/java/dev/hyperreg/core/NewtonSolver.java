@@ -33,10 +33,13 @@ public final class NewtonSolver {
   private final double tolerance;
   private final double gradientTolerance;
   private final int maxLineSearchSteps;
+  /** log ‖∇L‖ the gradient test is relative to; NaN: that of the start point. */
+  private final double logGradientReference;
 
-  public NewtonSolver() { this(100, 1e-10, 0, 40); }
+  public NewtonSolver() { this(100, 1e-10, 0, 40, Double.NaN); }
 
-  private NewtonSolver(int maxIterations, double tolerance, double gradientTolerance, int maxLineSearchSteps) {
+  private NewtonSolver(int maxIterations, double tolerance, double gradientTolerance, int maxLineSearchSteps,
+      double logGradientReference) {
     if (maxIterations < 1) throw new InvalidProblemException("max iterations must be ≥ 1, got " + maxIterations);
     if (!(tolerance > 0 && tolerance < 1)) {
       throw new InvalidProblemException("tolerance must lie in (0, 1), got " + tolerance);
@@ -49,15 +52,16 @@ public final class NewtonSolver {
     this.tolerance = tolerance;
     this.gradientTolerance = gradientTolerance;
     this.maxLineSearchSteps = maxLineSearchSteps;
+    this.logGradientReference = logGradientReference;
   }
 
   public NewtonSolver withMaxIterations(int n) {
-    return new NewtonSolver(n, tolerance, gradientTolerance, maxLineSearchSteps);
+    return new NewtonSolver(n, tolerance, gradientTolerance, maxLineSearchSteps, logGradientReference);
   }
 
   /** Converged when the undamped Newton step is ≤ tol·max(1, ‖x‖). */
   public NewtonSolver withTolerance(double tol) {
-    return new NewtonSolver(maxIterations, tol, gradientTolerance, maxLineSearchSteps);
+    return new NewtonSolver(maxIterations, tol, gradientTolerance, maxLineSearchSteps, logGradientReference);
   }
 
   /**
@@ -66,11 +70,19 @@ public final class NewtonSolver {
    * (‖∇L‖ → 0 with steps that do not) from passing. 0 turns the test off.
    */
   public NewtonSolver withGradientTolerance(double g) {
-    return new NewtonSolver(maxIterations, tolerance, g, maxLineSearchSteps);
+    return new NewtonSolver(maxIterations, tolerance, g, maxLineSearchSteps, logGradientReference);
   }
 
   public NewtonSolver withMaxLineSearchSteps(int n) {
-    return new NewtonSolver(maxIterations, tolerance, gradientTolerance, n);
+    return new NewtonSolver(maxIterations, tolerance, gradientTolerance, n, logGradientReference);
+  }
+
+  /**
+   * Makes the gradient test relative to ‖∇L‖ = e^{logNorm} instead of the start point's: a fit
+   * resumed from a checkpoint keeps the test of the run it continues. NaN: the start point's.
+   */
+  public NewtonSolver withGradientReference(double logNorm) {
+    return new NewtonSolver(maxIterations, tolerance, gradientTolerance, maxLineSearchSteps, logNorm);
   }
 
   public int maxIterations() { return maxIterations; }
@@ -101,7 +113,7 @@ public final class NewtonSolver {
     records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start, hessians.current(), null));
     listener.onIterate(records.get(0), current.point());
 
-    double logInitialGradient = current.logGradientNorm();
+    double logInitialGradient = Double.isNaN(logGradientReference) ? current.logGradientNorm() : logGradientReference;
     int flatSteps = 0;
     double previousStepNorm = 0;
     for (int k = 1; ; k++) {

@@ -44,8 +44,11 @@ final class Checkpoint {
     }
   }
 
-  /** A saved iterate: the iteration it completed (counted over every run of the job) and its point. */
-  record Saved(int iteration, double[] coefficients) {}
+  /**
+   * A saved iterate: the iteration it completed (counted over every run of the job), its point, and
+   * log ‖∇L‖ at the job's original start (NaN if unknown), which the gradient test stays relative to.
+   */
+  record Saved(int iteration, double[] coefficients, double logGradientReference) {}
 
   /**
    * The newest saved iterate, or null when there is none. Refuses (exit status 2) a checkpoint
@@ -84,7 +87,9 @@ final class Checkpoint {
               e.getValue()));
         }
       }
-      return new Saved(saved.get("iteration").asInt(), json.convertValue(saved.get("coefficients"), double[].class));
+      JsonNode reference = saved.get("logGradientReference");
+      return new Saved(saved.get("iteration").asInt(), json.convertValue(saved.get("coefficients"), double[].class),
+          reference == null || !reference.isNumber() ? Double.NaN : reference.asDouble());
     } catch (IOException e) {
       throw StorageFailure.of("cannot read --checkpoint " + dir, e);
     }
@@ -104,10 +109,11 @@ final class Checkpoint {
   }
 
   /** Saves the iterate of the given iteration (atomically), then drops older ones. */
-  void save(int iteration, double[] coefficients) {
+  void save(int iteration, double[] coefficients, double logGradientReference) {
     Map<String, Object> content = new LinkedHashMap<>();
     content.put("iteration", iteration);
     content.put("coefficients", coefficients);
+    content.put("logGradientReference", Double.isFinite(logGradientReference) ? logGradientReference : null);
     content.put("fingerprint", fingerprint);
     String name = String.format("%s%06d%s", PREFIX, iteration, SUFFIX);
     Path temporary = new Path(dir, "." + name + ".tmp");

@@ -69,6 +69,7 @@ public final class FitJob {
       StartingPoint start = x0 == null ? null : new StartingPoint(x0, "--x0 " + o.x0);
       Checkpoint checkpoint = o.checkpoint == null ? null : new Checkpoint(o.checkpoint, conf, fingerprint(o, data));
       int resumedFrom = -1;
+      FitJob.SolverSettings settings = o.solverSettings();
       if (checkpoint != null && !o.resume) checkpoint.clear();   // older iterates must not outlive this fit
       if (o.resume) {
         Checkpoint.Saved saved = checkpoint.latest();
@@ -79,16 +80,14 @@ public final class FitJob {
           resumedFrom = saved.iteration();
           start = new StartingPoint(saved.coefficients(), "checkpoint " + o.checkpoint + " (iteration " + resumedFrom + ")");
           LOG.info("resuming from iteration {} of the checkpoint in {}", resumedFrom, o.checkpoint);
-          if (o.gradientTolerance > 0 || o.solver.equals("lbfgs")) {
-            LOG.warn("the gradient test (--gradient-tol, or L-BFGS's) compares ‖∇L‖ with its value at the"
-                + " resumed iterate, not at the original start: it is stricter than in an uninterrupted run");
-          }
+          // the gradient test (--gradient-tol, L-BFGS) stays relative to the original start's gradient
+          settings = settings.withGradientReference(saved.logGradientReference());
         }
       }
-      IterationListener listener = checkpointing(checkpoint, Math.max(0, resumedFrom));
+      IterationListener listener = checkpointing(checkpoint, Math.max(0, resumedFrom), settings.logGradientReference());
       Fitted fitted;
       try {
-        fitted = fitBlocks(jsc, data.blocks(), objective, o.solverSettings(), start, "hyperreg-fit", listener);
+        fitted = fitBlocks(jsc, data.blocks(), objective, settings, start, "hyperreg-fit", listener);
       } catch (OverflowException e) {
         throw NumericalFailure.of(e, data);
       }
@@ -117,9 +116,23 @@ public final class FitJob {
    *
    * @param sketchSize sketch rows (or rows to sample), null for the default 20·d
    * @param aggregationDepth treeAggregate depth of every pass, 0 to choose it from the partitions
+   * @param logGradientReference log ‖∇L‖ that --gradient-tol (and L-BFGS) measure against: NaN for the
+   *     start point's; a resumed fit passes its original start's
    */
   public record SolverSettings(String solver, Integer sketchSize, long seed, int maxIterations, double tolerance,
-      double gradientTolerance, int aggregationDepth) implements java.io.Serializable {}
+      double gradientTolerance, int aggregationDepth, double logGradientReference) implements java.io.Serializable {
+    /** Settings whose gradient test is relative to the start point's gradient. */
+    public SolverSettings(String solver, Integer sketchSize, long seed, int maxIterations, double tolerance,
+        double gradientTolerance, int aggregationDepth) {
+      this(solver, sketchSize, seed, maxIterations, tolerance, gradientTolerance, aggregationDepth, Double.NaN);
+    }
+
+    /** The same settings with the gradient test relative to ‖∇L‖ = e^{logNorm} (a resumed fit). */
+    SolverSettings withGradientReference(double logNorm) {
+      return new SolverSettings(solver, sketchSize, seed, maxIterations, tolerance, gradientTolerance,
+          aggregationDepth, logNorm);
+    }
+  }
 
   /** A fit with the start it came from and the data passes it made (start included). */
   public record Fitted(FitResult fit, StartingPoint start, long passes) {}
@@ -145,7 +158,7 @@ public final class FitJob {
     FitResult fit;
     if (s.solver().equals("lbfgs")) {
       double g = s.gradientTolerance() > 0 ? s.gradientTolerance() : 1e-8;
-      fit = new LbfgsSolver(s.maxIterations(), g, 10).minimize(function, start.x(), listener);
+      fit = new LbfgsSolver(s.maxIterations(), g, 10, s.logGradientReference()).minimize(function, start.x(), listener);
     } else {
       HessianStrategy hessians = switch (s.solver()) {
         case "exact" -> HessianStrategy.EXACT;
@@ -153,7 +166,7 @@ public final class FitJob {
         default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed());
       };
       NewtonSolver solver = new NewtonSolver().withMaxIterations(s.maxIterations()).withTolerance(s.tolerance())
-          .withGradientTolerance(s.gradientTolerance());
+          .withGradientTolerance(s.gradientTolerance()).withGradientReference(s.logGradientReference());
       fit = solver.minimize(function, start.x(), hessians, listener);
     }
     return new Fitted(fit, start, function.passes());
@@ -203,18 +216,21 @@ public final class FitJob {
 
   /**
    * The progress log, plus a checkpoint save of every iterate (iterations counted from
-   * {@code offset}, the iteration a resumed fit started from).
+   * {@code offset}, the iteration a resumed fit started from) with log ‖∇L‖ of the job's original
+   * start: {@code logGradientReference} when resuming, else the first iteration's.
    */
-  static IterationListener checkpointing(Checkpoint checkpoint, int offset) {
+  static IterationListener checkpointing(Checkpoint checkpoint, int offset, double logGradientReference) {
     if (checkpoint == null) return FitJob::logIteration;
+    double[] reference = {logGradientReference};
     return new IterationListener() {
       @Override public void onIteration(IterationRecord r) { logIteration(r); }
 
       @Override public void onIterate(IterationRecord r, double[] point) {
+        if (r.iteration() == 0 && Double.isNaN(reference[0])) reference[0] = Math.log(r.gradientNorm());
         // saved before the progress line, so that a logged iteration is always a resumable one
         if (r.iteration() > 0 || offset == 0) {
           try {
-            checkpoint.save(offset + r.iteration(), point);
+            checkpoint.save(offset + r.iteration(), point, reference[0]);
           } catch (RuntimeException e) {
             LOG.warn("could not save iteration {} to the checkpoint (the fit goes on; a resume would start"
                 + " from an earlier iterate): {}", offset + r.iteration(), e.getMessage());

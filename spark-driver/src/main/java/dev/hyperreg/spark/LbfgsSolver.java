@@ -33,11 +33,19 @@ public final class LbfgsSolver {
   private final int maxIterations;
   private final double gradientTolerance;
   private final int memory;
+  /** log ‖∇L‖ of the run's original start (a resumed fit), or NaN for this start's. */
+  private final double logGradientReference;
 
   public LbfgsSolver(int maxIterations, double gradientTolerance, int memory) {
+    this(maxIterations, gradientTolerance, memory, Double.NaN);
+  }
+
+  /** @param logGradientReference the scale and the gradient test's reference, NaN for the start point's */
+  public LbfgsSolver(int maxIterations, double gradientTolerance, int memory, double logGradientReference) {
     this.maxIterations = maxIterations;
     this.gradientTolerance = gradientTolerance;
     this.memory = memory;
+    this.logGradientReference = logGradientReference;
   }
 
   /**
@@ -121,7 +129,7 @@ public final class LbfgsSolver {
     if (!first.isFinite()) {
       throw new OverflowException(first.badRowId(), first.badRowValue(), function.objective().describe() + " at the start point");
     }
-    double logInitialGradient = first.logGradientNorm();
+    double logInitialGradient = Double.isNaN(logGradientReference) ? first.logGradientNorm() : logGradientReference;
     double referenceScale = logInitialGradient; // L-BFGS sees L / ‖∇L(x₀)‖
     int[] evaluations = {0};
     java.util.function.Function<DenseVector<Object>, Tuple2<Object, DenseVector<Object>>> calculate = x -> {

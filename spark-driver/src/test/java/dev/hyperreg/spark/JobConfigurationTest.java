@@ -91,6 +91,29 @@ class JobConfigurationTest {
     assertTrue(keys >= 25, "keys found: " + keys);
   }
 
+  /**
+   * The gradient test of a resumed fit stays relative to the original start's gradient: an L-BFGS fit
+   * stopped after 5 iterations and resumed stops once ‖∇L‖ ≤ 1e-8·‖∇L(original start)‖, not 1e-8 of
+   * the (much smaller) gradient where it resumed.
+   */
+  @Test
+  void aResumedFitKeepsItsGradientTest() throws Exception {
+    Path checkpoint = dir.resolve("lbfgs-checkpoint");
+    CliTest.Run stopped = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--solver", "lbfgs",
+        "--max-iter", "5", "--checkpoint", checkpoint.toString(), "--output", dir.resolve("stopped").toString());
+    assertEquals(3, stopped.status(), stopped.err());
+    JsonNode first = new ObjectMapper().readTree(dir.resolve("stopped").resolve("summary.json").toFile());
+    double original = first.get("iterations").get(0).get("gradientNorm").asDouble();
+    CliTest.Run resumed = CliTest.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--solver", "lbfgs",
+        "--checkpoint", checkpoint.toString(), "--resume", "--output", dir.resolve("resumed").toString());
+    assertEquals(0, resumed.status(), resumed.err());
+    JsonNode s = new ObjectMapper().readTree(dir.resolve("resumed").resolve("summary.json").toFile());
+    double atResume = s.get("iterations").get(0).get("gradientNorm").asDouble();
+    double end = s.get("gradientNorm").asDouble();
+    assertTrue(end <= 1e-8 * original * (1 + 1e-12), end + " vs " + original);
+    assertTrue(end > 1e-8 * atResume, "stopped by the original start's test: " + end + " > 1e-8 × " + atResume);
+  }
+
   @Test
   void badConfFilesNameTheFileAndKey() throws Exception {
     String[][] cases = {
