@@ -181,13 +181,20 @@ class ClusterTest {
       assertTrue(job.isAlive(), "the fit ended before the driver could be killed");
       job.close();   // kill -9 of the driver JVM
     }
+    // the last iteration the killed driver completed: the last one it logged, or the next if it was
+    // killed between saving an iterate and logging it
+    Matcher logged = Pattern.compile("iteration +(\\d+):").matcher(Files.readString(log));
+    int lastLogged = -1;
+    while (logged.find()) lastLogged = Integer.parseInt(logged.group(1));
     assertFalse(Files.exists(out.resolve(AtomicOutput.SUCCESS_MARKER)), "no output from the killed driver");
     Path resumedLog = WORK.resolve("driver-resumed.log");
     try (ChildJvm job = submit(resumedLog, command)) {
       assertEquals(0, job.waitFor(600), job.output());
       Matcher m = RESUMED.matcher(job.output());
       assertTrue(m.find(), "the rerun resumed: " + job.output());
-      assertTrue(Integer.parseInt(m.group(1)) >= 3, "resumed from iteration " + m.group(1));
+      int resumedFrom = Integer.parseInt(m.group(1));
+      assertTrue(resumedFrom >= 3 && (resumedFrom == lastLogged || resumedFrom == lastLogged + 1),
+          "resumed from iteration " + resumedFrom + ", the killed driver last logged " + lastLogged);
     }
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertTrue(summary.get("resumedFromIteration").asInt() >= 3);
