@@ -16,25 +16,16 @@ public interface DataShift extends Serializable {
    * same rows, as a dense block written out entry by entry; targets likewise, weights the original's.
    */
   static RowBlock between(RowBlock original, RowBlock shifted, double t, boolean differenceOnly) {
-    int n = original.rows();
-    int d = original.cols();
-    double[] row = new double[d];
-    double[] values = new double[n * d];
-    double[] labels = new double[n];
-    double[] weights = original.hasRegWeights() ? new double[n] : null;
-    long[] ids = new long[n];
-    for (int i = 0; i < n; i++) {
-      java.util.Arrays.fill(row, 0);
+    double[] labels = new double[original.rows()];
+    for (int i = 0; i < labels.length; i++) {
+      double labelShift = t * (shifted.label(i) - original.label(i));
+      labels[i] = differenceOnly ? labelShift : original.label(i) + labelShift;
+    }
+    return DenseRowBlock.ofRows(original, (i, row) -> {
       shifted.addRow(i, t, row, 0);
       original.addRow(i, -t, row, 0);
       if (!differenceOnly) original.addRow(i, 1, row, 0);
-      for (int j = 0; j < d; j++) values[j * n + i] = row[j];
-      double labelShift = t * (shifted.label(i) - original.label(i));
-      labels[i] = differenceOnly ? labelShift : original.label(i) + labelShift;
-      if (weights != null) weights[i] = original.regWeightSquared(i);
-      ids[i] = original.rowId(i);
-    }
-    return new DenseRowBlock(ids, d, values, labels, weights);
+    }, labels);
   }
 
   /** Passes over a base runner's blocks and their shifts, the shifted blocks made inside the pass. */

@@ -27,6 +27,33 @@ public final class DenseRowBlock extends RowBlock {
     this.values = values;
   }
 
+  /** Writes row i of a new block into {@code row} (zeroed, of length cols). */
+  @FunctionalInterface
+  interface RowWriter {
+    void write(int i, double[] row);
+  }
+
+  /**
+   * A dense block with the ids and weights of {@code source}, the given targets, and rows written
+   * one by one by {@code writer}: how shifted or interpolated copies of a block are made.
+   */
+  static DenseRowBlock ofRows(RowBlock source, RowWriter writer, double[] labels) {
+    int n = source.rows();
+    int d = source.cols();
+    double[] row = new double[d];
+    double[] values = new double[n * d];
+    double[] weights = source.hasRegWeights() ? new double[n] : null;
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) {
+      java.util.Arrays.fill(row, 0);
+      writer.write(i, row);
+      for (int j = 0; j < d; j++) values[j * n + i] = row[j];
+      if (weights != null) weights[i] = source.regWeightSquared(i);
+      ids[i] = source.rowId(i);
+    }
+    return new DenseRowBlock(ids, d, values, labels, weights);
+  }
+
   @Override public long storedEntries() { return (long) rows * cols; }
 
   @Override public double get(int i, int j) { return values[j * rows + i]; }

@@ -310,22 +310,12 @@ public final class ShiftSensitivity implements Serializable {
         labelShift[i] = scaleB * (-terms.alpha() * v * onB[i] - t[RowTerms.T][i] * qb);
       }
       if (scaleA == 0) return block.shifted((i, j, a) -> 0, labelShift);
-      double[] values = new double[n * d];
-      double[] row = new double[d];
-      for (int i = 0; i < n; i++) {
-        java.util.Arrays.fill(row, 0);
-        block.addRow(i, 1, row, 0);
-        for (int j = 0; j < d; j++) values[j * n + i] = row[j] + rowShift[i] * direction[j];
-      }
       double[] labels = new double[n];
-      double[] weights = block.hasRegWeights() ? new double[n] : null;
-      long[] ids = new long[n];
-      for (int i = 0; i < n; i++) {
-        labels[i] = block.label(i) + labelShift[i];
-        if (weights != null) weights[i] = block.regWeightSquared(i);
-        ids[i] = block.rowId(i);
-      }
-      return new DenseRowBlock(ids, d, values, labels, weights);
+      for (int i = 0; i < n; i++) labels[i] = block.label(i) + labelShift[i];
+      return DenseRowBlock.ofRows(block, (i, row) -> {
+        block.addRow(i, 1, row, 0);
+        for (int j = 0; j < d; j++) row[j] += rowShift[i] * direction[j];
+      }, labels);
     }
   }
 

@@ -188,8 +188,7 @@ public final class FitOptions {
       case "--format" -> format = value.toLowerCase(Locale.ROOT);
       case "--label-col" -> labelCol = value;
       case "--weight-col" -> weightCol = value;
-      case "--features-cols" -> featuresCols = java.util.Arrays.stream(value.split(",")).map(String::trim)
-          .filter(c -> !c.isEmpty()).toList();
+      case "--features-cols" -> featuresCols = columnList(value);
       case "--features-col" -> featuresCol = value;
       case "--objective" -> objective = parseWith(name, value, ObjectiveKind::parse);
       case "--link" -> link = parseWith(name, value, Link::parse);
@@ -294,7 +293,12 @@ public final class FitOptions {
     }
   }
 
-  private static int integer(String name, String value) {
+  /** A comma-separated list of column names. */
+  static List<String> columnList(String value) {
+    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
+  }
+
+  static int integer(String name, String value) {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {

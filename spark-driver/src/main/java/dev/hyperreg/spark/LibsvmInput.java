@@ -51,8 +51,7 @@ public final class LibsvmInput {
       int rowsPerBlock = RowBlockBuilder.rowsPerBlock(cols);
       JavaRDD<RowBlock> blocks = parsed.mapPartitions(it -> toBlocks(it, cols, interceptColumn, regWeight, rowsPerBlock))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      long[] counts = blocks.map(b -> new long[] {1, b instanceof dev.hyperreg.core.DenseRowBlock ? 1 : 0})
-          .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+      long[] counts = countBlocks(blocks);
       return new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1], counts[0],
           lineNumbered);
     } finally {
@@ -102,8 +101,7 @@ public final class LibsvmInput {
           .mapPartitions(it -> toBlockPairs(it, cols, interceptColumn, regWeight, rowsPerBlock))
           .persist(StorageLevel.MEMORY_AND_DISK());
       JavaRDD<RowBlock> blocks = pairs.map(scala.Tuple2::_1);
-      long[] counts = blocks.map(b -> new long[] {1, b instanceof dev.hyperreg.core.DenseRowBlock ? 1 : 0})
-          .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+      long[] counts = countBlocks(blocks);
       BlockedData data = new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1],
           counts[0], true);
       return new Paired(data, pairs);
@@ -111,6 +109,12 @@ public final class LibsvmInput {
       parsed.unpersist(false);
       shifted.unpersist(false);
     }
+  }
+
+  /** {blocks, dense blocks}: the pass that also materializes freshly cached blocks. */
+  private static long[] countBlocks(JavaRDD<RowBlock> blocks) {
+    return blocks.map(b -> new long[] {1, b instanceof dev.hyperreg.core.DenseRowBlock ? 1 : 0})
+        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
   }
 
   /** A dataset and the pairs (original block, shifted block) of {@link #loadPaired}. */

@@ -54,18 +54,13 @@ public final class PredictOptions {
             case "--input" -> o.input = value;
             case "--format" -> o.format = value.toLowerCase(Locale.ROOT);
             case "--label-col" -> o.labelCol = value;
-            case "--features-cols" -> o.featuresCols = java.util.Arrays.stream(value.split(",")).map(String::trim)
-                .filter(c -> !c.isEmpty()).toList();
+            case "--features-cols" -> o.featuresCols = FitOptions.columnList(value);
             case "--features-col" -> o.featuresCol = value;
             case "--output" -> o.output = value;
             case "--output-format" -> o.outputFormat = value.toLowerCase(Locale.ROOT);
             case "--master" -> o.master = value;
             case "--partitions" -> {
-              try {
-                o.partitions = Integer.parseInt(value);
-              } catch (NumberFormatException e) {
-                throw new UsageException("--partitions expects a whole number, got '" + value + "'");
-              }
+              o.partitions = FitOptions.integer(name, value);
               if (o.partitions < 1) throw new UsageException("--partitions must be ≥ 1, got " + o.partitions);
             }
             default -> throw new UsageException("unknown option " + name + " (see hyperreg predict --help)");

@@ -85,7 +85,9 @@ public final class TableInput {
     for (int f = 0; f < files.size(); f++) {
       Dataset<Row> frame = csv ? spark.read().option("header", "true").option("mode", "FAILFAST").csv(files.get(f))
           : spark.read().parquet(files.get(f));
-      Selection s = Selection.of(frame, csv, files.get(f), columns, labelRequired);
+      // the first file's vector width serves the others: every row's width is checked as it is read
+      Selection s = Selection.of(frame, csv, files.get(f), columns, labelRequired,
+          selection == null ? -1 : selection.width);
       if (selection == null) selection = s;
       else selection.checkSameAs(s, files.get(f));
       JavaRDD<Tuple2<Row, Long>> rows = number(s.select(frame), f);
@@ -99,7 +101,7 @@ public final class TableInput {
    * row ids are positions in the DataFrame's order.
    */
   static Table fromFrame(Dataset<Row> frame, String source, Columns columns, boolean labelRequired) {
-    Selection selection = Selection.of(frame, false, source, columns, labelRequired);
+    Selection selection = Selection.of(frame, false, source, columns, labelRequired, -1);
     return table(number(selection.select(frame), 0), selection, List.of(source), 0);
   }
 
@@ -122,7 +124,9 @@ public final class TableInput {
 
   /** Which columns of a frame are read, checked against its schema before any work. */
   private record Selection(boolean csv, List<String> features, Columns columns, int width, boolean hasLabel) {
-    static Selection of(Dataset<Row> frame, boolean csv, String path, Columns columns, boolean labelRequired) {
+    /** @param knownWidth the features vector's width if already known, else −1 (one Spark job finds it) */
+    static Selection of(Dataset<Row> frame, boolean csv, String path, Columns columns, boolean labelRequired,
+        int knownWidth) {
       String format = csv ? "csv" : "parquet";
       StructType schema = frame.schema();
       boolean hasLabel = has(schema, columns.label());
@@ -150,7 +154,8 @@ public final class TableInput {
       require(path, schema, name, "--features-col", "a Spark ML vector or an array of numbers",
           t -> t instanceof VectorUDT || (t instanceof ArrayType a && a.elementType() instanceof NumericType));
       Selection unsized = new Selection(false, List.of(name), columns, -1, hasLabel);
-      return new Selection(false, List.of(name), columns, vectorWidth(unsized.select(frame), path, name), hasLabel);
+      int width = knownWidth >= 0 ? knownWidth : vectorWidth(unsized.select(frame), path, name);
+      return new Selection(false, List.of(name), columns, width, hasLabel);
     }
 
     /** label, weight, features… (nulls where a column is absent). */
@@ -163,9 +168,9 @@ public final class TableInput {
     }
 
     void checkSameAs(Selection other, String path) {
-      if (!features.equals(other.features) || width != other.width || hasLabel != other.hasLabel) {
-        throw new InputFormatException(path + ": its columns differ from the first file's (" + features + ", width "
-            + width + (hasLabel ? ", labelled" : "") + ")");
+      if (!features.equals(other.features) || hasLabel != other.hasLabel) {
+        throw new InputFormatException(path + ": its columns differ from the first file's (" + features
+            + (hasLabel ? ", labelled" : "") + ")");
       }
     }
   }
