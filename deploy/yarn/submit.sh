@@ -17,7 +17,6 @@
 #   HADOOP_CONF_DIR     (or YARN_CONF_DIR) where spark-submit finds the ResourceManager; spark-submit
 #                       itself says so when neither is set
 #   HYPERREG_JAR        the thin application jar (default: spark-driver/target/hyperreg-spark-0.1.0-SNAPSHOT.jar)
-#   HYPERREG_CORE_JAR   the core library jar (default: core/target/hyperreg-core-0.1.0-SNAPSHOT.jar)
 #   HYPERREG_LOG4J      log4j2 configuration shipped to driver and executors (default: conf/log4j2.properties)
 #
 # Exit status: spark-submit's.
@@ -88,11 +87,8 @@ spark_submit="$SPARK_HOME/bin/spark-submit"
 [ -x "$spark_submit" ] || die "$spark_submit is missing or not executable (SPARK_HOME=$SPARK_HOME)"
 
 jar="${HYPERREG_JAR:-$root/spark-driver/target/hyperreg-spark-0.1.0-SNAPSHOT.jar}"
-core_jar="${HYPERREG_CORE_JAR:-$root/core/target/hyperreg-core-0.1.0-SNAPSHOT.jar}"
 log4j="${HYPERREG_LOG4J:-$root/conf/log4j2.properties}"
-for file in "$jar" "$core_jar"; do
-  [ -f "$file" ] || die "$file not found: build with 'mvn -q -B package -DskipTests' or set HYPERREG_JAR / HYPERREG_CORE_JAR"
-done
+[ -f "$jar" ] || die "$jar not found: build with 'mvn -q -B package -DskipTests' or set HYPERREG_JAR"
 [ -f "$log4j" ] || die "$log4j not found (set HYPERREG_LOG4J to another log4j2 configuration)"
 
 if [ ! -f "$properties" ] || [ ! -r "$properties" ]; then
@@ -110,8 +106,7 @@ case "$properties$log4j" in *,*) die "paths with a comma cannot be shipped with 
 [ -n "$name" ] || name="hyperreg-fit-${properties_name%.properties}"
 
 cmd=("$spark_submit" --master yarn --deploy-mode "$deploy_mode" --name "$name"
-  --class dev.hyperreg.spark.HyperregCli
-  --jars "$core_jar")
+  --class dev.hyperreg.spark.cli.HyperregCli)
 [ -z "$queue" ] || cmd+=(--queue "$queue")
 # Kerberos: spark-submit logs in with the keytab, obtains HDFS delegation tokens and (cluster mode)
 # ships the keytab to the ApplicationMaster so it can renew them during long fits. Output on another

@@ -1,5 +1,14 @@
 package dev.hyperreg.core;
 
+import dev.hyperreg.core.data.DenseRowBlock;
+import dev.hyperreg.core.data.InMemoryPassRunner;
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.data.SparseRowBlock;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.objective.Link;
+import dev.hyperreg.core.objective.Objective;
+import dev.hyperreg.core.objective.ObjectiveFunction;
+import dev.hyperreg.core.objective.ObjectiveKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -7,11 +16,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /** Test fixtures: random designs split into dense or sparse blocks, and planted problems. */
-final class Problems {
+public final class Problems {
   private Problems() {}
 
   /** Every objective/link pair of the family × dense or sparse × with or without regularization. */
-  static Stream<Arguments> everyCombination() {
+  public static Stream<Arguments> everyCombination() {
     List<Arguments> cases = new ArrayList<>();
     for (ObjectiveKind kind : ObjectiveKind.values()) {
       for (Link link : Link.values()) {
@@ -25,29 +34,29 @@ final class Problems {
   }
 
   /** {@link #everyCombination()} without regularization. */
-  static Stream<Arguments> unregularizedCombinations() {
+  public static Stream<Arguments> unregularizedCombinations() {
     return everyCombination().filter(a -> !(Boolean) a.get()[3]).map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[2]));
   }
 
   /** A design held as rows, with targets and squared weights, convertible to blocks. */
-  static final class Data {
-    final double[][] a;
-    final double[] b;
-    final double[] w2;
+  public static final class Data {
+    public final double[][] a;
+    public final double[] b;
+    public final double[] w2;
 
-    Data(double[][] a, double[] b, double[] w2) {
+    public Data(double[][] a, double[] b, double[] w2) {
       this.a = a;
       this.b = b;
       this.w2 = w2;
     }
 
-    int n() { return a.length; }
-    int d() { return a[0].length; }
+    public int n() { return a.length; }
+    public int d() { return a[0].length; }
 
-    Data withLabels(double[] labels) { return new Data(a, labels, w2); }
+    public Data withLabels(double[] labels) { return new Data(a, labels, w2); }
 
     /** Splits the rows into blocks of uneven sizes (so that merging is exercised). */
-    List<RowBlock> blocks(boolean sparse) {
+    public List<RowBlock> blocks(boolean sparse) {
       List<RowBlock> blocks = new ArrayList<>();
       int[] sizes = {n() / 3, n() / 5, 1};
       int start = 0;
@@ -60,7 +69,7 @@ final class Problems {
       return blocks;
     }
 
-    RowBlock denseBlock(int start, int rows) {
+    public RowBlock denseBlock(int start, int rows) {
       int d = d();
       double[] values = new double[rows * d];
       double[] labels = new double[rows];
@@ -73,7 +82,7 @@ final class Problems {
       return new DenseRowBlock(ids(start, rows), d, values, labels, weights);
     }
 
-    RowBlock sparseBlock(int start, int rows) {
+    public RowBlock sparseBlock(int start, int rows) {
       int d = d();
       int[] rowStart = new int[rows + 1];
       List<Integer> cols = new ArrayList<>();
@@ -101,11 +110,11 @@ final class Problems {
       return ids;
     }
 
-    ObjectiveFunction function(Objective objective, boolean sparse) {
+    public ObjectiveFunction function(Objective objective, boolean sparse) {
       return new ObjectiveFunction(objective, new InMemoryPassRunner(blocks(sparse)));
     }
 
-    double[] z(double[] x) {
+    public double[] z(double[] x) {
       double[] z = new double[n()];
       for (int i = 0; i < n(); i++) for (int j = 0; j < d(); j++) z[i] += a[i][j] * x[j];
       return z;
@@ -116,7 +125,7 @@ final class Problems {
    * Gaussian design with entries of variance 1/d (so a·x has the spread of x), a fraction of
    * entries zeroed when sparse, an optional intercept column of ones last.
    */
-  static Data random(long seed, int n, int d, double density, boolean intercept, double regWeight) {
+  public static Data random(long seed, int n, int d, double density, boolean intercept, double regWeight) {
     Random rnd = new Random(seed);
     int cols = d + (intercept ? 1 : 0);
     double[][] a = new double[n][cols];
@@ -143,7 +152,7 @@ final class Problems {
    * A random design (see {@link #random}, no intercept) with labels planted so that xStar is a
    * stationary point of the objective (see {@link #plantedLabels}).
    */
-  static Data planted(long designSeed, int n, double density, double regWeight, Objective objective, double[] xStar,
+  public static Data planted(long designSeed, int n, double density, double regWeight, Objective objective, double[] xStar,
       double noise, long noiseSeed) {
     Data design = random(designSeed, n, objective.dim(), density, false, regWeight);
     return design.withLabels(plantedLabels(design, objective, xStar, noise, noiseSeed));
@@ -155,11 +164,11 @@ final class Problems {
    * @param nearStart whether the fit must start near x*: cosh is even (the default start cannot
    *     know the sign) and rescaled sinh has its global minimum at 0 (the planted point is local)
    */
-  record PlantedCase(Objective objective, double[] xStar, Data data, boolean sparse, boolean nearStart) {
-    ObjectiveFunction function() { return data.function(objective, sparse); }
+  public record PlantedCase(Objective objective, double[] xStar, Data data, boolean sparse, boolean nearStart) {
+    public ObjectiveFunction function() { return data.function(objective, sparse); }
   }
 
-  static PlantedCase plantedCase(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+  public static PlantedCase plantedCase(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
     int d = 5;
     // softmax's fit curvature is of order s² ~ 1/n², so its regularization must be as small to
     // leave a planted point a minimum rather than a saddle; for rescaled sinh a strong regularizer
@@ -173,7 +182,7 @@ final class Problems {
     return new PlantedCase(objective, xStar, data, sparse, nearStart);
   }
 
-  static double[] randomPoint(long seed, int d, double scale) {
+  public static double[] randomPoint(long seed, int d, double scale) {
     Random rnd = new Random(seed);
     double[] x = new double[d];
     for (int j = 0; j < d; j++) x[j] = scale * rnd.nextGaussian();
@@ -186,7 +195,7 @@ final class Problems {
    * regularizer's, g_R = Aᵀ(w²∘z) + λx (intercept unpenalized). A residual of relative size
    * {@code noise} orthogonal to what the gradient sees keeps the problem from being zero-residual.
    */
-  static double[] plantedLabels(Data data, Objective objective, double[] xStar, double noise, long seed) {
+  public static double[] plantedLabels(Data data, Objective objective, double[] xStar, double noise, long seed) {
     int n = data.n();
     int d = data.d();
     Link link = objective.link();
@@ -304,5 +313,5 @@ final class Problems {
     return r;
   }
 
-  static double relativeError(double[] x, double[] reference) { return LinearAlgebra.relativeDistance(x, reference); }
+  public static double relativeError(double[] x, double[] reference) { return LinearAlgebra.relativeDistance(x, reference); }
 }

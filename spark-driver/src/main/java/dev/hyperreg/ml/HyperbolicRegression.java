@@ -1,13 +1,13 @@
 package dev.hyperreg.ml;
 
-import dev.hyperreg.core.FitResult;
-import dev.hyperreg.core.Link;
-import dev.hyperreg.core.Objective;
-import dev.hyperreg.core.ObjectiveKind;
-import dev.hyperreg.core.StartingPoint;
-import dev.hyperreg.spark.BlockedData;
-import dev.hyperreg.spark.FitJob;
-import dev.hyperreg.spark.TableInput;
+import dev.hyperreg.core.objective.Link;
+import dev.hyperreg.core.objective.Objective;
+import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.core.solver.FitResult;
+import dev.hyperreg.core.solver.StartingPoint;
+import dev.hyperreg.spark.io.BlockedData;
+import dev.hyperreg.spark.io.TableInput;
+import dev.hyperreg.spark.job.FitJob;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

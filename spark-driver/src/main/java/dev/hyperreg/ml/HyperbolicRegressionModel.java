@@ -1,6 +1,6 @@
 package dev.hyperreg.ml;
 
-import dev.hyperreg.core.Link;
+import dev.hyperreg.core.objective.Link;
 import java.io.IOException;
 import java.util.List;
 import org.apache.spark.ml.Model;

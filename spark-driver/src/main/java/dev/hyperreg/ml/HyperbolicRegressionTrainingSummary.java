@@ -1,7 +1,7 @@
 package dev.hyperreg.ml;
 
-import dev.hyperreg.core.FitResult;
-import dev.hyperreg.core.IterationRecord;
+import dev.hyperreg.core.solver.FitResult;
+import dev.hyperreg.core.solver.IterationRecord;
 import java.io.Serializable;
 import java.util.List;
 

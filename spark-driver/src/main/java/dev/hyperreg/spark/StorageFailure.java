@@ -19,7 +19,7 @@ public final class StorageFailure extends RuntimeException {
    * The right exception for an I/O error: bad input (exit 2) when the path does not exist, names an
    * unknown file system or is not accessible to this user; a storage failure (exit 1) otherwise.
    */
-  static RuntimeException of(String what, IOException e) {
+  public static RuntimeException of(String what, IOException e) {
     String message = what + ": " + e.getMessage();
     if (e instanceof FileNotFoundException || e instanceof UnsupportedFileSystemException
         || e instanceof AccessControlException) {

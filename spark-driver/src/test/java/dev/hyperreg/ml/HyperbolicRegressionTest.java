@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hyperreg.core.LinearAlgebra;
-import dev.hyperreg.spark.HyperregCli;
+import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.spark.SparkTestSession;
+import dev.hyperreg.spark.cli.HyperregCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A Java main started in a separate JVM with this test JVM's classpath and module options (the
  * add-opens Spark needs), output to a log file. Every process is destroyed by its own handle.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final Path log;
 
@@ -26,7 +26,7 @@ final class ChildJvm implements AutoCloseable {
    * @param systemProperties -D settings for the child (spark.* ones are read by SparkConf)
    * @param environment extra environment variables
    */
-  static ChildJvm start(Path log, Map<String, String> systemProperties, Map<String, String> environment,
+  public static ChildJvm start(Path log, Map<String, String> systemProperties, Map<String, String> environment,
       String classpath, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -49,14 +49,14 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** This JVM's classpath (test classes, main classes and every dependency, provided ones included). */
-  static String testClasspath() { return System.getProperty("java.class.path"); }
+  public static String testClasspath() { return System.getProperty("java.class.path"); }
 
-  long pid() { return process.pid(); }
+  public long pid() { return process.pid(); }
 
-  boolean isAlive() { return process.isAlive(); }
+  public boolean isAlive() { return process.isAlive(); }
 
   /** Waits for the exit status; destroys the process and fails after the timeout. */
-  int waitFor(long seconds) throws InterruptedException, IOException {
+  public int waitFor(long seconds) throws InterruptedException, IOException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       close();
       throw new IllegalStateException("still running after " + seconds + " s; log:\n" + output());
@@ -64,7 +64,7 @@ final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
-  String output() throws IOException { return Files.exists(log) ? Files.readString(log) : ""; }
+  public String output() throws IOException { return Files.exists(log) ? Files.readString(log) : ""; }
 
   /** Kills the process (and its children) by its own handle. */
   @Override public void close() {

@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hyperreg.core.InMemoryPassRunner;
-import dev.hyperreg.core.Link;
-import dev.hyperreg.core.Objective;
-import dev.hyperreg.core.ObjectiveFunction;
-import dev.hyperreg.core.ObjectiveKind;
-import dev.hyperreg.core.RowBlock;
-import dev.hyperreg.core.RowBlockBuilder;
+import dev.hyperreg.core.data.InMemoryPassRunner;
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.data.RowBlockBuilder;
+import dev.hyperreg.core.objective.Link;
+import dev.hyperreg.core.objective.Objective;
+import dev.hyperreg.core.objective.ObjectiveFunction;
+import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.spark.CliRun;
+import dev.hyperreg.spark.cli.HyperregCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,7 +107,7 @@ class KryoTest {
         assertEquals(0, job.waitFor(300), job.output());
       }
       Path reference = dir.resolve("java-" + solver);
-      CliTest.Run r = CliTest.run("fit", "--input", input, "--reg-weight", "0.01", "--solver", solver,
+      CliRun r = CliRun.run("fit", "--input", input, "--reg-weight", "0.01", "--solver", solver,
           "--partitions", "4", "--output", reference.toString());
       assertEquals(0, r.status(), r.err());
       assertArrayEquals(coefficients(reference), coefficients(out), 1e-12);

@@ -23,5 +23,5 @@ public final class SparkTestSession {
     return session;
   }
 
-  static JavaSparkContext context() { return JavaSparkContext.fromSparkContext(get().sparkContext()); }
+  public static JavaSparkContext context() { return JavaSparkContext.fromSparkContext(get().sparkContext()); }
 }

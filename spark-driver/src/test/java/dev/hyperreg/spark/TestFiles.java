@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /** Random designs written as LIBSVM text, with the same rows kept in memory. */
-final class TestFiles {
+public final class TestFiles {
   private TestFiles() {}
 
   /** Rows with entries N(0, 1/d), zero with probability 1 − density; labels from the given targets. */
-  static double[][] randomDesign(long seed, int n, int d, double density) {
+  public static double[][] randomDesign(long seed, int n, int d, double density) {
     Random rnd = new Random(seed);
     double[][] a = new double[n][d];
     for (int i = 0; i < n; i++) {
@@ -19,7 +19,7 @@ final class TestFiles {
     return a;
   }
 
-  static void writeLibsvm(Path file, double[][] a, double[] b) throws IOException {
+  public static void writeLibsvm(Path file, double[][] a, double[] b) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < a.length; i++) {
       sb.append(b[i]);

@@ -1,0 +1,113 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.InvalidProblemException;
+import dev.hyperreg.core.data.RowBlock;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * One member of the family: an {@link ObjectiveKind}, a {@link Link}, the ridge λ and an optional
+ * intercept column (a column of ones the ridge does not penalize). The row weights w_i live in the
+ * blocks.
+ *
+ * <p>An objective knows how to fold one block of rows into a pass's {@link PassSums}
+ * ({@link #accumulate}) and how to turn the total into loss, gradient and Hessian
+ * ({@link #finish}). Everything a pass needs is a sum over rows, so loss, gradient and Hessian at a
+ * point come from a single pass; see the per-kind classes for the formulas.
+ */
+public final class Objective implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final ObjectiveKind kind;
+  private final Link link;
+  private final int dim;
+  private final double ridge;
+  private final int interceptColumn;
+  private final ObjectiveTerms terms;
+
+  /**
+   * @param dim number of columns of A (including the intercept column, if any)
+   * @param interceptColumn index of the intercept column, or −1
+   */
+  public Objective(ObjectiveKind kind, Link link, int dim, double ridge, int interceptColumn) {
+    if (kind == ObjectiveKind.SOFTMAX && link != Link.EXP) {
+      throw new InvalidProblemException("the softmax objective is defined for the exp link only, not "
+          + link.label());
+    }
+    if (kind == ObjectiveKind.SOFTMAX && interceptColumn >= 0) {
+      throw new InvalidProblemException("softmax does not take an intercept: adding a constant to every"
+          + " a_i·x leaves softmax(Ax) unchanged, so the intercept would be undetermined");
+    }
+    if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+      throw new InvalidProblemException("ridge must be a finite number ≥ 0, got " + ridge);
+    }
+    if (dim < 1) throw new InvalidProblemException("the design needs at least one column, got " + dim);
+    if (interceptColumn >= dim) throw new IllegalArgumentException("intercept column outside the design");
+    this.kind = kind;
+    this.link = link;
+    this.dim = dim;
+    this.ridge = ridge;
+    this.interceptColumn = interceptColumn;
+    this.terms = switch (kind) {
+      case RESCALED -> new RescaledTerms(link, ridge > 0);
+      case PLAIN -> new PlainTerms(link);
+      case SOFTMAX -> new SoftmaxTerms();
+    };
+  }
+
+  public ObjectiveKind kind() { return kind; }
+  public Link link() { return link; }
+  public int dim() { return dim; }
+  public double ridge() { return ridge; }
+  public int interceptColumn() { return interceptColumn; }
+
+  public String describe() {
+    return String.format(Locale.ROOT, "%s %s (d=%d, ridge=%s%s)", kind.label(), link.label(), dim,
+        ridge, interceptColumn >= 0 ? ", intercept column " + interceptColumn : "");
+  }
+
+  /** An empty accumulator for a pass with the given request. */
+  public PassSums newSums(PassRequest request) { return terms.newSums(dim, request); }
+
+  /** Folds the block's rows, evaluated at x, into acc. */
+  public void accumulate(RowBlock block, double[] x, PassRequest request, PassSums acc) {
+    int n = block.rows();
+    if (n == 0) return;
+    double[] z = new double[n];
+    block.multiply(x, z);
+    double blockExponent = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      if (Double.isFinite(z[i])) blockExponent = Math.max(blockExponent, terms.exponentBound(z[i]));
+      else acc.recordBadRow(block.rowId(i), z[i]);
+    }
+    acc.rescaleTo(terms.passExponent(blockExponent, acc.exponent(), block));
+    terms.accumulate(block, z, request, acc);
+    acc.addRows(n);
+  }
+
+  /** Loss, gradient and (when collected) Hessian at x from the pass total. */
+  public Evaluation finish(PassSums sums, double[] x, double[] regularizerGram) {
+    if (sums.badRowId() >= 0) return new Evaluation(x, sums.rows(), sums.badRowId(), sums.badRowValue());
+    return terms.finish(sums, x, regularizerGram, this);
+  }
+
+  /** A^T diag(w²) A from a pass that collected it (softmax only), mirrored to a full matrix. */
+  public double[] regularizerGram(PassSums sums) { return terms.regularizerGram(sums); }
+
+  /** ½ λ Σ_{j ≠ intercept} x_j². */
+  double ridgePenalty(double[] x) {
+    double s = 0;
+    for (int j = 0; j < x.length; j++) if (j != interceptColumn) s += x[j] * x[j];
+    return 0.5 * ridge * s;
+  }
+
+  /** g += factor·λ·x (intercept excluded). */
+  void addRidgeGradient(double[] x, double factor, double[] g) {
+    for (int j = 0; j < x.length; j++) if (j != interceptColumn) g[j] += factor * ridge * x[j];
+  }
+
+  /** H += factor·λ·I (intercept excluded). */
+  public void addRidgeHessian(double factor, double[] h) {
+    for (int j = 0; j < dim; j++) if (j != interceptColumn) h[j * dim + j] += factor * ridge;
+  }
+}

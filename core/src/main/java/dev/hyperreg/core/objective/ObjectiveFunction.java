@@ -1,0 +1,86 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.data.BlockAggregator;
+import dev.hyperreg.core.data.PassRunner;
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.sketch.RowSampling;
+import dev.hyperreg.core.sketch.SketchSpec;
+
+/**
+ * An {@link Objective} over a dataset: each {@link #evaluate} is one pass over the rows (counted),
+ * returning loss, gradient and, when asked, the exact Hessian at the point.
+ */
+public final class ObjectiveFunction {
+  private final Objective objective;
+  private final PassRunner runner;
+  private double[] regularizerGram;
+  private long passes;
+
+  public ObjectiveFunction(Objective objective, PassRunner runner) {
+    this.objective = objective;
+    this.runner = runner;
+  }
+
+  public Objective objective() { return objective; }
+  public PassRunner runner() { return runner; }
+
+  /** Data passes made so far by this function (starting-point passes included). */
+  public long passes() { return passes; }
+
+  /** Counts a pass made on this function's data by someone else (a starting-point fit, say). */
+  public void countPass() { passes++; }
+
+  /** Loss, gradient and, when asked, the exact Hessian at x: one pass. */
+  public Evaluation evaluate(double[] x, boolean withHessian, String description) {
+    boolean needRegularizerGram = withHessian && objective.kind() == ObjectiveKind.SOFTMAX
+        && regularizerGram == null;
+    return run(x, new PassRequest(withHessian, needRegularizerGram, null, null), description);
+  }
+
+  /** Loss, gradient and the sketched Gauss–Newton Hessian at x: one pass, O(s·nnz) work. */
+  public Evaluation evaluate(double[] x, SketchSpec sketch, String description) {
+    return run(x, PassRequest.sketched(sketch), description);
+  }
+
+  /**
+   * Loss, gradient and the Hessian whose row-wise part comes from a leverage-score sample of the
+   * rows: one pass, at the point of the first-pass evaluation the sample was built from.
+   */
+  public Evaluation evaluate(double[] x, RowSampling sample, String description) {
+    return run(x, PassRequest.sampled(sample), description);
+  }
+
+  private Evaluation run(double[] x, PassRequest request, String description) {
+    if (x.length != objective.dim()) {
+      throw new IllegalArgumentException("point of length " + x.length + " for d = " + objective.dim());
+    }
+    boolean needRegularizerGram = request.regularizerGram();
+    PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
+    passes++;
+    if (needRegularizerGram) regularizerGram = objective.regularizerGram(sums);
+    return objective.finish(sums, x, regularizerGram);
+  }
+
+  /** The pass itself: folds blocks into {@link PassSums} at a fixed point. */
+  public static final class ObjectivePass implements BlockAggregator<PassSums> {
+    private static final long serialVersionUID = 1L;
+    private final Objective objective;
+    private final double[] x;
+    private final PassRequest request;
+
+    public ObjectivePass(Objective objective, double[] x, PassRequest request) {
+      this.objective = objective;
+      this.x = x;
+      this.request = request;
+    }
+
+    @Override public PassSums zero() { return objective.newSums(request); }
+
+    @Override public PassSums add(PassSums acc, RowBlock block) {
+      objective.accumulate(block, x, request, acc);
+      return acc;
+    }
+
+    @Override public PassSums merge(PassSums left, PassSums right) { return left.merge(right); }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.sketch.HeavyRows;
+import dev.hyperreg.core.sketch.RowSampling;
+import dev.hyperreg.core.sketch.SketchSpec;
+import java.io.Serializable;
+
+/**
+ * The per-kind part of an {@link Objective}: which sums a pass collects (and in which scale group,
+ * see {@link PassSums}), how one block adds to them, and how the driver combines the totals.
+ */
+abstract class ObjectiveTerms implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Machine epsilon, for rounding-error estimates. */
+  static final double EPS = Math.ulp(1.0);
+
+  /**
+   * Counts per kind and scale group 0, 1, 2: {scalars, vectors, Gram matrices, sketch matrices,
+   * sketch vectors} (see {@link PassSums}).
+   */
+  abstract int[][] layout(PassRequest request);
+
+  /** Scale groups of the sketched fit factor's rows and of its per-row vector entries. */
+  abstract int[] fitFactorGroups();
+
+  PassSums newSums(int dim, PassRequest request) {
+    PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request));
+    if (request.sketch() != null && request.sketch().heavyRows() > 0) {
+      int[] groups = fitFactorGroups();
+      sums.keepHeavyRows(new HeavyRows(request.sketch(), dim, groups[0], groups[1]));
+    }
+    if (request.sample() != null) {
+      sums.expectSampledGram();
+      // the first pass's exponent, so that its constants (α, β, …) apply to the scaled rows as they are
+      sums.rescaleTo(request.sample().exponent());
+    }
+    return sums;
+  }
+
+  /** The exponent that bounds the row's scaled values (see {@link Link#exponentBound}). */
+  abstract double exponentBound(double z);
+
+  /** The exponent m a block is evaluated with, given its own bound and the accumulator's. */
+  abstract double passExponent(double blockExponent, double accumulatorExponent, RowBlock block);
+
+  /** Adds the block's rows (with z = Ax already computed) at the accumulator's exponent. */
+  abstract void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc);
+
+  abstract Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective);
+
+  double[] regularizerGram(PassSums sums) {
+    throw new UnsupportedOperationException("this objective folds the regularizer into its Hessian");
+  }
+
+  /**
+   * Adds the block's fit-factor rows diag(weights)·A to the pass's sketch (and S·values, when
+   * given, to its sketch vector), and offers them to the heavy rows ({@link HeavyRows}).
+   */
+  void sketchFitRows(RowBlock block, SketchSpec spec, double[] weights, double[] values, PassSums acc) {
+    int[] groups = fitFactorGroups();
+    SketchSpec.Hashed hashed = spec.hash(block, SketchSpec.FIT_ROWS);
+    hashed.addRows(weights, acc.sketches(groups[0]));
+    if (values != null) hashed.addVector(values, acc.sketchVectors(groups[1]));
+    HeavyRows heavy = acc.heavyRows();
+    if (heavy == null) return;
+    double[] norms = block.rowNormsSquared();
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] == 0) continue;
+      heavy.offer(block, i, weights[i], values == null ? 0 : values[i], weights[i] * weights[i] * norms[i]);
+    }
+  }
+
+  /** The pass's sketched fit factor with its heavy rows appended ({@link HeavyRows#factor}). */
+  HeavyRows.Factor fitFactor(PassSums sums) {
+    int[] groups = fitFactorGroups();
+    double[] sketch = sums.sketches(groups[0]);
+    double[] vector = sums.count(PassSums.SKETCH_VECTOR, groups[1]) > 0 ? sums.sketchVectors(groups[1]) : null;
+    HeavyRows heavy = sums.heavyRows();
+    if (heavy == null || heavy.count() == 0) return new HeavyRows.Factor(sketch.clone(), vector, sums.sketchRows());
+    return heavy.factor(sketch, vector);
+  }
+
+  /** w_i (the square roots of the block's w_i²), the weights of the regularizer's factor rows. */
+  static double[] regWeights(RowBlock block) {
+    double[] w = new double[block.rows()];
+    for (int i = 0; i < w.length; i++) w[i] = Math.sqrt(block.regWeightSquared(i));
+    return w;
+  }
+
+  /** Adds the block's sampled rows, weighted by their diagonal D_i, to the pass's sampled Gram. */
+  static void sampleRows(RowSampling sample, RowBlock block, double[] diagonal, PassSums acc) {
+    acc.addSampledRows(sample.addRows(block, diagonal, acc.array(PassSums.SAMPLED_GRAM, 0)));
+  }
+
+  /** The sampled Gram of a {@link RowSampling} pass, mirrored; null when the pass did not sample. */
+  static double[] sampledGram(PassSums sums) {
+    if (sums.count(PassSums.SAMPLED_GRAM, 0) == 0) return null;
+    return mirrored(sums.array(PassSums.SAMPLED_GRAM, 0), 0, sums.dim());
+  }
+
+  /** Matrix k of the given group, copied and mirrored from its upper triangle. */
+  static double[] matrix(PassSums sums, int group, int k) {
+    return mirrored(sums.grams(group), k, sums.dim());
+  }
+
+  private static double[] mirrored(double[] all, int k, int d) {
+    double[] m = new double[d * d];
+    System.arraycopy(all, k * d * d, m, 0, d * d);
+    LinearAlgebra.mirrorUpper(m, d, 0);
+    return m;
+  }
+
+  /** Vector k of the given group, copied. */
+  static double[] vector(PassSums sums, int group, int k) {
+    int d = sums.dim();
+    double[] v = new double[d];
+    System.arraycopy(sums.vectors(group), k * d, v, 0, d);
+    return v;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.sketch.RowSampling;
+import dev.hyperreg.core.sketch.SketchSpec;
+import java.io.Serializable;
+
+/**
+ * What one pass over the rows must collect besides loss and gradient.
+ *
+ * @param hessian the exact Hessian's pieces (d × d matrices)
+ * @param regularizerGram A^T diag(w²) A on its own, for objectives that cannot fold it into their
+ *     Hessian pieces (softmax); it does not depend on x, so it is collected once and kept
+ * @param sketch when not null, a sketch of the Gauss–Newton factor instead (see
+ *     {@link ObjectiveTerms}): m × d matrices whose Gram approximates the Hessian
+ * @param sample when not null, the Hessian's row-wise part from a leverage-score sample of the rows
+ *     instead, the low-rank part exact (see {@link RowSampling})
+ */
+public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample)
+    implements Serializable {
+  public static PassRequest sketched(SketchSpec sketch) { return new PassRequest(false, false, sketch, null); }
+
+  public static PassRequest sampled(RowSampling sample) { return new PassRequest(false, false, null, sample); }
+}

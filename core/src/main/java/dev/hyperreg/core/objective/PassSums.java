@@ -1,0 +1,166 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.sketch.HeavyRows;
+import dev.hyperreg.core.sketch.RowSampling;
+import java.io.Serializable;
+
+/**
+ * The sums one pass over the rows collects at a point x: scalars, d-vectors, d × d matrices and, for
+ * sketched solvers, m × d sketch matrices and m-vectors, and, for the sampling solver, the Gram
+ * of the sampled rows ({@link RowSampling}) with their count. Each is a sum over rows, so a pass is a
+ * fold of blocks into one PassSums, and sums of different tasks {@link #merge}.
+ *
+ * <p><b>Scale groups.</b> To survive f(z) far beyond the double range, objectives evaluate the link
+ * in scaled form f(z)·e^{-m} (see {@link Link}). A quantity is in group k when it is homogeneous of
+ * degree k in the scaled values: a scalar like Σu is in group 1, Σu² in group 2, Σb² in group 0.
+ * Sums of group k carry the factor e^{-k·m} for the common {@link #exponent() exponent} m. Each task
+ * uses the largest exponent it has seen; when a larger one arrives, the sums already held are
+ * multiplied by e^{-k·Δm} ({@link #rescaleTo}) — harmless underflow of negligible terms, never
+ * overflow. Objectives without scaling keep m = 0.
+ *
+ * <p>Gram matrices hold only their upper triangle until the objective's finish step mirrors them.
+ * Arrays are allocated on first use, so an empty PassSums (the zero of an aggregation) is tiny.
+ */
+public final class PassSums implements Serializable {
+  private static final long serialVersionUID = 2L;
+  static final int GROUPS = 3;
+  static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4, SAMPLED_GRAM = 5;
+  private static final int KINDS = 6;
+
+  private final int dim;
+  private final int sketchRows;
+  /** counts[kind][group]: how many items of that kind the group holds. */
+  private final int[][] counts;
+  private final double[][][] data = new double[KINDS][GROUPS][];
+  private double exponent = Double.NEGATIVE_INFINITY;
+  private long rows;
+  private long sampledRows;
+  /** The heaviest rows of a sketched fit factor, kept whole; null when the pass keeps none. */
+  private HeavyRows heavy;
+  /** First row (smallest id) whose terms were not finite, −1 if none, and its z. */
+  private long badRowId = -1;
+  private double badRowValue;
+
+  /**
+   * @param counts counts[kind][group] for the kinds scalar, vector, Gram, sketch matrix and sketch
+   *     vector, sampled Gram (missing trailing kinds count 0)
+   */
+  public PassSums(int dim, int sketchRows, int[][] counts) {
+    this.dim = dim;
+    this.sketchRows = sketchRows;
+    this.counts = new int[KINDS][GROUPS];
+    for (int kind = 0; kind < counts.length; kind++) this.counts[kind] = counts[kind].clone();
+  }
+
+  public int dim() { return dim; }
+  public int sketchRows() { return sketchRows; }
+  public double exponent() { return exponent; }
+  public long rows() { return rows; }
+  /** Rows kept by a {@link RowSampling} pass. */
+  public long sampledRows() { return sampledRows; }
+  public long badRowId() { return badRowId; }
+  public double badRowValue() { return badRowValue; }
+
+  private long itemSize(int kind) {
+    return switch (kind) {
+      case SCALAR -> 1;
+      case VECTOR -> dim;
+      case GRAM, SAMPLED_GRAM -> (long) dim * dim;
+      case SKETCH -> (long) sketchRows * dim;
+      case SKETCH_VECTOR -> sketchRows;
+      default -> throw new IllegalArgumentException("kind " + kind);
+    };
+  }
+
+  /** The array of the given kind and group, item k at offset k·(item size); allocated on first use. */
+  double[] array(int kind, int group) {
+    if (data[kind][group] == null) {
+      long size = counts[kind][group] * itemSize(kind);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("pass sums of " + size + " doubles do not fit an array: d is too large");
+      }
+      data[kind][group] = new double[(int) size];
+    }
+    return data[kind][group];
+  }
+
+  double[] scalars(int group) { return array(SCALAR, group); }
+  double[] vectors(int group) { return array(VECTOR, group); }
+  double[] grams(int group) { return array(GRAM, group); }
+  double[] sketches(int group) { return array(SKETCH, group); }
+  double[] sketchVectors(int group) { return array(SKETCH_VECTOR, group); }
+
+  int count(int kind, int group) { return counts[kind][group]; }
+
+  /** Whether any block wrote to this array (an untouched one is all zeros). */
+  boolean holds(int kind, int group) { return data[kind][group] != null; }
+  int gramCount(int group) { return counts[GRAM][group]; }
+
+  void addRows(long count) { rows += count; }
+  void addSampledRows(long count) { sampledRows += count; }
+
+  HeavyRows heavyRows() { return heavy; }
+
+  /** Declares that this pass keeps the heaviest rows of its sketched fit factor. */
+  void keepHeavyRows(HeavyRows rows) { heavy = rows; }
+
+  /** Declares that this pass collects a sampled Gram (one, in group 0). */
+  void expectSampledGram() { counts[SAMPLED_GRAM][0] = 1; }
+
+  void recordBadRow(long rowId, double z) {
+    if (badRowId < 0 || rowId < badRowId) {
+      badRowId = rowId;
+      badRowValue = z;
+    }
+  }
+
+  /** Brings every held sum to exponent m ≥ the current one: group k is multiplied by e^{-k(m − m_old)}. */
+  void rescaleTo(double m) {
+    if (m <= exponent) return;
+    if (exponent != Double.NEGATIVE_INFINITY) {
+      for (int g = 1; g < GROUPS; g++) {
+        double factor = Math.exp(g * (exponent - m));
+        for (int kind = 0; kind < KINDS; kind++) scale(data[kind][g], factor);
+      }
+      if (heavy != null) {
+        heavy.rescale(Math.exp(heavy.rowGroup() * (exponent - m)), Math.exp(heavy.valueGroup() * (exponent - m)));
+      }
+    }
+    exponent = m;
+  }
+
+  private static void scale(double[] a, double factor) {
+    if (a == null || factor == 1) return;
+    for (int i = 0; i < a.length; i++) a[i] *= factor;
+  }
+
+  /** Adds other into this (other is brought to the common exponent first; it may be modified). */
+  public PassSums merge(PassSums other) {
+    if (other.rows == 0 && other.badRowId < 0) return this;
+    if (rows == 0 && badRowId < 0) return other;
+    double m = Math.max(exponent, other.exponent);
+    rescaleTo(m);
+    other.rescaleTo(m);
+    for (int kind = 0; kind < KINDS; kind++) {
+      for (int g = 0; g < GROUPS; g++) {
+        double[] from = other.data[kind][g];
+        if (from == null) continue;
+        double[] into = data[kind][g];
+        if (into == null) {
+          data[kind][g] = from;
+          continue;
+        }
+        for (int i = 0; i < into.length; i++) into[i] += from[i];
+      }
+    }
+    rows += other.rows;
+    sampledRows += other.sampledRows;
+    if (heavy != null && other.heavy != null) heavy.merge(other.heavy);
+    if (other.badRowId >= 0) recordBadRow(other.badRowId, other.badRowValue);
+    return this;
+  }
+
+  @Override public String toString() {
+    return "PassSums{dim=" + dim + ", rows=" + rows + ", m=" + exponent + "}";
+  }
+}

@@ -1,0 +1,98 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.sketch.HeavyRows;
+import dev.hyperreg.core.sketch.RowSampling;
+import dev.hyperreg.core.sketch.SketchSpec;
+
+/**
+ * L(x) = ½‖f(Ax) − b‖² + R(x). With r = u − b, v = f'(z), u'' = f''(z):
+ * <pre>
+ *   ∇L  = Aᵀ[v∘r + w²∘z] + λx
+ *   ∇²L = Aᵀ diag(v² + u''∘r + w²) A + λI
+ * </pre>
+ * Everything is a plain row sum, so the regularizer folds into the same vector and matrix.
+ *
+ * <p>Sketched: the Gauss–Newton factor is [diag(v)A; diag(w)A] (the second-order term u''∘r is
+ * dropped); one m × d sketch S·[diag(v)A; diag(w)A] gives ∇²L ≈ FᵀF + λI. Sampled
+ * ({@link RowSampling}): Aᵀdiag(v² + u''∘r + w²)A from a leverage-score sample of the rows. There
+ * is no scale-free form: once u² overflows (z ≳ 355 for exp) the pass records the first such row
+ * and the evaluation is not finite.
+ */
+final class PlainTerms extends ObjectiveTerms {
+  private static final long serialVersionUID = 1L;
+  private static final int SUM_R2 = 0, SUM_REG = 1;
+
+  private final Link link;
+
+  PlainTerms(Link link) { this.link = link; }
+
+  @Override int[][] layout(PassRequest request) {
+    return new int[][] {{2, 0, 0}, {1, 0, 0}, {request.hessian() ? 1 : 0, 0, 0},
+        {request.sketch() != null ? 1 : 0, 0, 0}};
+  }
+
+  /** Unscaled: everything in group 0 (the fit factor has no vector part). */
+  @Override int[] fitFactorGroups() { return new int[] {0, 0}; }
+
+  @Override double exponentBound(double z) { return 0; }
+
+  @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) { return 0; }
+
+  @Override void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc) {
+    int n = block.rows();
+    double[] s0 = acc.scalars(0);
+    double[] coefs = new double[n];
+    double[] weights = request.hessian() ? new double[n] : null;
+    double[] factor = request.sketch() != null ? new double[n] : null;
+    double[] diagonal = request.sample() != null ? new double[n] : null;
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(z[i])) continue;
+      double u = link.value(z[i]);
+      double v = link.first(z[i], 0);
+      double u2 = link.second(z[i], 0);
+      double r = u - block.label(i);
+      double w2 = block.regWeightSquared(i);
+      double term = r * r;
+      double coef = v * r + w2 * z[i];
+      double weight = v * v + u2 * r + w2;
+      if (!Double.isFinite(term) || !Double.isFinite(coef) || !Double.isFinite(weight)) {
+        acc.recordBadRow(block.rowId(i), z[i]);
+        continue;
+      }
+      s0[SUM_R2] += term;
+      s0[SUM_REG] += w2 * z[i] * z[i];
+      coefs[i] = coef;
+      if (weights != null) weights[i] = weight;
+      if (factor != null) factor[i] = v;
+      if (diagonal != null) diagonal[i] = weight;
+    }
+    block.addTransposeTimes(coefs, 1, acc.vectors(0), 0);
+    if (weights != null) block.addWeightedGrams(weights, 1, acc.grams(0), 0);
+    if (diagonal != null) sampleRows(request.sample(), block, diagonal, acc);
+    if (factor != null) {
+      sketchFitRows(block, request.sketch(), factor, null, acc);
+      if (block.hasRegWeights()) request.sketch().hash(block, SketchSpec.REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
+    }
+  }
+
+  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
+    double[] s0 = sums.scalars(0);
+    double loss = 0.5 * s0[SUM_R2] + 0.5 * s0[SUM_REG] + objective.ridgePenalty(x);
+    double[] gradient = vector(sums, 0, 0);
+    objective.addRidgeGradient(x, 1, gradient);
+    double[] hessian = null;
+    boolean exact = sums.gramCount(0) > 0;
+    if (exact) {
+      hessian = matrix(sums, 0, 0);
+    } else if (sums.count(PassSums.SAMPLED_GRAM, 0) > 0) {
+      hessian = sampledGram(sums);
+    } else if (sums.count(PassSums.SKETCH, 0) > 0) {
+      HeavyRows.Factor factor = fitFactor(sums);
+      hessian = LinearAlgebra.gramOf(factor.matrix(), factor.rows(), x.length);
+    }
+    if (hessian != null) objective.addRidgeHessian(1, hessian);
+    return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows()).withPassGlobals(0);
+  }
+}

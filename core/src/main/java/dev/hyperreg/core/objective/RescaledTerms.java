@@ -1,0 +1,176 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.sketch.HeavyRows;
+import dev.hyperreg.core.sketch.RowSampling;
+import dev.hyperreg.core.sketch.SketchSpec;
+
+/**
+ * L(x) = ½‖r‖² + R(x), r = u − αb, u = f(Ax), α = ⟨u, 1⟩, evaluated with the link scaled by e^{-m}
+ * (m = the largest exponent bound over all rows), which multiplies L, ∇L and ∇²L by e^{-2m} and
+ * leaves the Newton direction unchanged; the regularizer is scaled to match (w² e^{-2m}, λ e^{-2m}).
+ *
+ * <p>With v = f'(z), u'' = f''(z), q = Aᵀv, p = Aᵀ(v∘b), β = ⟨b, r⟩ = ⟨b,u⟩ − α‖b‖²:
+ * <pre>
+ *   L  = ½(Σu² − 2α⟨b,u⟩ + α²‖b‖²) + ½Σw²z² + ½λ‖x‖²
+ *   ∇L = Aᵀ(v∘u) − α Aᵀ(v∘b) − β Aᵀv + Aᵀ(w²∘z) + λx                 = Aᵀ[v∘(r − β1)] + …
+ *   ∇²L = Aᵀ diag(v² + u''∘u + w²) A − α Aᵀdiag(u''∘b)A − β Aᵀdiag(u'')A
+ *         − p qᵀ − q pᵀ + ‖b‖² q qᵀ + λI
+ * </pre>
+ * The second-order diagonal u''∘(r − β1) depends on α and β of the same point, so a single pass
+ * collects three matrices (scale groups 2, 1, 1) that the driver combines; the rank-two term is
+ * neither diagonal nor PSD and is added exactly from the vectors p and q.
+ *
+ * <p>Sketched: the Gauss–Newton factor of r is J = diag(v)A − b qᵀ, linear in the rows, so
+ * S·J = S·diag(v)A − (S b) qᵀ: one pass collects S·[diag(v)A; diag(w e^{-m})A] (group 1) and S b
+ * (group 0), and the driver subtracts (S b) qᵀ once q is known. ∇²L ≈ FᵀF + λe^{-2m}I drops the
+ * second-order term u''∘(r − β1) — small when the residual is — and keeps the rank-two part exactly
+ * as part of the factor.
+ *
+ * <p>Sampled ({@link RowSampling}, a second pass at the same point with α, β and m of the first):
+ * each row's whole diagonal weight D_i = v² + u''(r_i − β) + w² is known, the row-wise part
+ * Aᵀdiag(D)A is estimated from a leverage-score sample of the rows, and the rank-two part
+ * −pqᵀ − qpᵀ + ‖b‖²qqᵀ is added exactly, never sampled.
+ *
+ * <p>Rounding: the loss is formed from sums of u², αbu and α²b², which cancel when the residual is
+ * small; the reported {@link Evaluation#scaledLossRoundingError()} says how far that goes.
+ */
+final class RescaledTerms extends ObjectiveTerms {
+  private static final long serialVersionUID = 1L;
+
+  // group 0 scalars
+  private static final int SUM_B2 = 0;
+  // group 1 scalars
+  private static final int SUM_U = 0, SUM_BU = 1;
+  // group 2 scalars
+  private static final int SUM_U2 = 0, SUM_REG = 1;
+  // group 1 vectors: Aᵀ(v∘b) = p, Aᵀv = q; group 2 vector: Aᵀ(v∘u + w²z)
+  private static final int P = 0, Q = 1;
+  // group 1 matrices: Aᵀdiag(u''∘b)A, Aᵀdiag(u'')A; group 2 matrix: Aᵀdiag(v² + u''∘u + w²)A
+  private static final int GRAM_U2B = 0, GRAM_U2 = 1;
+
+  private final Link link;
+  private final boolean ridged;
+
+  RescaledTerms(Link link, boolean ridged) {
+    this.link = link;
+    this.ridged = ridged;
+  }
+
+  @Override int[][] layout(PassRequest request) {
+    int h = request.hessian() ? 1 : 0;
+    int k = request.sketch() != null ? 1 : 0;
+    return new int[][] {{1, 2, 2}, {0, 2, 1}, {0, 2 * h, h}, {0, k, 0}, {k, 0, 0}};
+  }
+
+  /** Fit rows v_i·a_i are in group 1, their vector entries b_i in group 0. */
+  @Override int[] fitFactorGroups() { return new int[] {1, 0}; }
+
+  @Override double exponentBound(double z) { return link.exponentBound(z); }
+
+  @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) {
+    double floor = ridged || block.hasRegWeights() ? Link.REGULARIZED_EXPONENT_FLOOR : Double.NEGATIVE_INFINITY;
+    return Math.max(accumulatorExponent, Math.max(blockExponent, floor));
+  }
+
+  @Override void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc) {
+    int n = block.rows();
+    double m = acc.exponent();
+    double regScale = Math.exp(-2 * m);
+    double[] s0 = acc.scalars(0), s1 = acc.scalars(1), s2 = acc.scalars(2);
+    double[] coefs1 = new double[2 * n];
+    double[] coefs2 = new double[n];
+    double[] weights1 = request.hessian() ? new double[2 * n] : null;
+    double[] weights2 = request.hessian() ? new double[n] : null;
+    double[] factor = request.sketch() != null ? new double[n] : null;
+    double[] regFactor = factor != null && block.hasRegWeights() ? new double[n] : null;
+    RowSampling sample = request.sample();
+    double[] diagonal = sample != null ? new double[n] : null;
+    double sampleAlpha = sample != null ? sample.globals()[1] : 0, sampleBeta = sample != null ? sample.globals()[2] : 0;
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(z[i])) continue;
+      double u = link.value(z[i], m);
+      double v = link.first(z[i], m);
+      double u2 = link.second(z[i], m);
+      double b = block.label(i);
+      double rawW2 = block.regWeightSquared(i);
+      double w2 = rawW2 == 0 ? 0 : rawW2 * regScale;
+      s0[SUM_B2] += b * b;
+      s1[SUM_U] += u;
+      s1[SUM_BU] += b * u;
+      s2[SUM_U2] += u * u;
+      s2[SUM_REG] += w2 * z[i] * z[i];
+      coefs1[P * n + i] = v * b;
+      coefs1[Q * n + i] = v;
+      coefs2[i] = v * u + w2 * z[i];
+      if (factor != null) factor[i] = v;
+      if (regFactor != null) regFactor[i] = Math.sqrt(w2);
+      if (diagonal != null) diagonal[i] = v * v + u2 * (u - sampleAlpha * b - sampleBeta) + w2;
+      if (weights1 != null) {
+        weights1[GRAM_U2B * n + i] = u2 * b;
+        weights1[GRAM_U2 * n + i] = u2;
+        weights2[i] = v * v + u2 * u + w2;
+      }
+    }
+    block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
+    block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+    if (weights1 != null) {
+      block.addWeightedGrams(weights1, 2, acc.grams(1), 0);
+      block.addWeightedGrams(weights2, 1, acc.grams(2), 0);
+    }
+    if (factor != null) {
+      sketchFitRows(block, request.sketch(), factor, block.labels(), acc);
+      if (regFactor != null) request.sketch().hash(block, SketchSpec.REGULARIZER_ROWS).addRows(regFactor, acc.sketches(1));
+    }
+    if (diagonal != null) sampleRows(sample, block, diagonal, acc);
+  }
+
+  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
+    double m = sums.exponent();
+    // λe^{-2m}; without a ridge m may sit far below the floor, where e^{-2m} overflows
+    double ridgeScale = objective.ridge() > 0 ? Math.exp(-2 * m) : 0;
+    double[] s0 = sums.scalars(0), s1 = sums.scalars(1), s2 = sums.scalars(2);
+    double alpha = s1[SUM_U];
+    double sumB2 = s0[SUM_B2];
+    double beta = s1[SUM_BU] - alpha * sumB2;
+    double fitTerms = s2[SUM_U2] + alpha * alpha * sumB2;
+    // ½‖r‖² ≥ 0; the expansion can round slightly below 0 when r ≈ 0.
+    double fit = 0.5 * Math.max(0, fitTerms - 2 * alpha * s1[SUM_BU]);
+    double ridgeTerm = ridgeScale == 0 ? 0 : ridgeScale * objective.ridgePenalty(x);
+    double loss = fit + 0.5 * s2[SUM_REG] + ridgeTerm;
+    double roundingError = 16 * EPS * (fitTerms + 2 * Math.abs(alpha * s1[SUM_BU]) + s2[SUM_REG] + ridgeTerm);
+
+    double[] p = vector(sums, 1, P);
+    double[] q = vector(sums, 1, Q);
+    double[] gradient = vector(sums, 2, 0);
+    for (int j = 0; j < gradient.length; j++) gradient[j] += -alpha * p[j] - beta * q[j];
+    if (ridgeScale != 0) objective.addRidgeGradient(x, ridgeScale, gradient);
+
+    double[] hessian = null;
+    boolean exact = sums.gramCount(2) > 0;
+    if (!exact && sums.count(PassSums.SKETCH, 1) > 0) {
+      HeavyRows.Factor factor = fitFactor(sums);
+      LinearAlgebra.subtractOuter(factor.matrix(), factor.rows(), 1, factor.vector(), q);
+      hessian = LinearAlgebra.gramOf(factor.matrix(), factor.rows(), x.length);
+      if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
+    }
+    double[] sampled = sampledGram(sums);
+    if (exact || sampled != null) {
+      if (exact) {
+        hessian = matrix(sums, 2, 0);
+        LinearAlgebra.addScaled(hessian, -alpha, matrix(sums, 1, GRAM_U2B));
+        LinearAlgebra.addScaled(hessian, -beta, matrix(sums, 1, GRAM_U2));
+      } else {
+        hessian = sampled;
+      }
+      LinearAlgebra.addOuter(hessian, -1, p, q);
+      LinearAlgebra.addOuter(hessian, -1, q, p);
+      LinearAlgebra.addOuter(hessian, sumB2, q, q);
+      if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
+      LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
+    }
+    return new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, exact, sums.rows())
+        .withPassGlobals(m, alpha, beta);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.hyperreg.core.objective;
+
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.sketch.HeavyRows;
+import dev.hyperreg.core.sketch.RowSampling;
+import dev.hyperreg.core.sketch.SketchSpec;
+
+/**
+ * L(x) = ½‖s − b‖² + R(x), s = e/S, e = exp(z − m), S = Σe (m = max z, the usual shift; s does
+ * not depend on it). With c = s − b, γ = ⟨s, c⟩ = Σe²/S² − ⟨b,e⟩/S:
+ * <pre>
+ *   L   = ½(Σe²/S² − 2⟨b,e⟩/S + ‖b‖²) + ½Σw²z² + ½λ‖x‖²
+ *   ∇L  = Aᵀ(e²)/S² − Aᵀ(e∘b)/S − γ Aᵀe/S + Aᵀ(w²∘z) + λx           = Aᵀ[s∘c − γ s] + …
+ *   ∇²L = 2Aᵀdiag(e²)A/S² − Aᵀdiag(e∘b)A/S − γ Aᵀdiag(e)A/S
+ *         − ρ σᵀ − σ ρᵀ + κ σσᵀ + Aᵀdiag(w²)A + λI,
+ *   ρ = Aᵀ(s∘(2s − b)) = 2Aᵀ(e²)/S² − Aᵀ(e∘b)/S,  σ = Aᵀs = Aᵀe/S,  κ = ⟨3s − 2b, s⟩.
+ * </pre>
+ * S is global, so the three matrices are collected apart (scale groups 2, 1, 1) and combined on
+ * the driver; Aᵀdiag(w²)A does not depend on x and is collected once ({@link PassRequest}).
+ *
+ * <p>Sketched: the Gauss–Newton factor of s is diag(s)A − s σᵀ = (diag(e)A − e σᵀ)/S; one pass
+ * collects S·diag(e)A and S e (group 1) and S·diag(w)A (group 0), and
+ * ∇²L ≈ F_fitᵀF_fit + F_wᵀF_w + λI with F_fit = (S·diag(e)A − (S e)σᵀ)/S.
+ *
+ * <p>Sampled ({@link RowSampling}, a second pass with m, S and γ of the first): the row-wise part
+ * Aᵀdiag(D)A, D_i = 2s_i² − s_i b_i − γ s_i + w_i², from a leverage-score sample of the rows, and
+ * −ρσᵀ − σρᵀ + κσσᵀ exactly.
+ */
+final class SoftmaxTerms extends ObjectiveTerms {
+  private static final long serialVersionUID = 1L;
+  // group 0: Σb², Σw²z²; group 1: S = Σe, Σbe; group 2: Σe²
+  private static final int SUM_B2 = 0, SUM_REG = 1;
+  private static final int SUM_E = 0, SUM_BE = 1;
+  private static final int SUM_E2 = 0;
+  // group 1 vectors / matrices: e∘b, e; group 2: e²; group 0 vector: w²∘z, group 0 matrix: w²
+  private static final int EB = 0, E = 1;
+
+  @Override int[][] layout(PassRequest request) {
+    int h = request.hessian() ? 1 : 0;
+    int w = request.regularizerGram() ? 1 : 0;
+    int k = request.sketch() != null ? 1 : 0;
+    return new int[][] {{2, 2, 1}, {1, 2, 1}, {w, 2 * h, h}, {k, k, 0}, {0, k, 0}};
+  }
+
+  /** Fit rows e_i·a_i and their vector entries e_i are both in group 1. */
+  @Override int[] fitFactorGroups() { return new int[] {1, 1}; }
+
+  @Override double exponentBound(double z) { return z; }
+
+  @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) {
+    return Math.max(accumulatorExponent, blockExponent);
+  }
+
+  @Override void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc) {
+    int n = block.rows();
+    double m = acc.exponent();
+    double[] s0 = acc.scalars(0), s1 = acc.scalars(1), s2 = acc.scalars(2);
+    double[] coefs0 = new double[n];
+    double[] coefs1 = new double[2 * n];
+    double[] coefs2 = new double[n];
+    RowSampling sample = request.sample();
+    double[] diagonal = sample != null ? new double[n] : null;
+    double sampleTotal = sample != null ? sample.globals()[1] : 0, sampleGamma = sample != null ? sample.globals()[2] : 0;
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(z[i])) continue;
+      double e = Math.exp(z[i] - m);
+      double b = block.label(i);
+      double w2 = block.regWeightSquared(i);
+      s0[SUM_B2] += b * b;
+      s0[SUM_REG] += w2 * z[i] * z[i];
+      s1[SUM_E] += e;
+      s1[SUM_BE] += b * e;
+      s2[SUM_E2] += e * e;
+      coefs0[i] = w2 * z[i];
+      coefs1[EB * n + i] = e * b;
+      coefs1[E * n + i] = e;
+      coefs2[i] = e * e;
+      if (diagonal != null) {
+        double share = e / sampleTotal;
+        diagonal[i] = 2 * share * share - share * b - sampleGamma * share + w2;
+      }
+    }
+    block.addTransposeTimes(coefs0, 1, acc.vectors(0), 0);
+    block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
+    block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+    if (request.hessian()) {
+      block.addWeightedGrams(coefs1, 2, acc.grams(1), 0);
+      block.addWeightedGrams(coefs2, 1, acc.grams(2), 0);
+    }
+    if (request.sketch() != null) {
+      double[] e = java.util.Arrays.copyOfRange(coefs1, E * n, E * n + n);
+      sketchFitRows(block, request.sketch(), e, e, acc);
+      if (block.hasRegWeights()) request.sketch().hash(block, SketchSpec.REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
+    }
+    if (diagonal != null) sampleRows(sample, block, diagonal, acc);
+    if (request.regularizerGram() && block.hasRegWeights()) {
+      double[] w2 = new double[n];
+      for (int i = 0; i < n; i++) w2[i] = block.regWeightSquared(i);
+      block.addWeightedGrams(w2, 1, acc.grams(0), 0);
+    }
+  }
+
+  @Override double[] regularizerGram(PassSums sums) { return matrix(sums, 0, 0); }
+
+  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
+    double[] s0 = sums.scalars(0), s1 = sums.scalars(1), s2 = sums.scalars(2);
+    double total = s1[SUM_E];
+    double selfTerm = s2[SUM_E2] / (total * total);   // Σs²
+    double crossTerm = s1[SUM_BE] / total;            // ⟨b, s⟩
+    double gamma = selfTerm - crossTerm;
+    double fit = 0.5 * Math.max(0, selfTerm - 2 * crossTerm + s0[SUM_B2]);
+    double ridgeTerm = objective.ridgePenalty(x);
+    double loss = fit + 0.5 * s0[SUM_REG] + ridgeTerm;
+    double roundingError = 16 * EPS * (selfTerm + 2 * Math.abs(crossTerm) + s0[SUM_B2] + s0[SUM_REG] + ridgeTerm);
+
+    int d = x.length;
+    double[] e2 = vector(sums, 2, 0);
+    double[] eb = vector(sums, 1, EB);
+    double[] e = vector(sums, 1, E);
+    double[] gradient = vector(sums, 0, 0);
+    double[] rho = new double[d];
+    double[] sigma = new double[d];
+    for (int j = 0; j < d; j++) {
+      rho[j] = 2 * e2[j] / (total * total) - eb[j] / total;
+      sigma[j] = e[j] / total;
+      gradient[j] += e2[j] / (total * total) - eb[j] / total - gamma * sigma[j];
+    }
+    objective.addRidgeGradient(x, 1, gradient);
+
+    double[] hessian = null;
+    boolean exact = sums.gramCount(2) > 0;
+    if (!exact && sums.count(PassSums.SKETCH, 1) > 0) {
+      HeavyRows.Factor fitRows = fitFactor(sums);
+      double[] factor = fitRows.matrix();
+      LinearAlgebra.subtractOuter(factor, fitRows.rows(), 1, fitRows.vector(), sigma);
+      for (int i = 0; i < factor.length; i++) factor[i] /= total;
+      hessian = LinearAlgebra.gramOf(factor, fitRows.rows(), d);
+      if (sums.holds(PassSums.SKETCH, 0)) LinearAlgebra.addScaled(hessian, 1, LinearAlgebra.gramOf(sums.sketches(0), sums.sketchRows(), d));
+      objective.addRidgeHessian(1, hessian);
+    }
+    double[] sampled = sampledGram(sums);
+    if (exact || sampled != null) {
+      if (exact) {
+        hessian = matrix(sums, 2, 0);
+        for (int i = 0; i < hessian.length; i++) hessian[i] *= 2 / (total * total);
+        LinearAlgebra.addScaled(hessian, -1 / total, matrix(sums, 1, EB));
+        LinearAlgebra.addScaled(hessian, -gamma / total, matrix(sums, 1, E));
+        if (regularizerGram != null) LinearAlgebra.addScaled(hessian, 1, regularizerGram);
+      } else {
+        hessian = sampled; // w² is part of the sampled rows' weights
+      }
+      LinearAlgebra.addOuter(hessian, -1, rho, sigma);
+      LinearAlgebra.addOuter(hessian, -1, sigma, rho);
+      LinearAlgebra.addOuter(hessian, 3 * selfTerm - 2 * crossTerm, sigma, sigma);
+      objective.addRidgeHessian(1, hessian);
+      LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
+    }
+    return new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows())
+        .withPassGlobals(sums.exponent(), total, gamma);
+  }
+}

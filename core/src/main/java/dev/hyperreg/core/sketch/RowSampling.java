@@ -1,0 +1,99 @@
+package dev.hyperreg.core.sketch;
+
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import java.io.Serializable;
+import java.util.Random;
+
+/**
+ * Leverage-score row sampling of the Hessian's row-wise part Aᵀ diag(D) A (the papers' method,
+ * second pass of the {@code sample} solver). Row i is kept with probability
+ * <pre>
+ *   p_i = min(1, budget · (0.9·ℓ̃_i / d + 0.1 / n)),    ℓ̃_i = |D_i| · ‖Pᵀ a_i‖²,
+ * </pre>
+ * and a kept row adds (D_i / p_i)·a_i a_iᵀ, so the sum is an unbiased estimate of Aᵀ diag(D) A with
+ * about {@code budget} rows. ℓ̃_i approximates the leverage score |D_i|·a_iᵀ H̃⁻¹ a_i of the row
+ * against a sketched Hessian H̃ = UᵀU from the first pass: P = U⁻¹G with a d × k Gaussian G of
+ * variance 1/k (Johnson–Lindenstrauss), so ‖Pᵀa‖² = ‖GᵀU⁻ᵀa‖² ≈ ‖U⁻ᵀa‖² = aᵀH̃⁻¹a within a
+ * constant factor for k = 16, at 2k flops per non-zero. The uniform tenth keeps every row's
+ * probability away from 0 when a JL estimate happens to come out tiny.
+ *
+ * <p>D_i is the exact diagonal weight of the row, second-order term included, computed with the
+ * pass-wide constants of the first pass ({@code globals}, e.g. α and β of the rescaled objective,
+ * and the common exponent m, which the second pass adopts so that those constants apply as they
+ * are). Negative D_i are sampled by |D_i| and enter with their sign, so the estimate stays
+ * unbiased; the non-diagonal low-rank parts are never sampled, the objectives add them exactly.
+ * Whether row i is kept is hashed from its global row id and the seed, so the sample does not
+ * depend on partitioning.
+ *
+ * @param projection P, d × k column-major
+ * @param k columns of P
+ * @param budget expected number of kept rows (about)
+ * @param totalRows n, the number of rows in the data
+ * @param seed the sample's randomness
+ * @param globals the objective's pass-wide constants, globals[0] = the exponent m
+ */
+public record RowSampling(double[] projection, int k, double budget, long totalRows, long seed, double[] globals)
+    implements Serializable {
+  /** JL columns: leverage estimates within a small constant factor are all sampling needs. */
+  static final int PROJECTION_COLUMNS = 16;
+  /** Share of the budget spread uniformly over all rows. */
+  static final double UNIFORM_SHARE = 0.1;
+
+  /**
+   * The sampling for the point of a first pass that collected a (sketched) Hessian.
+   *
+   * @param hessian the first pass's d × d Hessian (in its scale): it gives the leverage estimates
+   * @param totalRows n, the rows that pass saw
+   * @param globals the first pass's constants, globals[0] its exponent m: they give the weights D_i
+   */
+  public static RowSampling from(double[] hessian, int d, long totalRows, double[] globals, double budget, long seed) {
+    double[] upper = LinearAlgebra.dampedCholesky(hessian, d);
+    Random random = new Random(seed);
+    double[] p = new double[d * PROJECTION_COLUMNS];
+    double scale = 1 / Math.sqrt(PROJECTION_COLUMNS);
+    for (int i = 0; i < p.length; i++) p[i] = scale * random.nextGaussian();
+    // P = U⁻¹G: solve U P = G in place
+    LinearAlgebra.blas().dtrsm("L", "U", "N", "N", d, PROJECTION_COLUMNS, 1.0, upper, d, p, d);
+    return new RowSampling(p, PROJECTION_COLUMNS, budget, totalRows, SketchSpec.mix(seed), globals);
+  }
+
+  /** The exponent m of the first pass, which the sampling pass adopts. */
+  public double exponent() { return globals[0]; }
+
+  /**
+   * Samples the block's rows by their estimated leverage and adds Σ_kept (D_i/p_i) a_i a_iᵀ (upper
+   * triangle) to the pass's sampled Gram.
+   *
+   * @param diagonal D_i per row of the block (0 for rows to skip)
+   * @param gram the pass's sampled Gram (d × d, upper triangle)
+   * @return how many of the block's rows were kept
+   */
+  public int addRows(RowBlock block, double[] diagonal, double[] gram) {
+    int n = block.rows();
+    double[] z = new double[n * k];
+    block.multiply(projection, k, z);
+    int d = block.cols();
+    int[] kept = new int[n];
+    double[] weights = new double[n];
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      if (diagonal[i] == 0) continue;
+      double squared = 0;
+      for (int c = 0; c < k; c++) squared += z[c * n + i] * z[c * n + i];
+      double leverage = Math.abs(diagonal[i]) * squared;
+      double probability = Math.min(1, budget * ((1 - UNIFORM_SHARE) * leverage / d + UNIFORM_SHARE / totalRows));
+      if (uniform(block.rowId(i)) < probability) {
+        kept[count] = i;
+        weights[count++] = diagonal[i] / probability;
+      }
+    }
+    if (count > 0) block.addWeightedGramOfRows(kept, weights, count, gram, 0);
+    return count;
+  }
+
+  /** A uniform number in [0, 1) from the row id and the seed. */
+  private double uniform(long rowId) {
+    return (SketchSpec.mix(seed ^ rowId * 0x9E3779B97F4A7C15L) >>> 11) * 0x1.0p-53;
+  }
+}

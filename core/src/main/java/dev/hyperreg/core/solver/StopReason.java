@@ -1,0 +1,31 @@
+package dev.hyperreg.core.solver;
+
+/** Why a fit stopped. Only the first three mean the answer is a minimizer to the requested accuracy. */
+public enum StopReason {
+  /** The undamped Newton step at a positive definite Hessian is below tol·max(1, ‖x‖). */
+  CONVERGED(true),
+  /**
+   * The gradient norm fell below the requested fraction of its start value (and the Hessian is
+   * positive definite with a Newton step below √g·max(1, ‖x‖)).
+   */
+  GRADIENT_TOLERANCE(true),
+  /**
+   * No further decrease is measurable in double precision, the Hessian is positive definite and
+   * the Newton step is below √tol·max(1, ‖x‖): as accurate as rounding allows.
+   */
+  ROUNDING_FLOOR(true),
+  /** The iteration cap was reached first. */
+  MAX_ITERATIONS(false),
+  /** No step along the (damped) Newton direction decreased the objective. */
+  LINE_SEARCH_FAILED(false),
+  /** Several steps in a row decreased the objective by no more than rounding, far from a minimizer. */
+  NO_PROGRESS(false),
+  /** The Newton step vanished but the Hessian is not positive definite: a saddle point or maximum. */
+  STATIONARY_NOT_MINIMUM(false);
+
+  private final boolean converged;
+
+  StopReason(boolean converged) { this.converged = converged; }
+
+  public boolean converged() { return converged; }
+}

@@ -1,0 +1,478 @@
+package dev.hyperreg.spark.bench;
+
+import dev.hyperreg.core.data.BlockAggregator;
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.data.RowBlockBuilder;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.objective.Link;
+import dev.hyperreg.core.objective.Objective;
+import dev.hyperreg.core.objective.ObjectiveFunction;
+import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.core.sketch.SketchSpec;
+import dev.hyperreg.core.solver.FitResult;
+import dev.hyperreg.core.solver.HessianStrategy;
+import dev.hyperreg.core.solver.IterationListener;
+import dev.hyperreg.core.solver.IterationRecord;
+import dev.hyperreg.core.solver.NewtonSolver;
+import dev.hyperreg.core.solver.SketchedHessian;
+import dev.hyperreg.core.solver.StartingPoint;
+import dev.hyperreg.spark.UsageException;
+import dev.hyperreg.spark.exec.SparkPassRunner;
+import dev.hyperreg.spark.exec.SparkSessions;
+import dev.hyperreg.spark.job.FitJob;
+import dev.hyperreg.spark.lbfgs.LbfgsSolver;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.regression.GeneralizedLinearRegression;
+import org.apache.spark.ml.regression.GeneralizedLinearRegressionModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code hyperreg bench}: the solvers side by side in one process on the same cached data —
+ * generated problems with a planted solution — plus a bare pass (read every block, compute Ax,
+ * aggregate one d-vector: the floor no iteration can beat) and, for plain exp, Spark ML's
+ * GeneralizedLinearRegression. Results go to bench.json and bench.md in the output directory.
+ */
+public final class Benchmark {
+  private Benchmark() {}
+
+  static final String USAGE = String.join("\n",
+      "usage: hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]] [--methods M[,M…]] [--trace]",
+      "",
+      "  --quick        small sizes, a minute or two (what CI runs)",
+      "  --output DIR   where bench.json and bench.md go (default target/bench)",
+      "  --only NAMES   run only the named problems",
+      "  --methods M    run only the named methods (exact,sketch,sample,lbfgs)",
+      "  --trace        print every iteration (log L, gradient, step, passes, Hessian used)");
+
+  /** A generated problem: rows N(0, 1/(d·density)) (or G·Σ^{1/2}), b from the model with 5% noise. */
+  record Problem(String name, long n, int d, double density, boolean illConditioned, ObjectiveKind kind, Link link,
+      double regWeight, boolean scaling) implements java.io.Serializable {}
+
+  static List<Problem> problems(boolean quick) {
+    List<Problem> p = new ArrayList<>();
+    ObjectiveKind r = ObjectiveKind.RESCALED;
+    if (quick) {
+      p.add(new Problem("dense-d50", 20_000, 50, 1, false, r, Link.EXP, 0.01, false));
+      p.add(new Problem("ill-conditioned-d50", 20_000, 50, 1, true, r, Link.EXP, 0.01, false));
+      p.add(new Problem("sparse-d200", 40_000, 200, 0.05, false, r, Link.EXP, 0.01, false));
+      p.add(new Problem("plain-exp-glr-d20", 20_000, 20, 1, false, ObjectiveKind.PLAIN, Link.EXP, 0, false));
+      for (long n : new long[] {10_000, 20_000, 40_000}) {
+        p.add(new Problem("scaling-n" + n, n, 20, 1, false, r, Link.EXP, 0.01, true));
+      }
+    } else {
+      p.add(new Problem("dense-n1e6-d100", 1_000_000, 100, 1, false, r, Link.EXP, 0.01, false));
+      p.add(new Problem("dense-n1e6-d400", 1_000_000, 400, 1, false, r, Link.EXP, 0.01, false));
+      p.add(new Problem("dense-n4e5-d1000", 400_000, 1000, 1, false, r, Link.EXP, 0.01, false));
+      p.add(new Problem("ill-conditioned-n1e6-d100", 1_000_000, 100, 1, true, r, Link.EXP, 0.01, false));
+      p.add(new Problem("sparse-n4e6-d1000", 4_000_000, 1000, 0.01, false, r, Link.EXP, 0.01, false));
+      p.add(new Problem("plain-exp-glr-n1e6-d100", 1_000_000, 100, 1, false, ObjectiveKind.PLAIN, Link.EXP, 0, false));
+      for (long n : new long[] {250_000, 500_000, 1_000_000, 2_000_000, 4_000_000}) {
+        p.add(new Problem("scaling-n" + n, n, 100, 1, false, r, Link.EXP, 0.01, true));
+      }
+    }
+    return p;
+  }
+
+  public static int run(String[] args, PrintStream out) throws IOException {
+    boolean quick = false;
+    String output = "target/bench";
+    List<String> only = null;
+    List<String> methods = null;
+    boolean trace = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--output" -> output = args[++i];
+        case "--only" -> only = List.of(args[++i].split(","));
+        case "--methods" -> methods = List.of(args[++i].split(","));
+        case "--trace" -> trace = true;
+        case "--help" -> {
+          out.println(USAGE);
+          return 0;
+        }
+        default -> throw new UsageException("unknown option " + args[i] + " for bench (see --help)");
+      }
+    }
+    boolean existing = SparkSession.getDefaultSession().isDefined();
+    SparkSession.Builder builder = SparkSessions.builder("hyperreg bench", null, existing);
+    SparkSession spark = builder.getOrCreate();
+    try {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      List<Map<String, Object>> results = new ArrayList<>();
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("quick", quick);
+      header.put("blas", LinearAlgebra.implementationNames());
+      header.put("spark", jsc.version());
+      header.put("java", System.getProperty("java.version"));
+      header.put("cores", Runtime.getRuntime().availableProcessors());
+      header.put("maxHeapGiB", Runtime.getRuntime().maxMemory() / (double) (1L << 30));
+      header.put("openblasNumThreads", System.getenv("OPENBLAS_NUM_THREADS"));
+      Path dir = Path.of(output);
+      Files.createDirectories(dir);
+      for (Problem problem : problems(quick)) {
+        if (only != null && !only.contains(problem.name())) continue;
+        out.println("== " + problem.name());
+        results.add(runProblem(spark, jsc, problem, methods, trace ? traceTo(out) : IterationListener.NONE, out));
+        Map<String, Object> all = new LinkedHashMap<>(header);
+        all.put("problems", results);
+        all.put("scalingFit", scalingFit(results));
+        Files.writeString(dir.resolve("bench.json"), FitJob.toJson(all));
+        Files.writeString(dir.resolve("bench.md"), markdown(header, results, scalingFit(results)));
+      }
+      out.println(Files.readString(dir.resolve("bench.md")));
+      return 0;
+    } finally {
+      if (!existing) spark.stop();
+    }
+  }
+
+  /** Prints every iteration: where the passes and the seconds go. */
+  private static IterationListener traceTo(PrintStream out) {
+    return r -> out.printf(Locale.ROOT, "    #%d log L %.6g |g| %.3g t %.3g passes %d %.2f s [%s]%s%n", r.iteration(),
+        r.logObjectiveValue(), r.gradientNorm(), r.stepSize(), r.dataPasses(), r.seconds(), r.hessian(),
+        r.note() == null ? "" : " " + r.note());
+  }
+
+  static Map<String, Object> runProblem(SparkSession spark, JavaSparkContext jsc, Problem p, List<String> only,
+      IterationListener listener, PrintStream out) {
+    int partitions = Math.max(2, jsc.defaultParallelism()) * 2;
+    JavaRDD<RowBlock> blocks = generate(jsc, p, partitions).persist(StorageLevel.MEMORY_ONLY());
+    long generateStart = System.nanoTime();
+    long nnz = blocks.map(RowBlock::storedEntries).reduce(Long::sum);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("name", p.name());
+    r.put("objective", p.kind().label() + " " + p.link().label());
+    r.put("n", p.n());
+    r.put("d", p.d());
+    r.put("density", p.density());
+    r.put("storedEntries", nnz);
+    r.put("generateSeconds", (System.nanoTime() - generateStart) / 1e9);
+    r.put("cachedFraction", cachedFraction(jsc, blocks));
+    try {
+      Objective objective = new Objective(p.kind(), p.link(), p.d(), 0, -1);
+      SparkPassRunner runner = new SparkPassRunner(jsc, blocks, "hyperreg-bench");
+      double barePass = medianSeconds(3, () -> runner.aggregate(new BarePass(p.d()), "bare pass"));
+      r.put("barePassSeconds", barePass);
+      ObjectiveFunction startFunction = new ObjectiveFunction(objective, runner);
+      double[] x0 = StartingPoint.defaultFor(startFunction, StartingPoint.startSketch(p.d(), 1)).x();
+
+      Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
+      double[] exactAnswer = null;
+      List<String> chosen = p.scaling() ? List.of("sketch", "exact") : List.of("exact", "sketch", "sample", "lbfgs");
+      for (String method : chosen) {
+        if (only != null && !only.contains(method)) continue;
+        ObjectiveFunction f = new ObjectiveFunction(objective, runner);
+        long t0 = System.nanoTime();
+        FitResult fit = switch (method) {
+          case "exact" -> new NewtonSolver().withMaxIterations(100).withTolerance(1e-12)
+              .minimize(f, x0, HessianStrategy.EXACT, listener);
+          case "sketch" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
+              .minimize(f, x0, SketchedHessian.forDimension(p.d(), null, 7), listener);
+          case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
+              .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), listener);
+          default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, listener);
+        };
+        double wall = (System.nanoTime() - t0) / 1e9;
+        if (method.equals("exact")) exactAnswer = fit.coefficients();
+        Map<String, Object> m = describe(fit, wall);
+        if (exactAnswer != null) m.put("relativeErrorVsExact", LinearAlgebra.relativeDistance(fit.coefficients(), exactAnswer));
+        methods.put(method, m);
+        out.printf(Locale.ROOT, "  %-7s %s%n", method, m);
+      }
+      // exact's Gram throughput: one Hessian pass at x0 against one bare pass
+      ObjectiveFunction f = new ObjectiveFunction(objective, runner);
+      double hessianPass = medianSeconds(1, () -> f.evaluate(x0, true, "exact Hessian pass"));
+      int grams = p.kind() == ObjectiveKind.PLAIN ? 1 : 3;
+      double flops = 2.0 * grams * (p.density() >= RowBlockBuilder.DENSE_FRACTION
+          ? (double) p.n() * p.d() * p.d() : (double) p.n() * Math.pow(p.d() * p.density(), 2));
+      r.put("exactHessianPassSeconds", hessianPass);
+      r.put("exactGramGflops", flops / (hessianPass - Math.min(hessianPass / 2, barePass)) / 1e9);
+      // what a sketched pass costs on top of loss and gradient: m = 20d (an m × d sketch per task)
+      // with s = 4 and s = 2 non-zeros per row, and m = 4d (the sampling solver's score sketch)
+      r.put("lossGradientPassSeconds", medianSeconds(3, () -> f.evaluate(x0, false, "loss and gradient pass")));
+      for (int[] size : new int[][] {{SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 4},
+          {SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 2}, {4, SketchedHessian.DEFAULT_NONZEROS}}) {
+        SketchSpec spec = SketchSpec.atLeast((long) size[0] * p.d(), size[1], 3);
+        r.put("sketch" + size[0] + "dS" + size[1] + "PassSeconds",
+            medianSeconds(3, () -> f.evaluate(x0, spec, "sketch pass")));
+      }
+      r.put("methods", methods);
+      if (p.kind() == ObjectiveKind.PLAIN && p.link() == Link.EXP && !p.scaling()) {
+        r.put("sparkGlr", glr(spark, blocks, p, exactAnswer));
+        out.println("  glr     " + r.get("sparkGlr"));
+      }
+      return r;
+    } finally {
+      blocks.unpersist(true);
+    }
+  }
+
+  static Map<String, Object> describe(FitResult fit, double wall) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<IterationRecord> its = fit.iterations();
+    double g0 = its.get(0).gradientNorm();
+    double cumulative = 0;
+    Double toTolerance = null;
+    for (IterationRecord it : its) {
+      cumulative += it.seconds();
+      if (toTolerance == null && it.gradientNorm() <= 1e-8 * g0) toTolerance = cumulative;
+    }
+    m.put("iterations", fit.iterationCount());
+    m.put("dataPasses", fit.dataPasses());
+    m.put("secondsPerIteration", fit.seconds() / Math.max(1, fit.iterationCount()));
+    m.put("secondsTo1e-8", toTolerance);
+    m.put("solveSeconds", fit.seconds());
+    m.put("wallSeconds", wall);
+    m.put("converged", fit.converged());
+    m.put("stopReason", fit.stopReason().name());
+    m.put("finalRelativeGradient", its.get(its.size() - 1).gradientNorm() / g0);
+    m.put("hessianAtEnd", its.get(its.size() - 1).hessian());
+    return m;
+  }
+
+  /** Spark ML's GLR (gaussian, log link, no intercept, regParam 0, tol 1e-12) on the same rows. */
+  static Map<String, Object> glr(SparkSession spark, JavaRDD<RowBlock> blocks, Problem p, double[] reference) {
+    StructType schema = new StructType().add("label", DataTypes.DoubleType)
+        .add("features", new org.apache.spark.ml.linalg.VectorUDT());
+    JavaRDD<Row> rows = blocks.flatMap(b -> IntStream.range(0, b.rows()).mapToObj(i -> {
+      double[] a = new double[b.cols()];
+      for (int j = 0; j < a.length; j++) a[j] = b.get(i, j);
+      return RowFactory.create(b.label(i), Vectors.dense(a));
+    }).iterator());
+    Dataset<Row> frame = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_ONLY());
+    frame.count();
+    Map<String, Object> m = new LinkedHashMap<>();
+    try {
+      long t0 = System.nanoTime();
+      GeneralizedLinearRegressionModel model = new GeneralizedLinearRegression().setFamily("gaussian").setLink("log")
+          .setFitIntercept(false).setRegParam(0).setTol(1e-12).setMaxIter(100).fit(frame);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      int iterations = model.summary().numIterations();
+      m.put("seconds", seconds);
+      m.put("iterations", iterations);
+      m.put("secondsPerIteration", seconds / Math.max(1, iterations));
+      m.put("relativeErrorVsExact", LinearAlgebra.relativeDistance(model.coefficients().toArray(), reference));
+      // What one of its passes costs before any arithmetic. GLR re-reads the frame on every IRLS
+      // pass through a projection that checks every feature vector for NaN/Inf (Spark ML's
+      // DatasetUtils.checkNonNanVectors, internal API) and converts rows to instances: time a pass
+      // of that projection, the same pass without the check, and a bare count of the cached frame.
+      m.put("cachedFrameCountSeconds", medianSeconds(3, frame::count));
+      Column features = org.apache.spark.ml.util.DatasetUtils$.MODULE$.checkNonNanVectors("features");
+      m.put("validatedPassSeconds", medianSeconds(3, () -> frame.select(functions.col("label"), features)
+          .javaRDD().count()));
+      m.put("unvalidatedPassSeconds", medianSeconds(3, () -> frame.select(functions.col("label"),
+          functions.col("features")).javaRDD().count()));
+    } finally {
+      frame.unpersist(true);
+    }
+    return m;
+  }
+
+  /** Rows generated in the tasks from (seed, row id): the data never passes through the driver. */
+  static JavaRDD<RowBlock> generate(JavaSparkContext jsc, Problem p, int partitions) {
+    List<Integer> parts = IntStream.range(0, partitions).boxed().toList();
+    long n = p.n();
+    int d = p.d();
+    double[] xStar = new double[d];
+    SplittableRandom planted = new SplittableRandom(2024);
+    for (int j = 0; j < d; j++) xStar[j] = 0.5 * planted.nextGaussian();
+    double[] columnScale = new double[d];
+    for (int j = 0; j < d; j++) {
+      // ill-conditioned: A = G·Σ^{1/2}, Σ diagonal with eigenvalues from 1 to 1e-3 (cond 1e3); x*
+      // rescaled so that Ax* keeps unit spread
+      columnScale[j] = p.illConditioned() ? Math.pow(1e-3, 0.5 * j / Math.max(1, d - 1)) : 1;
+    }
+    if (p.illConditioned()) {
+      double spread = 0;
+      for (int j = 0; j < d; j++) spread += Math.pow(xStar[j] * columnScale[j], 2) / d;
+      for (int j = 0; j < d; j++) xStar[j] *= 0.5 / Math.sqrt(spread);
+    }
+    int rowsPerBlock = RowBlockBuilder.rowsPerBlock(d);
+    return jsc.parallelize(parts, partitions).mapPartitions(it -> {
+      int part = it.next();
+      long from = n * part / partitions;
+      long to = n * (part + 1) / partitions;
+      List<RowBlock> out = new ArrayList<>();
+      RowBlockBuilder builder = new RowBlockBuilder(d, -1, p.regWeight());
+      double entryScale = 1 / Math.sqrt(d * p.density());
+      int[] idx = new int[d];
+      double[] val = new double[d];
+      for (long row = from; row < to; row++) {
+        SplittableRandom rnd = new SplittableRandom(SketchSpec.mixForRows(row));
+        int k = 0;
+        double z = 0;
+        for (int j = 0; j < d; j++) {
+          if (p.density() >= 1 || rnd.nextDouble() < p.density()) {
+            idx[k] = j;
+            val[k] = entryScale * columnScale[j] * rnd.nextGaussian();
+            z += val[k] * xStar[j];
+            k++;
+          }
+        }
+        double u = p.link().value(z) * (1 + 0.05 * rnd.nextGaussian());
+        double label = p.kind() == ObjectiveKind.PLAIN ? u : u / n;
+        builder.add(row, label, java.util.Arrays.copyOf(idx, k), java.util.Arrays.copyOf(val, k));
+        if (builder.rows() == rowsPerBlock) out.add(builder.build());
+      }
+      if (builder.rows() > 0) out.add(builder.build());
+      return out.iterator();
+    });
+  }
+
+  static double cachedFraction(JavaSparkContext jsc, JavaRDD<?> rdd) {
+    for (org.apache.spark.storage.RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+      if (info.id() == rdd.id()) return info.numCachedPartitions() / (double) info.numPartitions();
+    }
+    return 0;
+  }
+
+  /** The floor: read every block, z = Ax, aggregate Aᵀz (one d-vector). */
+  static final class BarePass implements BlockAggregator<double[]> {
+    private static final long serialVersionUID = 1L;
+    private final int d;
+
+    BarePass(int d) { this.d = d; }
+
+    @Override public double[] zero() { return new double[d]; }
+
+    @Override public double[] add(double[] acc, RowBlock block) {
+      double[] x = new double[d];
+      java.util.Arrays.fill(x, 1.0 / d);
+      double[] z = new double[block.rows()];
+      block.multiply(x, z);
+      block.addTransposeTimes(z, 1, acc, 0);
+      return acc;
+    }
+
+    @Override public double[] merge(double[] a, double[] b) {
+      for (int j = 0; j < d; j++) a[j] += b[j];
+      return a;
+    }
+  }
+
+  static double medianSeconds(int runs, Runnable action) {
+    double[] t = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long t0 = System.nanoTime();
+      action.run();
+      t[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    java.util.Arrays.sort(t);
+    return t[runs / 2];
+  }
+
+  /** Least squares of sketch seconds per iteration = a + b·nnz over the scaling series, with R². */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> scalingFit(List<Map<String, Object>> results) {
+    List<double[]> points = new ArrayList<>();
+    for (Map<String, Object> r : results) {
+      if (!((String) r.get("name")).startsWith("scaling-")) continue;
+      Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) r.get("methods");
+      if (!methods.containsKey("sketch")) continue;
+      points.add(new double[] {((Number) r.get("storedEntries")).doubleValue(),
+          ((Number) methods.get("sketch").get("secondsPerIteration")).doubleValue()});
+    }
+    Map<String, Object> fit = new LinkedHashMap<>();
+    if (points.size() < 3) return fit;
+    double mx = 0, my = 0;
+    for (double[] q : points) {
+      mx += q[0] / points.size();
+      my += q[1] / points.size();
+    }
+    double sxy = 0, sxx = 0, syy = 0;
+    for (double[] q : points) {
+      sxy += (q[0] - mx) * (q[1] - my);
+      sxx += (q[0] - mx) * (q[0] - mx);
+      syy += (q[1] - my) * (q[1] - my);
+    }
+    double b = sxy / sxx;
+    fit.put("secondsPerIterationIntercept", my - b * mx);
+    fit.put("secondsPerNonZero", b);
+    fit.put("rSquared", sxy * sxy / (sxx * syy));
+    fit.put("points", points.size());
+    return fit;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> header, List<Map<String, Object>> results, Map<String, Object> scaling) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Machine: ").append(header.get("cores")).append(" cores, heap ")
+        .append(String.format(Locale.ROOT, "%.1f", (Double) header.get("maxHeapGiB"))).append(" GiB, BLAS ")
+        .append(header.get("blas")).append(", Spark ").append(header.get("spark")).append(", Java ")
+        .append(header.get("java")).append("\n\n");
+    sb.append("| problem | n | d | nnz | bare pass s | method | iters | passes | s/iter | s/iter ÷ bare | s to 1e-8 | rel. err vs exact | stop |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Map<String, Object> r : results) {
+      double bare = (Double) r.get("barePassSeconds");
+      Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) r.get("methods");
+      for (Map.Entry<String, Map<String, Object>> e : methods.entrySet()) {
+        Map<String, Object> m = e.getValue();
+        double spi = (Double) m.get("secondsPerIteration");
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %s | %d | %d | %.3f | %.1f | %s | %s | %s |%n",
+            r.get("name"), r.get("n"), r.get("d"), r.get("storedEntries"), bare, e.getKey(), m.get("iterations"),
+            m.get("dataPasses"), spi, spi / bare,
+            m.get("secondsTo1e-8") == null ? "—" : String.format(Locale.ROOT, "%.2f", (Double) m.get("secondsTo1e-8")),
+            m.get("relativeErrorVsExact") == null ? "—" : String.format(Locale.ROOT, "%.1e", (Double) m.get("relativeErrorVsExact")),
+            m.get("stopReason")));
+      }
+      if (r.containsKey("sparkGlr")) {
+        Map<String, Object> g = (Map<String, Object>) r.get("sparkGlr");
+        sb.append(String.format(Locale.ROOT, "| %s | | | | | Spark GLR | %s | | %.3f | %.1f | %.2f (total) | %.1e | |%n",
+            r.get("name"), g.get("iterations"), (Double) g.get("secondsPerIteration"),
+            (Double) g.get("secondsPerIteration") / bare, (Double) g.get("seconds"), (Double) g.get("relativeErrorVsExact")));
+      }
+    }
+    sb.append("\nExact Hessian pass throughput (Gram flops over its time beyond a bare pass):\n\n");
+    for (Map<String, Object> r : results) {
+      sb.append(String.format(Locale.ROOT, "- %s: %.1f GFLOP/s (one exact pass %.2f s); cached fraction %.2f%n",
+          r.get("name"), (Double) r.get("exactGramGflops"), (Double) r.get("exactHessianPassSeconds"),
+          (Double) r.get("cachedFraction")));
+    }
+    sb.append("\nOne pass at the start point, seconds (median of three):\n\n");
+    sb.append("| problem | bare | loss + gradient | + sketch 20d, s = 4 | + sketch 20d, s = 2 | + sketch 4d, s = "
+        + SketchedHessian.DEFAULT_NONZEROS + " | + exact Hessian |\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
+    for (Map<String, Object> r : results) {
+      sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", r.get("name"),
+          (Double) r.get("barePassSeconds"), (Double) r.get("lossGradientPassSeconds"),
+          (Double) r.get("sketch20dS4PassSeconds"), (Double) r.get("sketch20dS2PassSeconds"),
+          (Double) r.get("sketch4dS" + SketchedHessian.DEFAULT_NONZEROS + "PassSeconds"),
+          (Double) r.get("exactHessianPassSeconds")));
+    }
+    for (Map<String, Object> r : results) {
+      if (!r.containsKey("sparkGlr")) continue;
+      Map<String, Object> g = (Map<String, Object>) r.get("sparkGlr");
+      sb.append(String.format(Locale.ROOT, "%nSpark GLR on %s, one pass over the cached frame: %.3f s with the NaN/Inf"
+          + " check of every feature vector that each of its IRLS passes makes, %.3f s without it, %.3f s for a"
+          + " bare count.%n", r.get("name"), (Double) g.get("validatedPassSeconds"),
+          (Double) g.get("unvalidatedPassSeconds"), (Double) g.get("cachedFrameCountSeconds")));
+    }
+    if (!scaling.isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "%nScaling series (sketch): seconds/iteration = %.3g + %.3g·nnz, R² = %.4f%n",
+          (Double) scaling.get("secondsPerIterationIntercept"), (Double) scaling.get("secondsPerNonZero"),
+          (Double) scaling.get("rSquared")));
+    }
+    return sb.toString();
+  }
+}
