@@ -12,7 +12,6 @@ import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
-import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
 import java.util.ArrayList;
 import java.util.List;

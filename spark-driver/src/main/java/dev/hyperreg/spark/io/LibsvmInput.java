@@ -5,7 +5,6 @@ import dev.hyperreg.core.data.RowBlockBuilder;
 import dev.hyperreg.spark.InputFormatException;
 import dev.hyperreg.spark.NumericalFailure;
 import dev.hyperreg.spark.StorageFailure;
-import dev.hyperreg.spark.job.FitJob;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
