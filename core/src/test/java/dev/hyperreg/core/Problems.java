@@ -323,4 +323,39 @@ public final class Problems {
     }
     return Math.sqrt(difference) / Math.max(Math.sqrt(size), Double.MIN_NORMAL);
   }
+
+  /**
+   * L(x) = ½‖fit residual‖² + ½Σw²z² + ½λ‖x‖² (intercept unpenalized) written out again from the
+   * definitions, in BigDecimal sums of the double terms: the independent value a fit's reported
+   * objective is checked against.
+   */
+  public static double independentLoss(Data data, Objective objective, double[] x) {
+    int n = data.n();
+    double[] z = data.z(x);
+    double[] f = new double[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = switch (objective.link()) {
+        case EXP -> Math.exp(z[i]);
+        case COSH -> Math.cosh(z[i]);
+        case SINH -> Math.sinh(z[i]);
+      };
+    }
+    java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+    for (double v : f) total = total.add(new java.math.BigDecimal(v));
+    double sum = total.doubleValue();
+    java.math.BigDecimal fit = java.math.BigDecimal.ZERO;
+    for (int i = 0; i < n; i++) {
+      java.math.BigDecimal r = switch (objective.kind()) {
+        case PLAIN -> new java.math.BigDecimal(f[i]).subtract(new java.math.BigDecimal(data.b[i]));
+        case RESCALED -> new java.math.BigDecimal(f[i]).subtract(total.multiply(new java.math.BigDecimal(data.b[i])));
+        case SOFTMAX -> new java.math.BigDecimal(f[i] / sum).subtract(new java.math.BigDecimal(data.b[i]));
+      };
+      fit = fit.add(r.multiply(r));
+    }
+    double regularizer = 0;
+    for (int i = 0; i < n; i++) regularizer += (data.w2 == null ? 0 : data.w2[i]) * z[i] * z[i];
+    double ridge = 0;
+    for (int j = 0; j < x.length; j++) if (j != objective.interceptColumn()) ridge += x[j] * x[j];
+    return 0.5 * fit.doubleValue() + 0.5 * regularizer + 0.5 * objective.ridge() * ridge;
+  }
 }

@@ -14,6 +14,8 @@ public final class ObjectiveFunction {
   private final Objective objective;
   private final PassRunner runner;
   private double[] regularizerGram;
+  /** {α, m} of the point passes accumulate about ({@link #accumulateAbout}), or null. */
+  private double[] reference;
   private long passes;
 
   public ObjectiveFunction(Objective objective, PassRunner runner) {
@@ -26,6 +28,18 @@ public final class ObjectiveFunction {
 
   /** Data passes made so far by this function (starting-point passes included). */
   public long passes() { return passes; }
+
+  /**
+   * Makes the following passes accumulate the rescaled objective's residuals about the normalizer α
+   * of the given evaluation (see {@link RescaledTerms}): the loss of points near it is then free of
+   * cancellation. A pass whose own α is not within a factor of about two of it is run again about 0,
+   * so a reference far from the points evaluated costs passes, never accuracy. Null: about 0.
+   */
+  public void accumulateAbout(Evaluation near) {
+    boolean usable = near != null && near.isFinite() && objective.kind() == ObjectiveKind.RESCALED
+        && near.passGlobals() != null;
+    reference = usable ? new double[] {near.passGlobals()[1], near.passGlobals()[0]} : null;
+  }
 
   /** Counts a pass made on this function's data by someone else (a starting-point fit, say). */
   public void countPass() { passes++; }
@@ -55,10 +69,18 @@ public final class ObjectiveFunction {
       throw new IllegalArgumentException("point of length " + x.length + " for d = " + objective.dim());
     }
     boolean needRegularizerGram = request.regularizerGram();
-    PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
+    PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request.withReference(reference)),
+        description);
     passes++;
     if (needRegularizerGram) regularizerGram = objective.regularizerGram(sums);
-    return objective.finish(sums, x, regularizerGram);
+    Evaluation e = objective.finish(sums, x, regularizerGram);
+    if (sums.referenceFailed()) {
+      // the point's α is far from the reference's: residuals about it would cancel
+      sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description + " (again, about 0)");
+      passes++;
+      e = objective.finish(sums, x, regularizerGram);
+    }
+    return e;
   }
 
   /** The pass itself: folds blocks into {@link PassSums} at a fixed point. */

@@ -27,6 +27,7 @@ abstract class ObjectiveTerms implements Serializable {
 
   PassSums newSums(int dim, PassRequest request) {
     PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request));
+    sums.useReference(request.reference());
     if (request.sketch() != null && request.sketch().heavyRows() > 0) {
       int[] groups = fitFactorGroups();
       sums.keepHeavyRows(new HeavyRows(request.sketch(), dim, groups[0], groups[1]));

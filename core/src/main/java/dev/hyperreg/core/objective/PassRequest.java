@@ -14,10 +14,22 @@ import java.io.Serializable;
  *     {@link ObjectiveTerms}): m × d matrices whose Gram approximates the Hessian
  * @param sample when not null, the Hessian's row-wise part from a leverage-score sample of the rows
  *     instead, the low-rank part exact (see {@link RowSampling})
+ * @param reference when not null, {value, exponent}: a nearby point's normalizer (the rescaled
+ *     objective's α) that the pass accumulates residuals about, so that a small loss is not lost to
+ *     cancellation (see {@link RescaledTerms}); null: about 0
  */
-public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample)
-    implements Serializable {
+public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample,
+    double[] reference) implements Serializable {
+  public PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample) {
+    this(hessian, regularizerGram, sketch, sample, null);
+  }
+
   public static PassRequest sketched(SketchSpec sketch) { return new PassRequest(false, false, sketch, null); }
 
   public static PassRequest sampled(RowSampling sample) { return new PassRequest(false, false, null, sample); }
+
+  /** The same request, accumulated about the given reference. */
+  public PassRequest withReference(double[] newReference) {
+    return new PassRequest(hessian, regularizerGram, sketch, sample, newReference);
+  }
 }

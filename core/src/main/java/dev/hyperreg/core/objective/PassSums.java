@@ -25,7 +25,9 @@ public final class PassSums implements Serializable {
   private static final long serialVersionUID = 2L;
   static final int GROUPS = 3;
   static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4, SAMPLED_GRAM = 5;
-  private static final int KINDS = 6;
+  /** The running compensation of each scalar ({@link #addScalar}). */
+  private static final int SCALAR_COMPENSATION = 6;
+  private static final int KINDS = 7;
 
   private final int dim;
   private final int sketchRows;
@@ -37,6 +39,9 @@ public final class PassSums implements Serializable {
   private long sampledRows;
   /** The heaviest rows of a sketched fit factor, kept whole; null when the pass keeps none. */
   private HeavyRows heavy;
+  /** The reference the pass accumulates about ({@link PassRequest#reference()}), or null. */
+  private double[] reference;
+  private boolean referenceFailed;
   /** First row (smallest id) whose terms were not finite, −1 if none, and its z. */
   private long badRowId = -1;
   private double badRowValue;
@@ -50,6 +55,7 @@ public final class PassSums implements Serializable {
     this.sketchRows = sketchRows;
     this.counts = new int[KINDS][GROUPS];
     for (int kind = 0; kind < counts.length; kind++) this.counts[kind] = counts[kind].clone();
+    this.counts[SCALAR_COMPENSATION] = this.counts[SCALAR].clone();
   }
 
   public int dim() { return dim; }
@@ -63,7 +69,7 @@ public final class PassSums implements Serializable {
 
   private long itemSize(int kind) {
     return switch (kind) {
-      case SCALAR -> 1;
+      case SCALAR, SCALAR_COMPENSATION -> 1;
       case VECTOR -> dim;
       case GRAM, SAMPLED_GRAM -> (long) dim * dim;
       case SKETCH -> (long) sketchRows * dim;
@@ -92,6 +98,26 @@ public final class PassSums implements Serializable {
 
   int count(int kind, int group) { return counts[kind][group]; }
 
+  /**
+   * Scalar k of the group += value, with Neumaier's compensation: the rounding error of every
+   * addition is kept apart and added back by {@link #scalar}, so a sum of N terms is accurate to a
+   * few ulps of the result instead of N·eps times its largest term.
+   */
+  void addScalar(int group, int k, double value) {
+    double[] s = scalars(group);
+    double[] c = array(SCALAR_COMPENSATION, group);
+    double sum = s[k];
+    double t = sum + value;
+    c[k] += Math.abs(sum) >= Math.abs(value) ? (sum - t) + value : (value - t) + sum;
+    s[k] = t;
+  }
+
+  /** Scalar k of the group with its compensation (see {@link #addScalar}). */
+  double scalar(int group, int k) {
+    double[] c = data[SCALAR_COMPENSATION][group];
+    return scalars(group)[k] + (c == null ? 0 : c[k]);
+  }
+
   /** Whether any block wrote to this array (an untouched one is all zeros). */
   boolean holds(int kind, int group) { return data[kind][group] != null; }
   int gramCount(int group) { return counts[GRAM][group]; }
@@ -100,6 +126,18 @@ public final class PassSums implements Serializable {
   void addSampledRows(long count) { sampledRows += count; }
 
   HeavyRows heavyRows() { return heavy; }
+
+  double[] reference() { return reference; }
+
+  /**
+   * Whether the reference did not serve: it overflowed in some block's scale, or the pass's own
+   * normalizer is far from it (the objective's finish step says so).
+   */
+  public boolean referenceFailed() { return referenceFailed; }
+
+  void referenceUnusable() { referenceFailed = true; }
+
+  void useReference(double[] value) { reference = value; }
 
   /** Declares that this pass keeps the heaviest rows of its sketched fit factor. */
   void keepHeavyRows(HeavyRows rows) { heavy = rows; }
@@ -141,6 +179,13 @@ public final class PassSums implements Serializable {
     double m = Math.max(exponent, other.exponent);
     rescaleTo(m);
     other.rescaleTo(m);
+    for (int g = 0; g < GROUPS; g++) {
+      // scalars merge compensated too: their compensations add below with the other kinds
+      double[] from = other.data[SCALAR][g];
+      if (from == null || data[SCALAR][g] == null) continue;
+      for (int k = 0; k < from.length; k++) addScalar(g, k, from[k]);
+      other.data[SCALAR][g] = null;
+    }
     for (int kind = 0; kind < KINDS; kind++) {
       for (int g = 0; g < GROUPS; g++) {
         double[] from = other.data[kind][g];
@@ -153,6 +198,7 @@ public final class PassSums implements Serializable {
         for (int i = 0; i < into.length; i++) into[i] += from[i];
       }
     }
+    referenceFailed |= other.referenceFailed;
     rows += other.rows;
     sampledRows += other.sampledRows;
     if (heavy != null && other.heavy != null) heavy.merge(other.heavy);

@@ -33,19 +33,28 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * Aᵀdiag(D)A is estimated from a leverage-score sample of the rows, and the rank-two part
  * −pqᵀ − qpᵀ + ‖b‖²qqᵀ is added exactly, never sampled.
  *
- * <p>Rounding: the loss is formed from sums of u², αbu and α²b², which cancel when the residual is
- * small; the reported {@link Evaluation#scaledLossRoundingError()} says how far that goes.
+ * <p>Rounding. Formed as Σu² − 2α⟨b,u⟩ + α²‖b‖², the loss cancels when the residual is small (a
+ * relative error of eps/ρ² for ρ² = ‖r‖²/‖u‖²: noise at ρ = 0). So a pass accumulates about a
+ * reference α₀ (the previous evaluation's α, brought to the pass's scale): with r̂ = u − α₀b and
+ * δ = α − α₀, r = r̂ − δb and
+ * <pre>
+ *   ‖r‖² = Σr̂² − 2δ⟨b,r̂⟩ + δ²‖b‖²,   β = ⟨b,r̂⟩ − δ‖b‖²,   ∇L = Aᵀ(v∘r̂ + w²z) − δp − βq + λx,
+ *   ∇²L = Aᵀdiag(v² + u''∘r̂ + w²)A − δ Aᵀdiag(u''∘b)A − β Aᵀdiag(u'')A − pqᵀ − qpᵀ + ‖b‖²qqᵀ + λI,
+ * </pre>
+ * still one pass; cancellation is now only in the δ terms, which vanish as the iterates settle.
+ * Scalars are summed with compensation, and {@link Evaluation#scaledLossRoundingError()} bounds the
+ * rest from the residual itself (Σ|r̂|(|u| + |α₀b|)), not from ‖u‖².
  */
 final class RescaledTerms extends ObjectiveTerms {
   private static final long serialVersionUID = 1L;
 
   // group 0 scalars
   private static final int SUM_B2 = 0;
-  // group 1 scalars
-  private static final int SUM_U = 0, SUM_BU = 1;
-  // group 2 scalars
-  private static final int SUM_U2 = 0, SUM_REG = 1;
-  // group 1 vectors: Aᵀ(v∘b) = p, Aᵀv = q; group 2 vector: Aᵀ(v∘u + w²z)
+  // group 1 scalars: α = Σu, ⟨b, r̂⟩
+  private static final int SUM_U = 0, SUM_BR = 1;
+  // group 2 scalars: Σr̂², Σw²z², Σ|r̂|(|u| + |α₀b|) (the rounding of r̂)
+  private static final int SUM_R2 = 0, SUM_REG = 1, SUM_ROUNDING = 2;
+  // group 1 vectors: Aᵀ(v∘b) = p, Aᵀv = q; group 2 vector: Aᵀ(v∘r̂ + w²z)
   private static final int P = 0, Q = 1;
   // group 1 matrices: Aᵀdiag(u''∘b)A, Aᵀdiag(u'')A; group 2 matrix: Aᵀdiag(v² + u''∘u + w²)A
   private static final int GRAM_U2B = 0, GRAM_U2 = 1;
@@ -61,7 +70,7 @@ final class RescaledTerms extends ObjectiveTerms {
   @Override int[][] layout(PassRequest request) {
     int h = request.hessian() ? 1 : 0;
     int k = request.sketch() != null ? 1 : 0;
-    return new int[][] {{1, 2, 2}, {0, 2, 1}, {0, 2 * h, h}, {0, k, 0}, {k, 0, 0}};
+    return new int[][] {{1, 2, 3}, {0, 2, 1}, {0, 2 * h, h}, {0, k, 0}, {k, 0, 0}};
   }
 
   /** Fit rows v_i·a_i are in group 1, their vector entries b_i in group 0. */
@@ -78,7 +87,12 @@ final class RescaledTerms extends ObjectiveTerms {
     int n = block.rows();
     double m = acc.exponent();
     double regScale = Math.exp(-2 * m);
-    double[] s0 = acc.scalars(0), s1 = acc.scalars(1), s2 = acc.scalars(2);
+    // α₀ in this pass's scale: a₀·e^{m₀ − m} for the reference a₀ (held at exponent m₀)
+    double alpha0 = referenceInScale(acc.reference(), m);
+    if (!Double.isFinite(alpha0)) {
+      acc.referenceUnusable(); // far below the reference's scale: the pass is run again about 0
+      alpha0 = 0;
+    }
     double[] coefs1 = new double[2 * n];
     double[] coefs2 = new double[n];
     double[] weights1 = request.hessian() ? new double[2 * n] : null;
@@ -96,21 +110,23 @@ final class RescaledTerms extends ObjectiveTerms {
       double b = block.label(i);
       double rawW2 = block.regWeightSquared(i);
       double w2 = rawW2 == 0 ? 0 : rawW2 * regScale;
-      s0[SUM_B2] += b * b;
-      s1[SUM_U] += u;
-      s1[SUM_BU] += b * u;
-      s2[SUM_U2] += u * u;
-      s2[SUM_REG] += w2 * z[i] * z[i];
+      double r = u - alpha0 * b;
+      acc.addScalar(0, SUM_B2, b * b);
+      acc.addScalar(1, SUM_U, u);
+      acc.addScalar(1, SUM_BR, b * r);
+      acc.addScalar(2, SUM_R2, r * r);
+      acc.addScalar(2, SUM_REG, w2 * z[i] * z[i]);
+      acc.addScalar(2, SUM_ROUNDING, Math.abs(r) * (Math.abs(u) + Math.abs(alpha0 * b)));
       coefs1[P * n + i] = v * b;
       coefs1[Q * n + i] = v;
-      coefs2[i] = v * u + w2 * z[i];
+      coefs2[i] = v * r + w2 * z[i];
       if (factor != null) factor[i] = v;
       if (regFactor != null) regFactor[i] = Math.sqrt(w2);
       if (diagonal != null) diagonal[i] = v * v + u2 * (u - sampleAlpha * b - sampleBeta) + w2;
       if (weights1 != null) {
         weights1[GRAM_U2B * n + i] = u2 * b;
         weights1[GRAM_U2 * n + i] = u2;
-        weights2[i] = v * v + u2 * u + w2;
+        weights2[i] = v * v + u2 * r + w2;
       }
     }
     block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
@@ -126,25 +142,39 @@ final class RescaledTerms extends ObjectiveTerms {
     if (diagonal != null) sampleRows(sample, block, diagonal, acc);
   }
 
+  /** α₀ = a₀·e^{m₀} brought to the scale e^{-m}: a₀·e^{m₀ − m}; 0 without a reference. */
+  private static double referenceInScale(double[] reference, double m) {
+    return reference == null ? 0 : reference[0] * Math.exp(reference[1] - m);
+  }
+
   @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
     double m = sums.exponent();
     // λe^{-2m}; without a ridge m may sit far below the floor, where e^{-2m} overflows
     double ridgeScale = objective.ridge() > 0 ? Math.exp(-2 * m) : 0;
-    double[] s0 = sums.scalars(0), s1 = sums.scalars(1), s2 = sums.scalars(2);
-    double alpha = s1[SUM_U];
-    double sumB2 = s0[SUM_B2];
-    double beta = s1[SUM_BU] - alpha * sumB2;
-    double fitTerms = s2[SUM_U2] + alpha * alpha * sumB2;
-    // ½‖r‖² ≥ 0; the expansion can round slightly below 0 when r ≈ 0.
-    double fit = 0.5 * Math.max(0, fitTerms - 2 * alpha * s1[SUM_BU]);
+    double alpha0 = referenceInScale(sums.reference(), m);
+    double alpha = sums.scalar(1, SUM_U);
+    double sumB2 = sums.scalar(0, SUM_B2);
+    double sumBr = sums.scalar(1, SUM_BR);
+    double delta = alpha - alpha0;
+    if (alpha0 != 0 && !(Math.abs(delta) <= 0.5 * Math.max(Math.abs(alpha), Math.abs(alpha0)))) {
+      sums.referenceUnusable(); // r̂ would be mostly α₀b: the caller runs the pass again about 0
+    }
+    double beta = sumBr - delta * sumB2;
+    double sumR2 = sums.scalar(2, SUM_R2);
+    double regTerm = sums.scalar(2, SUM_REG);
+    // ½‖r‖² = ½Σ(r̂ − δb)² ≥ 0; the expansion can round slightly below 0 when r ≈ 0
+    double fit = 0.5 * Math.max(0, sumR2 - 2 * delta * sumBr + delta * delta * sumB2);
     double ridgeTerm = ridgeScale == 0 ? 0 : ridgeScale * objective.ridgePenalty(x);
-    double loss = fit + 0.5 * s2[SUM_REG] + ridgeTerm;
-    double roundingError = 16 * EPS * (fitTerms + 2 * Math.abs(alpha * s1[SUM_BU]) + s2[SUM_REG] + ridgeTerm);
+    double loss = fit + 0.5 * regTerm + ridgeTerm;
+    // each r̂_i is off by eps(|u_i| + |α₀b_i|); δ by eps(|α| + |α₀|), which moves ‖r‖²/2 by |β| times
+    // that; the compensated sums and the final additions add a few ulps of each term
+    double roundingError = 4 * EPS * (sums.scalar(2, SUM_ROUNDING) + Math.abs(beta) * (Math.abs(alpha) + Math.abs(alpha0))
+        + sumR2 + Math.abs(2 * delta * sumBr) + delta * delta * sumB2 + regTerm + ridgeTerm);
 
     double[] p = vector(sums, 1, P);
     double[] q = vector(sums, 1, Q);
     double[] gradient = vector(sums, 2, 0);
-    for (int j = 0; j < gradient.length; j++) gradient[j] += -alpha * p[j] - beta * q[j];
+    for (int j = 0; j < gradient.length; j++) gradient[j] += -delta * p[j] - beta * q[j];
     if (ridgeScale != 0) objective.addRidgeGradient(x, ridgeScale, gradient);
 
     double[] hessian = null;
@@ -159,7 +189,7 @@ final class RescaledTerms extends ObjectiveTerms {
     if (exact || sampled != null) {
       if (exact) {
         hessian = matrix(sums, 2, 0);
-        LinearAlgebra.addScaled(hessian, -alpha, matrix(sums, 1, GRAM_U2B));
+        LinearAlgebra.addScaled(hessian, -delta, matrix(sums, 1, GRAM_U2B));
         LinearAlgebra.addScaled(hessian, -beta, matrix(sums, 1, GRAM_U2));
       } else {
         hessian = sampled;

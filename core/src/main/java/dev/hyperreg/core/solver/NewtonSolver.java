@@ -31,6 +31,8 @@ import java.util.Locale;
  */
 public final class NewtonSolver {
   static final double ARMIJO = 1e-4;
+  /** |Δ log L| of a step below which the iteration counts as local (passes use a reference α). */
+  static final double LOCAL_PHASE_LOG_DECREASE = Math.log(2);
   /** Largest multiple of the Newton step an expanding line search tries. */
   static final double MAX_EXPANSION = 1024;
 
@@ -121,8 +123,12 @@ public final class NewtonSolver {
     double logInitialGradient = Double.isNaN(logGradientReference) ? current.logGradientNorm() : logGradientReference;
     int flatSteps = 0;
     double previousStepNorm = 0;
+    double lastLogDecrease = Double.POSITIVE_INFINITY;
     for (int k = 1; ; k++) {
       long iterationStart = System.nanoTime();
+      // Once a step changes L by less than a factor two, the iterates share their scale: passes
+      // accumulate about the current point, which keeps small losses free of cancellation.
+      function.accumulateAbout(lastLogDecrease < LOCAL_PHASE_LOG_DECREASE ? current : null);
       long passesAtStart = function.passes();
       double[] x = current.point();
       double xScale = Math.max(1, LinearAlgebra.norm(x));
@@ -191,6 +197,7 @@ public final class NewtonSolver {
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
       flatSteps = decrease <= roundingError && !contracting ? flatSteps + 1 : 0;
       previousStepNorm = t * stepNorm;
+      lastLogDecrease = Math.abs(current.logLoss() - accepted.logLoss());
       current = hessians.complete(function, accepted, "iteration " + k + ": accepted point");
       IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
           function.passes() - passesAtStart, iterationStart, hessianUsed, note);

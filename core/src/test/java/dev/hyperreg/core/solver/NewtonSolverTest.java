@@ -33,6 +33,11 @@ class NewtonSolverTest {
     assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
     assertTrue(fit.hessianMinEigenvalue() > 0, "positive definite at the answer");
     assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-8, "relative error to x*");
+    // the reported objective is the objective: ½‖·‖² + R at the answer, evaluated independently
+    double independent = Problems.independentLoss(c.data(), c.objective(), fit.coefficients());
+    double reported = fit.iterations().get(fit.iterationCount()).objectiveValue();
+    assertEquals(independent, reported, 1e-9 * independent, "reported objective value");
+    assertEquals(independent, fit.finalEvaluation().loss(), 1e-9 * independent, "final evaluation's loss");
   }
 
   @Test

@@ -1,0 +1,68 @@
+package dev.hyperreg.core.objective;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hyperreg.core.Problems;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rescaled loss near a zero residual. With b = softmax(Ax*) exactly, L(x*) = 0 and near x* the
+ * expansion Σu² − 2α⟨b,u⟩ + α²‖b‖² loses eps/ρ² relatively (ρ² = ‖r‖²/‖u‖²): 1e-10 at ρ² = 1e-6.
+ * Accumulated about a nearby point's α, it keeps 1e-12 — checked against the residual summed
+ * exactly (BigDecimal) from the same rounded f(z).
+ */
+class LossAccuracyTest {
+
+  @Test
+  void smallRescaledLossesAreAccurate() {
+    int n = 2000, d = 6;
+    Problems.Data design = Problems.random(8, n, d, 1.0, false, 0);
+    double[] xStar = Problems.randomPoint(4, d, 1.0);
+    Objective objective = new Objective(ObjectiveKind.RESCALED, Link.EXP, d, 0, -1);
+    Problems.Data data = design.withLabels(softmax(design.z(xStar)));
+    ObjectiveFunction f = data.function(objective, false);
+    double[] direction = Problems.randomPoint(12, d, 1.0);
+    for (double eta : new double[] {1e-2, 1e-3}) {
+      double[] x = xStar.clone();
+      for (int j = 0; j < d; j++) x[j] += eta * direction[j];
+      f.accumulateAbout(f.evaluate(xStar, false, "the reference point"));
+      Evaluation e = f.evaluate(x, false, "near it");
+      double[] exact = exactLossAndShare(data, x);
+      double error = Math.abs(e.loss() - exact[0]) / exact[0];
+      assertTrue(error <= 1e-12, "η = " + eta + " (ρ² = " + exact[1] + "): relative error " + error);
+      assertTrue(e.scaledLossRoundingError() * Math.exp(e.logScale()) <= 1e-10 * exact[0],
+          "the rounding bound follows the residual, not ‖u‖²");
+    }
+  }
+
+  /** {½‖u − αb‖², ‖r‖²/‖u‖²} with u = e^z rounded as doubles and every sum exact. */
+  private static double[] exactLossAndShare(Problems.Data data, double[] x) {
+    double[] z = data.z(x);
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) max = Math.max(max, v);
+    BigDecimal alpha = BigDecimal.ZERO;
+    double[] u = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      u[i] = Math.exp(z[i] - max) * Math.exp(max); // as the library rounds it: scaled, then scaled back
+      alpha = alpha.add(new BigDecimal(u[i]));
+    }
+    BigDecimal residual = BigDecimal.ZERO, size = BigDecimal.ZERO;
+    for (int i = 0; i < z.length; i++) {
+      BigDecimal r = new BigDecimal(u[i]).subtract(alpha.multiply(new BigDecimal(data.b[i])));
+      residual = residual.add(r.multiply(r));
+      size = size.add(new BigDecimal(u[i]).multiply(new BigDecimal(u[i])));
+    }
+    return new double[] {0.5 * residual.doubleValue(), residual.doubleValue() / size.doubleValue()};
+  }
+
+  private static double[] softmax(double[] z) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) max = Math.max(max, v);
+    double sum = 0;
+    double[] s = new double[z.length];
+    for (int i = 0; i < z.length; i++) sum += s[i] = Math.exp(z[i] - max);
+    for (int i = 0; i < z.length; i++) s[i] /= sum;
+    return s;
+  }
+}
