@@ -117,6 +117,16 @@ public final class LinearAlgebra {
     return java.util.Arrays.copyOfRange(a, (n - 1) * n, n * n);
   }
 
+  /** The eigen-decomposition H = Q diag(values) Qᵀ of a symmetric matrix: values ascending, Q's columns. */
+  public record SymmetricEigen(double[] values, double[] vectors) {}
+
+  /** Eigenvalues (ascending) and unit eigenvectors of the symmetric n × n matrix h (LAPACK dsyev). */
+  public static SymmetricEigen symmetricEigen(double[] h, int n) {
+    double[] a = h.clone();
+    double[] values = symmetricEigen("V", a, n);
+    return new SymmetricEigen(values, a);
+  }
+
   /** dsyev on a (overwritten; with job "V" by the eigenvectors as columns); returns the eigenvalues, ascending. */
   private static double[] symmetricEigen(String job, double[] a, int n) {
     double[] w = new double[n];

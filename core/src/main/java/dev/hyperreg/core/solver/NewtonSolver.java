@@ -13,9 +13,13 @@ import java.util.Locale;
  * Exact Newton's method with the safeguards a real fit needs, on an {@link ObjectiveFunction} whose
  * every evaluation is one pass over the data:
  * <ul>
- *   <li>direction: solve (H + μI) p = −g by Cholesky, with μ = 0 when H is positive definite and
- *       otherwise the smallest μ = 10^k·10⁻¹⁰·max|H_jj| that makes it so (Levenberg–Marquardt
- *       damping), so p is always a descent direction;</li>
+ *   <li>direction: solve H p = −g by Cholesky when H is positive definite. Otherwise
+ *       (Levenberg–Marquardt, as a trust region) p = −(H + μI)⁻¹g from the eigen-decomposition
+ *       H = QΛQᵀ, with the smallest μ &gt; −λ_min that keeps ‖p‖ ≤ max(1, ‖x‖): always a descent
+ *       direction, never the huge step a μ just above |λ_min| gives;</li>
+ *   <li>saddles: where that step vanishes but H is indefinite, a step along the eigenvector of
+ *       λ_min (the sign that does not raise L to first order), halved until L falls; only when
+ *       none does is the point reported as {@link StopReason#STATIONARY_NOT_MINIMUM};</li>
  *   <li>step: backtracking (halving) from t = 1 until the Armijo condition
  *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
  *       full step cuts L by more than a factor e^0.9 (far from the minimizer of an exp-type loss),
@@ -25,7 +29,11 @@ import java.util.Locale;
  *       next iteration's data: one pass per iteration when the full step is taken;</li>
  *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
  *       non-degenerate minimizer that step is the distance to it, so tol is the relative accuracy
- *       of x; otherwise an honest {@link StopReason}.</li>
+ *       of x. With an approximate Hessian the test is made again on the exact Newton step of one
+ *       exact pass, and the iteration goes on from there when it fails. When no decrease is
+ *       measurable any more, {@link StopReason#ROUNDING_FLOOR} (converged) needs a small Newton step
+ *       and a gradient below its test (the gradient tolerance, or √tol when that is off);
+ *       otherwise an honest, unconverged {@link StopReason}.</li>
  * </ul>
  * The solver is immutable; settings come from the {@code with…} methods.
  */
@@ -132,11 +140,27 @@ public final class NewtonSolver {
       long passesAtStart = function.passes();
       double[] x = current.point();
       double xScale = Math.max(1, LinearAlgebra.norm(x));
-      Direction direction = Direction.of(current);
+      Direction direction = Direction.of(current, xScale);
       String hessianUsed = hessians.current();
       double stepNorm = LinearAlgebra.norm(direction.step);
       boolean positiveDefinite = direction.damping == 0;
 
+      if (positiveDefinite && stepNorm <= tolerance * xScale) {
+        if (!current.hasExactHessian()) {
+          // decided on an approximate Hessian: judge the exact Newton step, and go on from it if needed
+          Evaluation exact = function.evaluate(x, true, "iteration " + k + ": exact check of convergence");
+          Direction exactDirection = Direction.of(exact, xScale);
+          if (!(exactDirection.damping == 0 && LinearAlgebra.norm(exactDirection.step) <= tolerance * xScale)) {
+            current = exact;
+            direction = exactDirection;
+            stepNorm = LinearAlgebra.norm(direction.step);
+            positiveDefinite = direction.damping == 0;
+            hessianUsed = "exact (convergence check)";
+          } else {
+            current = exact;
+          }
+        }
+      }
       if (positiveDefinite && stepNorm <= tolerance * xScale) {
         return finish(StopReason.CONVERGED, String.format(Locale.ROOT,
             "converged: Newton step %.3g ≤ tol·max(1,‖x‖) = %.3g", stepNorm, tolerance * xScale),
@@ -150,9 +174,26 @@ public final class NewtonSolver {
             current, records, function, passesBefore, start);
       }
       if (!positiveDefinite && stepNorm <= tolerance * xScale) {
-        return finish(StopReason.STATIONARY_NOT_MINIMUM,
-            "stationary point where the Hessian is not positive definite (a saddle or maximum);"
-                + " start elsewhere (--x0)", current, records, function, passesBefore, start);
+        Evaluation escaped = escapeSaddle(function, hessians, k, current, direction, xScale);
+        if (escaped == null) {
+          return finish(StopReason.STATIONARY_NOT_MINIMUM,
+              "stationary point where the Hessian is not positive definite (a saddle or maximum), and no"
+                  + " step along its negative curvature lowers the objective; start elsewhere (--x0)",
+              current, records, function, passesBefore, start);
+        }
+        if (k > maxIterations) {
+          return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
+              current, records, function, passesBefore, start);
+        }
+        double escapeNorm = LinearAlgebra.distance(escaped.point(), x);
+        current = hessians.complete(function, escaped, "iteration " + k + ": past the saddle");
+        IterationRecord rec = record(k, current, 1, escapeNorm, direction.damping,
+            function.passes() - passesAtStart, iterationStart, hessianUsed, "negative curvature step");
+        records.add(rec);
+        listener.onIterate(rec, current.point());
+        previousStepNorm = escapeNorm;
+        lastLogDecrease = Double.POSITIVE_INFINITY;
+        continue;
       }
       if (k > maxIterations) {
         return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
@@ -174,12 +215,13 @@ public final class NewtonSolver {
       }
       if (accepted != null && t == 1) accepted = expand(function, hessians, k, x, direction.step, accepted, current);
       if (accepted == null) {
-        boolean atFloor = positiveDefinite && stepNorm <= Math.sqrt(tolerance) * xScale;
-        return finish(atFloor ? StopReason.ROUNDING_FLOOR : StopReason.LINE_SEARCH_FAILED,
-            atFloor ? String.format(Locale.ROOT, "converged to rounding precision: no decrease is"
-                    + " measurable and the Newton step is %.3g", stepNorm)
-                : String.format(Locale.ROOT, "line search failed: no step along the Newton direction"
-                    + " (damping %.3g) decreased the objective", direction.damping),
+        if (positiveDefinite && stepNorm <= Math.sqrt(tolerance) * xScale) {
+          return atFloor("no decrease is measurable", stepNorm, relativeGradient, current, records, function,
+              passesBefore, start);
+        }
+        return finish(StopReason.LINE_SEARCH_FAILED, String.format(Locale.ROOT, "line search failed: no step"
+            + " along the Newton direction (damping %.3g, length %.3g) decreased the objective; the gradient is"
+            + " %.3g of its start value", direction.damping, stepNorm, relativeGradient),
             current, records, function, passesBefore, start);
       }
 
@@ -204,17 +246,66 @@ public final class NewtonSolver {
       records.add(rec);
       listener.onIterate(rec, current.point());
       if (flatSteps >= 3) {
-        Direction next = Direction.of(current);
-        boolean atFloor = next.damping == 0
-            && LinearAlgebra.norm(next.step) <= Math.sqrt(tolerance) * Math.max(1, LinearAlgebra.norm(current.point()));
-        return finish(atFloor ? StopReason.ROUNDING_FLOOR : StopReason.NO_PROGRESS,
-            atFloor ? "converged to rounding precision: three steps changed the objective by less than"
-                    + " its rounding error"
-                : "no progress: three steps changed the objective by less than its rounding error, far"
-                    + " from a minimizer",
-            current, records, function, passesBefore, start);
+        double scale = Math.max(1, LinearAlgebra.norm(current.point()));
+        Direction next = Direction.of(current, scale);
+        double gradient = Math.exp(current.logGradientNorm() - logInitialGradient);
+        double nextNorm = LinearAlgebra.norm(next.step);
+        if (next.damping == 0 && nextNorm <= Math.sqrt(tolerance) * scale) {
+          return atFloor("three steps changed the objective by less than its rounding error", nextNorm, gradient,
+              current, records, function, passesBefore, start);
+        }
+        return finish(StopReason.NO_PROGRESS, String.format(Locale.ROOT, "no progress: three steps changed the"
+            + " objective by less than its rounding error while the gradient is still %.3g of its start value"
+            + " and the Newton step %.3g", gradient, nextNorm), current, records, function, passesBefore, start);
       }
     }
+  }
+
+  /**
+   * No decrease is measurable any more at a positive definite Hessian whose Newton step is below
+   * √tol·max(1, ‖x‖). That is a minimizer to rounding precision only when the gradient passes its
+   * test too (the gradient tolerance, or √tol of the start's gradient when that test is off):
+   * {@link StopReason#GRADIENT_TOLERANCE}. Otherwise the loss is noisier than its rounding bound
+   * (passes that disagree, say), and {@link StopReason#ROUNDING_FLOOR} says so without claiming a
+   * minimum.
+   */
+  private FitResult atFloor(String what, double stepNorm, double relativeGradient, Evaluation current,
+      List<IterationRecord> records, ObjectiveFunction function, long passesBefore, long start) {
+    double gradientTest = gradientTolerance > 0 ? gradientTolerance : Math.sqrt(tolerance);
+    if (relativeGradient <= gradientTest) {
+      return finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT, "converged to rounding precision: %s,"
+          + " the Newton step is %.3g and the gradient %.3g of its start value (≤ %.3g)", what, stepNorm,
+          relativeGradient, gradientTest), current, records, function, passesBefore, start);
+    }
+    return finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s at a Newton step of"
+        + " %.3g, but the gradient is still %.3g of its start value (test %.3g): the objective's values are"
+        + " noisier than their rounding error (do the data change between passes?)", what, stepNorm,
+        relativeGradient, gradientTest), current, records, function, passesBefore, start);
+  }
+
+  /**
+   * At a stationary point with λ_min(H) &lt; 0: steps t·v along the unit eigenvector v of λ_min (the
+   * sign with gᵀv ≤ 0), t = max(1, ‖x‖) halved up to 30 times, the first that lowers L (beyond its
+   * rounding error) accepted with the strategy's Hessian. Null when none does.
+   */
+  private Evaluation escapeSaddle(ObjectiveFunction function, HessianStrategy hessians, int k, Evaluation current,
+      Direction direction, double xScale) {
+    double[] x = current.point();
+    double[] v = direction.negativeCurvature;
+    if (v == null) return null;
+    double t = xScale;
+    for (int trial = 0; trial < 30; trial++, t *= 0.5) {
+      double[] candidate = x.clone();
+      for (int j = 0; j < candidate.length; j++) candidate[j] += t * v[j];
+      Evaluation e = function.evaluate(candidate, false,
+          String.format(Locale.ROOT, "iteration %d: negative curvature step %.3g", k, t));
+      if (e.isFinite() && decreaseInScaleOf(current, e) > current.scaledLossRoundingError()
+          + scaledRoundingError(current, e)) {
+        return hessians.evaluate(function, candidate,
+            String.format(Locale.ROOT, "iteration %d: negative curvature step %.3g", k, t));
+      }
+    }
+    return null;
   }
 
   /**
@@ -319,18 +410,70 @@ public final class NewtonSolver {
     return base + "; raise --max-iter or check the problem's conditioning";
   }
 
-  /** A damped Newton direction: (H + μI) p = −g with the smallest μ on the ladder that factors. */
-  record Direction(double[] step, double damping) {
-    static Direction of(Evaluation e) {
+  /**
+   * A Newton direction. H positive definite: p = −H⁻¹g (μ = 0). Otherwise, with H = QΛQᵀ and
+   * g̃ = Qᵀg, p(μ) = −Q (Λ + μI)⁻¹ g̃ for the smallest μ &gt; −λ_min (plus a hair) with
+   * ‖p(μ)‖ ≤ radius, found by bisection on the decreasing ‖p(μ)‖ — the trust-region step on the
+   * d × d model; {@code negativeCurvature} is then the unit eigenvector of λ_min, signed so that
+   * gᵀv ≤ 0.
+   */
+  record Direction(double[] step, double damping, double[] negativeCurvature) {
+    static Direction of(Evaluation e, double radius) {
       double[] h = e.scaledHessian();
       int d = e.dim();
-      double[] rhs = e.scaledGradient().clone();
-      for (int j = 0; j < d; j++) rhs[j] = -rhs[j];
-      for (double mu : LinearAlgebra.dampingLadder(h, d)) {
-        double[] p = LinearAlgebra.choleskySolve(h, d, mu, rhs);
-        if (p != null) return new Direction(p, mu);
+      double[] g = e.scaledGradient();
+      double[] rhs = new double[d];
+      for (int j = 0; j < d; j++) rhs[j] = -g[j];
+      double[] newton = LinearAlgebra.choleskySolve(h, d, 0, rhs);
+      if (newton != null && allFinite(newton)) return new Direction(newton, 0, null);
+      LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(h, d);
+      double[] lambda = eigen.values();
+      double[] q = eigen.vectors();
+      if (!allFinite(lambda)) throw new ArithmeticException("the Hessian has non-finite entries");
+      double[] gt = new double[d];
+      for (int i = 0; i < d; i++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) s += q[i * d + j] * rhs[j];
+        gt[i] = s;
       }
-      throw new ArithmeticException("the Hessian could not be damped to positive definite (non-finite entries?)");
+      double largest = Math.max(Math.abs(lambda[0]), Math.abs(lambda[d - 1]));
+      double low = Math.max(0, -lambda[0]) + 1e-10 * (largest > 0 ? largest : 1);
+      double mu = low;
+      if (stepNorm(lambda, gt, mu) > radius) {
+        double high = low + LinearAlgebra.norm(gt) / radius;
+        for (int it = 0; it < 100 && high - low > 1e-12 * high; it++) {
+          double mid = 0.5 * (low + high);
+          if (stepNorm(lambda, gt, mid) > radius) low = mid;
+          else high = mid;
+        }
+        mu = high;
+      }
+      double[] p = new double[d];
+      for (int i = 0; i < d; i++) {
+        double c = gt[i] / (lambda[i] + mu);
+        for (int j = 0; j < d; j++) p[j] += c * q[i * d + j];
+      }
+      double[] negative = null;
+      if (lambda[0] < 0) {
+        negative = java.util.Arrays.copyOf(q, d);
+        if (LinearAlgebra.dot(negative, g) > 0) for (int j = 0; j < d; j++) negative[j] = -negative[j];
+      }
+      return new Direction(p, mu, negative);
+    }
+
+    /** ‖(Λ + μI)⁻¹ g̃‖. */
+    private static double stepNorm(double[] lambda, double[] gt, double mu) {
+      double s = 0;
+      for (int i = 0; i < lambda.length; i++) {
+        double c = gt[i] / (lambda[i] + mu);
+        s += c * c;
+      }
+      return Math.sqrt(s);
+    }
+
+    private static boolean allFinite(double[] a) {
+      for (double v : a) if (!Double.isFinite(v)) return false;
+      return true;
     }
   }
 }

@@ -1,19 +1,22 @@
 package dev.hyperreg.core.solver;
 
-/** Why a fit stopped. Only the first three mean the answer is a minimizer to the requested accuracy. */
+/** Why a fit stopped. Only the first two mean the answer is a minimizer to the requested accuracy. */
 public enum StopReason {
   /** The undamped Newton step at a positive definite Hessian is below tol·max(1, ‖x‖). */
   CONVERGED(true),
   /**
    * The gradient norm fell below the requested fraction of its start value (and the Hessian is
-   * positive definite with a Newton step below √g·max(1, ‖x‖)).
+   * positive definite with a Newton step below √g·max(1, ‖x‖)); or no further decrease is
+   * measurable, the Newton step is below √tol·max(1, ‖x‖) and the gradient passes that test (√tol
+   * when none was asked): as accurate as rounding allows.
    */
   GRADIENT_TOLERANCE(true),
   /**
-   * No further decrease is measurable in double precision, the Hessian is positive definite and
-   * the Newton step is below √tol·max(1, ‖x‖): as accurate as rounding allows.
+   * No further decrease is measurable and the Newton step is below √tol·max(1, ‖x‖), but the
+   * gradient does not pass its test: the objective is noisier than its rounding error (not
+   * converged).
    */
-  ROUNDING_FLOOR(true),
+  ROUNDING_FLOOR(false),
   /** The iteration cap was reached first. */
   MAX_ITERATIONS(false),
   /** No step along the (damped) Newton direction decreased the objective. */

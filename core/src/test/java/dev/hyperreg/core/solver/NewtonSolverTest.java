@@ -95,16 +95,18 @@ class NewtonSolverTest {
   }
 
   @Test
-  void saddleAtTheOriginIsNotReportedAsConverged() {
-    // plain cosh with b > 1: x = 0 is stationary and the Hessian there is Aᵀdiag(1 − b)A, negative definite.
+  void aStationaryPointWithNegativeCurvatureIsLeft() {
+    // plain cosh with b > 1: x = 0 is stationary and the Hessian there is Aᵀdiag(1 − b)A, negative
+    // definite (a maximum). The solver must step along the negative curvature, not stop there.
     Problems.Data data = Problems.random(6, 100, 3, 1.0, false, 0);
     for (int i = 0; i < data.n(); i++) data.b[i] = 3;
-    FitResult fit = SOLVER.minimize(
-        data.function(new Objective(ObjectiveKind.PLAIN, Link.COSH, 3, 0, -1), false), new double[3],
-        IterationListener.NONE);
-    assertFalse(fit.converged());
-    assertEquals(StopReason.STATIONARY_NOT_MINIMUM, fit.stopReason());
-    assertTrue(fit.hessianMinEigenvalue() < 0);
+    Objective objective = new Objective(ObjectiveKind.PLAIN, Link.COSH, 3, 0, -1);
+    FitResult fit = SOLVER.minimize(data.function(objective, false), new double[3], IterationListener.NONE);
+    assertTrue(fit.converged(), fit.message());
+    assertTrue(fit.hessianMinEigenvalue() > 0, "a minimizer, not the saddle");
+    assertTrue(fit.iterations().stream().anyMatch(r -> "negative curvature step".equals(r.note())));
+    assertTrue(Problems.independentLoss(data, objective, fit.coefficients())
+        < Problems.independentLoss(data, objective, new double[3]), "below the stationary point's loss");
   }
 
   @Test
@@ -159,8 +161,8 @@ class NewtonSolverTest {
     Evaluation far = f.evaluate(shifted, true, "far");
     assertTrue(Double.isInfinite(far.loss()), "the loss itself overflows");
     assertEquals(near.logLoss() + 2 * t, far.logLoss(), 1e-9 * far.logLoss());
-    double[] pNear = NewtonSolver.Direction.of(near).step();
-    double[] pFar = NewtonSolver.Direction.of(far).step();
+    double[] pNear = NewtonSolver.Direction.of(near, Double.POSITIVE_INFINITY).step();
+    double[] pFar = NewtonSolver.Direction.of(far, Double.POSITIVE_INFINITY).step();
     assertEquals(0, Problems.relativeError(pFar, pNear), 1e-9);
   }
 
@@ -183,7 +185,7 @@ class NewtonSolverTest {
       double fd = (f.evaluate(p, false, "").logLoss() - f.evaluate(m, false, "").logLoss()) / (2 * h);
       assertEquals(fd, gradLog[j], 1e-5 * Math.max(1, Math.abs(fd)));
     }
-    for (double v : NewtonSolver.Direction.of(at).step()) assertTrue(Double.isFinite(v));
+    for (double v : NewtonSolver.Direction.of(at, Double.POSITIVE_INFINITY).step()) assertTrue(Double.isFinite(v));
   }
 
   @Test

@@ -90,6 +90,36 @@ class CliTest {
     assertEquals("MAX_ITERATIONS", s.get("stopReason").asText());
   }
 
+  /**
+   * A fit that stops for want of progress exits 3 like any unconverged fit: plain exp with b = 0
+   * runs off along the column of ones (no minimizer), and a row with no features and b = 10⁸ buries
+   * that fall under L's rounding error (the core test StopReasonTest builds the same problem).
+   */
+  @Test
+  void noProgressExitsThree() throws Exception {
+    StringBuilder rows = new StringBuilder();
+    java.util.Random rnd = new java.util.Random(5);
+    for (int i = 0; i < 200; i++) rows.append("0 1:1 2:").append(rnd.nextGaussian()).append(" 3:").append(rnd.nextGaussian()).append('\n');
+    rows.append("100000000\n");
+    Path input = dir.resolve("runaway.libsvm");
+    Files.writeString(input, rows.toString());
+    Path out = dir.resolve("fit");
+    CliRun r = CliRun.run(fit(input, out, "--objective", "plain", "--link", "exp", "--solver", "exact",
+        "--x0", writePoint(dir.resolve("x0.txt"), 1, 1, 1).toString()));
+    assertEquals(ExitStatus.NOT_CONVERGED.code(), r.status(), r.err());
+    assertFalse(Files.exists(out.resolve(AtomicOutput.SUCCESS_MARKER)));
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertFalse(s.get("converged").asBoolean());
+    assertEquals("NO_PROGRESS", s.get("stopReason").asText());
+  }
+
+  private static Path writePoint(Path file, double... x) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (double v : x) sb.append(v).append('\n');
+    Files.writeString(file, sb.toString());
+    return file;
+  }
+
   @Test
   void interceptIsTheLastCoefficient() throws Exception {
     Path out = dir.resolve("fit");
