@@ -51,9 +51,13 @@ public final class ObjectiveFunction {
     return run(x, new PassRequest(withHessian, needRegularizerGram, null, null), description);
   }
 
-  /** Loss, gradient and the sketched Gauss–Newton Hessian at x: one pass, O(s·nnz) work. */
+  /**
+   * Loss, gradient and the sketched Gauss–Newton Hessian at x: one pass, O(s·nnz) work. The
+   * regularizer's part AᵀW²A does not depend on x: the first sketched pass collects it exactly, and
+   * every sketched Hessian adds it instead of hashing n regularizer rows again.
+   */
   public Evaluation evaluate(double[] x, SketchSpec sketch, String description) {
-    return run(x, PassRequest.sketched(sketch), description);
+    return run(x, new PassRequest(false, regularizerGram == null, sketch, null), description);
   }
 
   /**

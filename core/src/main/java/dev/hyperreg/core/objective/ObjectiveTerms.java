@@ -83,11 +83,13 @@ abstract class ObjectiveTerms implements Serializable {
     return heavy.factor(sketch, vector);
   }
 
-  /** w_i (the square roots of the block's w_i²), the weights of the regularizer's factor rows. */
-  static double[] regWeights(RowBlock block) {
-    double[] w = new double[block.rows()];
-    for (int i = 0; i < w.length; i++) w[i] = Math.sqrt(block.regWeightSquared(i));
-    return w;
+  /** Adds Aᵀdiag(w²)A of the block's rows to the matrix (upper triangle) when the pass collects it. */
+  static void addRegularizerGram(RowBlock block, PassRequest request, double[] grams, int offset) {
+    if (!request.regularizerGram() || !block.hasRegWeights()) return;
+    int n = block.rows();
+    double[] w2 = new double[n];
+    for (int i = 0; i < n; i++) w2[i] = block.regWeightSquared(i);
+    block.addWeightedGrams(w2, 1, grams, offset);
   }
 
   /** Adds the block's sampled rows, weighted by their diagonal D_i, to the pass's sampled Gram. */

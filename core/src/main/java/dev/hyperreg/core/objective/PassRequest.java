@@ -8,8 +8,9 @@ import java.io.Serializable;
  * What one pass over the rows must collect besides loss and gradient.
  *
  * @param hessian the exact Hessian's pieces (d × d matrices)
- * @param regularizerGram A^T diag(w²) A on its own, for objectives that cannot fold it into their
- *     Hessian pieces (softmax); it does not depend on x, so it is collected once and kept
+ * @param regularizerGram A^T diag(w²) A on its own (unscaled), for Hessians that cannot fold it into
+ *     their pieces (softmax's exact one, every sketched one); it does not depend on x, so it is
+ *     collected once and kept
  * @param sketch when not null, a sketch of the Gauss–Newton factor instead (see
  *     {@link ObjectiveTerms}): m × d matrices whose Gram approximates the Hessian
  * @param sample when not null, the Hessian's row-wise part from a leverage-score sample of the rows

@@ -29,8 +29,15 @@ final class PlainTerms extends ObjectiveTerms {
   PlainTerms(Link link) { this.link = link; }
 
   @Override int[][] layout(PassRequest request) {
-    return new int[][] {{2, 0, 0}, {1, 0, 0}, {request.hessian() ? 1 : 0, 0, 0},
-        {request.sketch() != null ? 1 : 0, 0, 0}};
+    int grams = (request.hessian() ? 1 : 0) + (request.regularizerGram() ? 1 : 0);
+    return new int[][] {{2, 0, 0}, {1, 0, 0}, {grams, 0, 0}, {request.sketch() != null ? 1 : 0, 0, 0}};
+  }
+
+  /** The regularizer's Gram follows the Hessian's, when both are collected. */
+  private static int regularizerIndex(PassRequest request) { return request.hessian() ? 1 : 0; }
+
+  @Override double[] regularizerGram(PassSums sums) {
+    return sums.gramCount(0) > 0 ? matrix(sums, 0, sums.gramCount(0) - 1) : null;
   }
 
   /** Unscaled: everything in group 0 (the fit factor has no vector part). */
@@ -71,10 +78,8 @@ final class PlainTerms extends ObjectiveTerms {
     block.addTransposeTimes(coefs, 1, acc.vectors(0), 0);
     if (weights != null) block.addWeightedGrams(weights, 1, acc.grams(0), 0);
     if (diagonal != null) sampleRows(request.sample(), block, diagonal, acc);
-    if (factor != null) {
-      sketchFitRows(block, request.sketch(), factor, null, acc);
-      if (block.hasRegWeights()) request.sketch().hash(block, SketchSpec.REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
-    }
+    if (factor != null) sketchFitRows(block, request.sketch(), factor, null, acc);
+    addRegularizerGram(block, request, acc.grams(0), regularizerIndex(request) * block.cols() * block.cols());
   }
 
   @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
@@ -83,7 +88,8 @@ final class PlainTerms extends ObjectiveTerms {
     double[] gradient = vector(sums, 0, 0);
     objective.addRidgeGradient(x, 1, gradient);
     double[] hessian = null;
-    boolean exact = sums.gramCount(0) > 0;
+    // a sketched pass's only Gram is the regularizer's
+    boolean exact = sums.gramCount(0) > 0 && sums.count(PassSums.SKETCH, 0) == 0;
     if (exact) {
       hessian = matrix(sums, 0, 0);
     } else if (sums.count(PassSums.SAMPLED_GRAM, 0) > 0) {
@@ -91,6 +97,7 @@ final class PlainTerms extends ObjectiveTerms {
     } else if (sums.count(PassSums.SKETCH, 0) > 0) {
       HeavyRows.Factor factor = fitFactor(sums);
       hessian = LinearAlgebra.gramOf(factor.matrix(), factor.rows(), x.length);
+      if (regularizerGram != null) LinearAlgebra.addScaled(hessian, 1, regularizerGram);
     }
     if (hessian != null) objective.addRidgeHessian(1, hessian);
     return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows()).withPassGlobals(0);

@@ -23,8 +23,9 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * neither diagonal nor PSD and is added exactly from the vectors p and q.
  *
  * <p>Sketched: the Gauss–Newton factor of r is J = diag(v)A − b qᵀ, linear in the rows, so
- * S·J = S·diag(v)A − (S b) qᵀ: one pass collects S·[diag(v)A; diag(w e^{-m})A] (group 1) and S b
- * (group 0), and the driver subtracts (S b) qᵀ once q is known. ∇²L ≈ FᵀF + λe^{-2m}I drops the
+ * S·J = S·diag(v)A − (S b) qᵀ: one pass collects S·diag(v)A (group 1) and S b (group 0), and the
+ * driver subtracts (S b) qᵀ once q is known. The regularizer's part Aᵀdiag(w²)A does not depend on
+ * x (only on the scale, e^{-2m}): it is collected exactly once and added. ∇²L ≈ FᵀF + λe^{-2m}I drops the
  * second-order term u''∘(r − β1) — small when the residual is — and keeps the rank-two part exactly
  * as part of the factor.
  *
@@ -70,7 +71,8 @@ final class RescaledTerms extends ObjectiveTerms {
   @Override int[][] layout(PassRequest request) {
     int h = request.hessian() ? 1 : 0;
     int k = request.sketch() != null ? 1 : 0;
-    return new int[][] {{1, 2, 3}, {0, 2, 1}, {0, 2 * h, h}, {0, k, 0}, {k, 0, 0}};
+    int w = request.regularizerGram() ? 1 : 0;
+    return new int[][] {{1, 2, 3}, {0, 2, 1}, {w, 2 * h, h}, {0, k, 0}, {k, 0, 0}};
   }
 
   /** Fit rows v_i·a_i are in group 1, their vector entries b_i in group 0. */
@@ -98,7 +100,6 @@ final class RescaledTerms extends ObjectiveTerms {
     double[] weights1 = request.hessian() ? new double[2 * n] : null;
     double[] weights2 = request.hessian() ? new double[n] : null;
     double[] factor = request.sketch() != null ? new double[n] : null;
-    double[] regFactor = factor != null && block.hasRegWeights() ? new double[n] : null;
     RowSampling sample = request.sample();
     double[] diagonal = sample != null ? new double[n] : null;
     double sampleAlpha = sample != null ? sample.globals()[1] : 0, sampleBeta = sample != null ? sample.globals()[2] : 0;
@@ -121,7 +122,6 @@ final class RescaledTerms extends ObjectiveTerms {
       coefs1[Q * n + i] = v;
       coefs2[i] = v * r + w2 * z[i];
       if (factor != null) factor[i] = v;
-      if (regFactor != null) regFactor[i] = Math.sqrt(w2);
       if (diagonal != null) diagonal[i] = v * v + u2 * (u - sampleAlpha * b - sampleBeta) + w2;
       if (weights1 != null) {
         weights1[GRAM_U2B * n + i] = u2 * b;
@@ -135,16 +135,18 @@ final class RescaledTerms extends ObjectiveTerms {
       block.addWeightedGrams(weights1, 2, acc.grams(1), 0);
       block.addWeightedGrams(weights2, 1, acc.grams(2), 0);
     }
-    if (factor != null) {
-      sketchFitRows(block, request.sketch(), factor, block.labels(), acc);
-      if (regFactor != null) request.sketch().hash(block, SketchSpec.REGULARIZER_ROWS).addRows(regFactor, acc.sketches(1));
-    }
+    if (factor != null) sketchFitRows(block, request.sketch(), factor, block.labels(), acc);
+    addRegularizerGram(block, request, acc.grams(0), 0);
     if (diagonal != null) sampleRows(sample, block, diagonal, acc);
   }
 
   /** α₀ = a₀·e^{m₀} brought to the scale e^{-m}: a₀·e^{m₀ − m}; 0 without a reference. */
   private static double referenceInScale(double[] reference, double m) {
     return reference == null ? 0 : reference[0] * Math.exp(reference[1] - m);
+  }
+
+  @Override double[] regularizerGram(PassSums sums) {
+    return sums.gramCount(0) > 0 ? matrix(sums, 0, 0) : null;
   }
 
   @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
@@ -183,6 +185,8 @@ final class RescaledTerms extends ObjectiveTerms {
       HeavyRows.Factor factor = fitFactor(sums);
       LinearAlgebra.subtractOuter(factor.matrix(), factor.rows(), 1, factor.vector(), q);
       hessian = LinearAlgebra.gramOf(factor.matrix(), factor.rows(), x.length);
+      // Aᵀdiag(w²)A, collected once unscaled, in this pass's scale e^{-2m}
+      if (regularizerGram != null) LinearAlgebra.addScaled(hessian, Math.exp(-2 * m), regularizerGram);
       if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
     }
     double[] sampled = sampledGram(sums);

@@ -20,8 +20,8 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * the driver; Aᵀdiag(w²)A does not depend on x and is collected once ({@link PassRequest}).
  *
  * <p>Sketched: the Gauss–Newton factor of s is diag(s)A − s σᵀ = (diag(e)A − e σᵀ)/S; one pass
- * collects S·diag(e)A and S e (group 1) and S·diag(w)A (group 0), and
- * ∇²L ≈ F_fitᵀF_fit + F_wᵀF_w + λI with F_fit = (S·diag(e)A − (S e)σᵀ)/S.
+ * collects S·diag(e)A and S e (group 1), and ∇²L ≈ F_fitᵀF_fit + Aᵀdiag(w²)A + λI with
+ * F_fit = (S·diag(e)A − (S e)σᵀ)/S and the regularizer's Gram exact (collected once).
  *
  * <p>Sampled ({@link RowSampling}, a second pass with m, S and γ of the first): the row-wise part
  * Aᵀdiag(D)A, D_i = 2s_i² − s_i b_i − γ s_i + w_i², from a leverage-score sample of the rows, and
@@ -40,7 +40,7 @@ final class SoftmaxTerms extends ObjectiveTerms {
     int h = request.hessian() ? 1 : 0;
     int w = request.regularizerGram() ? 1 : 0;
     int k = request.sketch() != null ? 1 : 0;
-    return new int[][] {{2, 2, 1}, {1, 2, 1}, {w, 2 * h, h}, {k, k, 0}, {0, k, 0}};
+    return new int[][] {{2, 2, 1}, {1, 2, 1}, {w, 2 * h, h}, {0, k, 0}, {0, k, 0}};
   }
 
   /** Fit rows e_i·a_i and their vector entries e_i are both in group 1. */
@@ -91,14 +91,9 @@ final class SoftmaxTerms extends ObjectiveTerms {
     if (request.sketch() != null) {
       double[] e = java.util.Arrays.copyOfRange(coefs1, E * n, E * n + n);
       sketchFitRows(block, request.sketch(), e, e, acc);
-      if (block.hasRegWeights()) request.sketch().hash(block, SketchSpec.REGULARIZER_ROWS).addRows(regWeights(block), acc.sketches(0));
     }
     if (diagonal != null) sampleRows(sample, block, diagonal, acc);
-    if (request.regularizerGram() && block.hasRegWeights()) {
-      double[] w2 = new double[n];
-      for (int i = 0; i < n; i++) w2[i] = block.regWeightSquared(i);
-      block.addWeightedGrams(w2, 1, acc.grams(0), 0);
-    }
+    addRegularizerGram(block, request, acc.grams(0), 0);
   }
 
   @Override double[] regularizerGram(PassSums sums) { return matrix(sums, 0, 0); }
@@ -136,7 +131,7 @@ final class SoftmaxTerms extends ObjectiveTerms {
       LinearAlgebra.subtractOuter(factor, fitRows.rows(), 1, fitRows.vector(), sigma);
       for (int i = 0; i < factor.length; i++) factor[i] /= total;
       hessian = LinearAlgebra.gramOf(factor, fitRows.rows(), d);
-      if (sums.holds(PassSums.SKETCH, 0)) LinearAlgebra.addScaled(hessian, 1, LinearAlgebra.gramOf(sums.sketches(0), sums.sketchRows(), d));
+      if (regularizerGram != null) LinearAlgebra.addScaled(hessian, 1, regularizerGram);
       objective.addRidgeHessian(1, hessian);
     }
     double[] sampled = sampledGram(sums);

@@ -36,10 +36,10 @@ public record SketchSpec(int rows, int nonzeros, long seed) implements Serializa
   }
 
   /**
-   * Hash streams of one sketch: the fit factor's rows and the regularizer's rows w_i·a_i, hashed
-   * independently so that the two factors' sketches do not share buckets and signs.
+   * The hash stream of the fit factor's rows; other uses of one sketch (a start point's fit) take
+   * other streams so that they do not share buckets and signs.
    */
-  public static final long FIT_ROWS = 0, REGULARIZER_ROWS = 1;
+  public static final long FIT_ROWS = 0;
 
   /** Share of the sketch's size kept as whole heavy rows ({@link HeavyRows}): k = m/8. */
   static final int HEAVY_SHARE = 8;

@@ -86,12 +86,13 @@ class SketchedNewtonTest {
    * With room for every row among the heavy rows (k = m/8 ≥ n), the sketch's own contribution is
    * subtracted away and the sketched Hessian is the exact Gauss–Newton matrix JᵀJ, computed here
    * from the rows directly: J = diag(v)A (plain), diag(v)A − b qᵀ with q = Aᵀv (rescaled),
-   * (diag(e)A − e σᵀ)/Σe with σ = Aᵀe/Σe (softmax).
+   * (diag(e)A − e σᵀ)/Σe with σ = Aᵀe/Σe (softmax), plus the regularizer's Aᵀdiag(w²)A + λI, which
+   * the sketch adds exactly (collected once, not hashed).
    */
-  @ParameterizedTest(name = "{0} {1} sparse={2}")
-  @MethodSource("dev.hyperreg.core.Problems#unregularizedCombinations") // the regularizer's rows stay hashed
-  void sketchWithEveryRowHeavyIsTheGaussNewtonMatrix(ObjectiveKind kind, Link link, boolean sparse) {
-    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, false);
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void sketchWithEveryRowHeavyIsTheGaussNewtonMatrix(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
     Problems.Data data = c.data();
     int n = data.n(), d = data.d();
     double[] x = NewtonSolverTest.perturbed(c.xStar(), 0.5);
@@ -123,7 +124,9 @@ class SketchedNewtonTest {
       for (int b = 0; b < d; b++) {
         double expected = 0;
         for (int i = 0; i < n; i++) expected += j[i][a] * j[i][b];
-        assertEquals(expected * scale, h[a * d + b], 1e-10 * size, "entry (" + a + ", " + b + ")");
+        double regularizer = a == b ? c.objective().ridge() : 0;
+        for (int i = 0; data.w2 != null && i < n; i++) regularizer += data.w2[i] * data.a[i][a] * data.a[i][b];
+        assertEquals((expected + regularizer) * scale, h[a * d + b], 1e-10 * size, "entry (" + a + ", " + b + ")");
       }
     }
   }
