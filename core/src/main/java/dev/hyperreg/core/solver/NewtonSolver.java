@@ -23,10 +23,9 @@ import java.util.Locale;
  *   <li>step: backtracking (halving) from t = 1 until the Armijo condition
  *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
  *       full step cuts L by more than a factor e^0.9 (far from the minimizer of an exp-type loss),
- *       doubling t while L keeps falling (loss-only passes, then one pass with the Hessian at the
- *       best). Each backtracking trial
- *       is one fused pass (loss, gradient and Hessian), so the accepted trial already holds the
- *       next iteration's data: one pass per iteration when the full step is taken;</li>
+ *       doubling t while L keeps falling. Trials are loss-and-gradient passes and the accepted
+ *       point gets its Hessian once, except near the answer (the last step changed L by less than
+ *       2×), where the t = 1 trial collects the Hessian too: one pass per iteration there;</li>
  *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
  *       non-degenerate minimizer that step is the distance to it, so tol is the relative accuracy
  *       of x. With an approximate Hessian the test is made again on the exact Newton step of one
@@ -203,17 +202,27 @@ public final class NewtonSolver {
       double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step);
       Evaluation accepted = null;
       double t = 1;
+      // Near the answer the full step is usually taken: its trial pass collects the Hessian as well,
+      // so an accepted full step costs one pass. Every other trial (backtracking, or any trial while
+      // L still falls by large factors, where expansions follow) is a loss-and-gradient pass, and the
+      // accepted point gets its Hessian once.
+      boolean fusedFirstTrial = lastLogDecrease < LOCAL_PHASE_LOG_DECREASE;
       for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
         double[] candidate = x.clone();
         for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step[j];
-        Evaluation trialEvaluation = hessians.evaluate(function, candidate,
-            String.format(Locale.ROOT, "iteration %d: step %.3g", k, t));
+        String trialName = String.format(Locale.ROOT, "iteration %d: step %.3g", k, t);
+        Evaluation trialEvaluation = trial == 1 && fusedFirstTrial ? hessians.evaluate(function, candidate, trialName)
+            : function.evaluate(candidate, false, trialName + " (loss only)");
         if (trialEvaluation.isFinite() && sufficientDecrease(current, trialEvaluation, t * slope)) {
           accepted = trialEvaluation;
           break;
         }
       }
       if (accepted != null && t == 1) accepted = expand(function, hessians, k, x, direction.step, accepted, current);
+      if (accepted != null && accepted.scaledHessian() == null) {
+        accepted = hessians.evaluate(function, accepted.point(),
+            String.format(Locale.ROOT, "iteration %d: Hessian at the accepted point", k));
+      }
       if (accepted == null) {
         if (positiveDefinite && stepNorm <= Math.sqrt(tolerance) * xScale) {
           return atFloor("no decrease is measurable", stepNorm, relativeGradient, current, records, function,
