@@ -24,8 +24,8 @@ import java.util.Locale;
  *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
  *       full step cuts L by more than a factor e^0.9 (far from the minimizer of an exp-type loss),
  *       doubling t while L keeps falling. Trials are loss-and-gradient passes and the accepted
- *       point gets its Hessian once, except near the answer (the last step changed L by less than
- *       2×), where the t = 1 trial collects the Hessian too: one pass per iteration there;</li>
+ *       point gets its Hessian once, except where the quadratic model expects no expansion: there
+ *       the t = 1 trial collects the Hessian too, one pass per iteration;</li>
  *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
  *       non-degenerate minimizer that step is the distance to it, so tol is the relative accuracy
  *       of x. With an approximate Hessian the test is made again on the exact Newton step of one
@@ -40,6 +40,8 @@ public final class NewtonSolver {
   static final double ARMIJO = 1e-4;
   /** |Δ log L| of a step below which the iteration counts as local (passes use a reference α). */
   static final double LOCAL_PHASE_LOG_DECREASE = Math.log(2);
+  /** A full step that cuts L by more than e^this is expanded (2t, 4t, … while L keeps falling). */
+  static final double EXPANSION_LOG_DECREASE = 0.9;
   /** Largest multiple of the Newton step an expanding line search tries. */
   static final double MAX_EXPANSION = 1024;
 
@@ -202,11 +204,13 @@ public final class NewtonSolver {
       double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step);
       Evaluation accepted = null;
       double t = 1;
-      // Near the answer the full step is usually taken: its trial pass collects the Hessian as well,
-      // so an accepted full step costs one pass. Every other trial (backtracking, or any trial while
-      // L still falls by large factors, where expansions follow) is a loss-and-gradient pass, and the
+      // Where the quadratic model expects the full step to be taken without an expansion (a decrease
+      // below the expansion threshold), its trial pass collects the Hessian as well: an accepted full
+      // step then costs one pass. Every other trial (backtracking, or the full step where L should
+      // still fall by a large factor and expansions follow) is a loss-and-gradient pass, and the
       // accepted point gets its Hessian once.
-      boolean fusedFirstTrial = lastLogDecrease < LOCAL_PHASE_LOG_DECREASE;
+      double modelDecrease = -(slope + 0.5 * quadraticForm(current.scaledHessian(), direction.step));
+      boolean fusedFirstTrial = modelDecrease < (1 - Math.exp(-EXPANSION_LOG_DECREASE)) * current.scaledLoss();
       for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
         double[] candidate = x.clone();
         for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step[j];
@@ -327,7 +331,7 @@ public final class NewtonSolver {
    */
   private Evaluation expand(ObjectiveFunction function, HessianStrategy hessians, int k, double[] x,
       double[] step, Evaluation accepted, Evaluation current) {
-    if (!(current.logLoss() - accepted.logLoss() > 0.9)) return accepted;
+    if (!(current.logLoss() - accepted.logLoss() > EXPANSION_LOG_DECREASE)) return accepted;
     Evaluation best = accepted;
     double bestT = 1;
     for (double t = 2; t <= MAX_EXPANSION; t *= 2) {
