@@ -80,7 +80,7 @@ public final class Objective implements Serializable {
       if (Double.isFinite(z[i])) blockExponent = Math.max(blockExponent, terms.exponentBound(z[i]));
       else acc.recordBadRow(block.rowId(i), z[i]);
     }
-    acc.rescaleTo(terms.passExponent(blockExponent, acc.exponent(), block));
+    acc.rescaleTo(terms.passExponent(blockExponent, acc, block));
     terms.accumulate(block, z, request, acc);
     acc.addRows(n);
   }

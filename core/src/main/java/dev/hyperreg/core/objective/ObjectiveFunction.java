@@ -14,7 +14,7 @@ public final class ObjectiveFunction {
   private final Objective objective;
   private final PassRunner runner;
   private double[] regularizerGram;
-  /** {α, m} of the point passes accumulate about ({@link #accumulateAbout}), or null. */
+  /** {normalizer, m} of the point passes accumulate about ({@link #accumulateAbout}), or null. */
   private double[] reference;
   private long passes;
 
@@ -30,13 +30,13 @@ public final class ObjectiveFunction {
   public long passes() { return passes; }
 
   /**
-   * Makes the following passes accumulate the rescaled objective's residuals about the normalizer α
-   * of the given evaluation (see {@link RescaledTerms}): the loss of points near it is then free of
-   * cancellation. A pass whose own α is not within a factor of about two of it is run again about 0,
+   * Makes the following passes accumulate residuals about the normalizer of the given evaluation —
+   * the rescaled objective's α ({@link RescaledTerms}), softmax's Σe^z ({@link SoftmaxTerms}): the
+   * loss of points near it is then free of cancellation. A pass whose own α is not within a factor of about two of it is run again about 0,
    * so a reference far from the points evaluated costs passes, never accuracy. Null: about 0.
    */
   public void accumulateAbout(Evaluation near) {
-    boolean usable = near != null && near.isFinite() && objective.kind() == ObjectiveKind.RESCALED
+    boolean usable = near != null && near.isFinite() && objective.kind() != ObjectiveKind.PLAIN
         && near.passGlobals() != null;
     reference = usable ? new double[] {near.passGlobals()[1], near.passGlobals()[0]} : null;
   }
@@ -73,8 +73,10 @@ public final class ObjectiveFunction {
       throw new IllegalArgumentException("point of length " + x.length + " for d = " + objective.dim());
     }
     boolean needRegularizerGram = request.regularizerGram();
-    PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request.withReference(reference)),
-        description);
+    // a softmax sampling pass keeps the exponent of the pass it samples from, not the reference's
+    boolean referenced = !(objective.kind() == ObjectiveKind.SOFTMAX && request.sample() != null);
+    PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(),
+        referenced ? request.withReference(reference) : request), description);
     passes++;
     if (needRegularizerGram) regularizerGram = objective.regularizerGram(sums);
     Evaluation e = objective.finish(sums, x, regularizerGram);

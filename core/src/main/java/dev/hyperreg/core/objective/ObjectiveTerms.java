@@ -44,7 +44,7 @@ abstract class ObjectiveTerms implements Serializable {
   abstract double exponentBound(double z);
 
   /** The exponent m a block is evaluated with, given its own bound and the accumulator's. */
-  abstract double passExponent(double blockExponent, double accumulatorExponent, RowBlock block);
+  abstract double passExponent(double blockExponent, PassSums acc, RowBlock block);
 
   /** Adds the block's rows (with z = Ax already computed) at the accumulator's exponent. */
   abstract void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc);

@@ -45,7 +45,7 @@ final class PlainTerms extends ObjectiveTerms {
 
   @Override double exponentBound(double z) { return 0; }
 
-  @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) { return 0; }
+  @Override double passExponent(double blockExponent, PassSums acc, RowBlock block) { return 0; }
 
   @Override void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc) {
     int n = block.rows();

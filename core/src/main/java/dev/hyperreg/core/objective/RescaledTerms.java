@@ -80,9 +80,9 @@ final class RescaledTerms extends ObjectiveTerms {
 
   @Override double exponentBound(double z) { return link.exponentBound(z); }
 
-  @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) {
+  @Override double passExponent(double blockExponent, PassSums acc, RowBlock block) {
     double floor = ridged || block.hasRegWeights() ? Link.REGULARIZED_EXPONENT_FLOOR : Double.NEGATIVE_INFINITY;
-    return Math.max(accumulatorExponent, Math.max(blockExponent, floor));
+    return Math.max(acc.exponent(), Math.max(blockExponent, floor));
   }
 
   @Override void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc) {

@@ -23,14 +23,23 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * collects S·diag(e)A and S e (group 1), and ∇²L ≈ F_fitᵀF_fit + Aᵀdiag(w²)A + λI with
  * F_fit = (S·diag(e)A − (S e)σᵀ)/S and the regularizer's Gram exact (collected once).
  *
+ * <p>Rounding. Σe²/S² − 2⟨b,e⟩/S + ‖b‖² cancels when s ≈ b. With a reference normalizer S₀ (a
+ * nearby point's, {@link PassRequest#reference()}) the pass uses the fixed exponent m = log S₀, so
+ * that e ≈ s and S ≈ 1, and accumulates ĉ = e − b directly: with κ = 1/S − 1, c = ĉ + κe and
+ * <pre>
+ *   ‖c‖² = Σĉ² + 2κ⟨e,ĉ⟩ + κ²Σe²,   γ = (⟨e,ĉ⟩ + κΣe²)/S,   Aᵀ(s∘c) = (Aᵀ(e∘ĉ) + κAᵀ(e²))/S,
+ * </pre>
+ * free of the cancellation. A block whose a·x would overflow e at that m, or a pass whose S is not
+ * within a factor two of 1, says so and the pass is run again about 0.
+ *
  * <p>Sampled ({@link RowSampling}, a second pass with m, S and γ of the first): the row-wise part
  * Aᵀdiag(D)A, D_i = 2s_i² − s_i b_i − γ s_i + w_i², from a leverage-score sample of the rows, and
  * −ρσᵀ − σρᵀ + κσσᵀ exactly.
  */
 final class SoftmaxTerms extends ObjectiveTerms {
   private static final long serialVersionUID = 1L;
-  // group 0: Σb², Σw²z²; group 1: S = Σe, Σbe; group 2: Σe²
-  private static final int SUM_B2 = 0, SUM_REG = 1;
+  // group 0: Σb², Σw²z², and with a reference Σĉ², ⟨e,ĉ⟩, Σ|ĉ|(|e| + |b|); group 1: S = Σe, Σbe; group 2: Σe²
+  private static final int SUM_B2 = 0, SUM_REG = 1, SUM_C2 = 2, SUM_EC = 3, SUM_ROUNDING = 4;
   private static final int SUM_E = 0, SUM_BE = 1;
   private static final int SUM_E2 = 0;
   // group 1 vectors / matrices: e∘b, e; group 2: e²; group 0 vector: w²∘z, group 0 matrix: w²
@@ -40,7 +49,8 @@ final class SoftmaxTerms extends ObjectiveTerms {
     int h = request.hessian() ? 1 : 0;
     int w = request.regularizerGram() ? 1 : 0;
     int k = request.sketch() != null ? 1 : 0;
-    return new int[][] {{2, 2, 1}, {1, 2, 1}, {w, 2 * h, h}, {0, k, 0}, {0, k, 0}};
+    int c = request.reference() != null ? 1 : 0; // Aᵀ(e∘ĉ)
+    return new int[][] {{c == 1 ? 5 : 2, 2, 1}, {1 + c, 2, 1}, {w, 2 * h, h}, {0, k, 0}, {0, k, 0}};
   }
 
   /** Fit rows e_i·a_i and their vector entries e_i are both in group 1. */
@@ -48,9 +58,19 @@ final class SoftmaxTerms extends ObjectiveTerms {
 
   @Override double exponentBound(double z) { return z; }
 
-  @Override double passExponent(double blockExponent, double accumulatorExponent, RowBlock block) {
-    return Math.max(accumulatorExponent, blockExponent);
+  @Override double passExponent(double blockExponent, PassSums acc, RowBlock block) {
+    double[] reference = acc.reference();
+    if (reference != null) {
+      double m0 = Math.log(reference[0]) + reference[1];
+      // e = exp(z − m₀) and e² must stay finite; beyond that the pass is run again about 0
+      if (blockExponent - m0 <= MAX_REFERENCE_EXCESS) return m0;
+      acc.referenceUnusable();
+    }
+    return Math.max(acc.exponent(), blockExponent);
   }
+
+  /** Largest max z − log S₀ a reference pass accepts: e² ≤ e^{600}. */
+  private static final double MAX_REFERENCE_EXCESS = 300;
 
   @Override void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc) {
     int n = block.rows();
@@ -59,6 +79,8 @@ final class SoftmaxTerms extends ObjectiveTerms {
     double[] coefs0 = new double[n];
     double[] coefs1 = new double[2 * n];
     double[] coefs2 = new double[n];
+    boolean about = request.reference() != null; // m is log S₀: e ≈ s, and ĉ = e − b is accumulated
+    double[] coefsC = about ? new double[n] : null;
     RowSampling sample = request.sample();
     double[] diagonal = sample != null ? new double[n] : null;
     double sampleTotal = sample != null ? sample.globals()[1] : 0, sampleGamma = sample != null ? sample.globals()[2] : 0;
@@ -76,12 +98,20 @@ final class SoftmaxTerms extends ObjectiveTerms {
       coefs1[EB * n + i] = e * b;
       coefs1[E * n + i] = e;
       coefs2[i] = e * e;
+      if (about) {
+        double c = e - b;
+        acc.addScalar(0, SUM_C2, c * c);
+        acc.addScalar(0, SUM_EC, e * c);
+        acc.addScalar(0, SUM_ROUNDING, Math.abs(c) * (e + Math.abs(b)));
+        coefsC[i] = e * c;
+      }
       if (diagonal != null) {
         double share = e / sampleTotal;
         diagonal[i] = 2 * share * share - share * b - sampleGamma * share + w2;
       }
     }
     block.addTransposeTimes(coefs0, 1, acc.vectors(0), 0);
+    if (about) block.addTransposeTimes(coefsC, 1, acc.vectors(0), block.cols());
     block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
     block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
     if (request.hessian()) {
@@ -106,20 +136,38 @@ final class SoftmaxTerms extends ObjectiveTerms {
     double gamma = selfTerm - crossTerm;
     double fit = 0.5 * Math.max(0, selfTerm - 2 * crossTerm + s0[SUM_B2]);
     double ridgeTerm = objective.ridgePenalty(x);
-    double loss = fit + 0.5 * s0[SUM_REG] + ridgeTerm;
     double roundingError = 16 * EPS * (selfTerm + 2 * Math.abs(crossTerm) + s0[SUM_B2] + s0[SUM_REG] + ridgeTerm);
+    // about a reference (e ≈ s): c = ĉ + κe with κ = 1/S − 1, no cancellation (see the class comment)
+    boolean about = sums.reference() != null && sums.count(PassSums.SCALAR, 0) > SUM_ROUNDING;
+    double kappa = 1 / total - 1;
+    if (about && !(Math.abs(kappa) <= 0.5)) {
+      sums.referenceUnusable(); // S far from 1: the caller runs the pass again about 0
+      about = false;
+    }
+    double sumEc = about ? sums.scalar(0, SUM_EC) : 0;
+    if (about) {
+      double sumC2 = sums.scalar(0, SUM_C2);
+      double sumE2 = s2[SUM_E2];
+      fit = 0.5 * Math.max(0, sumC2 + 2 * kappa * sumEc + kappa * kappa * sumE2);
+      gamma = (sumEc + kappa * sumE2) / total;
+      roundingError = 4 * EPS * (sums.scalar(0, SUM_ROUNDING) + sumC2 + Math.abs(2 * kappa * sumEc)
+          + kappa * kappa * sumE2 + Math.abs(sumEc) + s0[SUM_REG] + ridgeTerm);
+    }
+    double loss = fit + 0.5 * s0[SUM_REG] + ridgeTerm;
 
     int d = x.length;
     double[] e2 = vector(sums, 2, 0);
     double[] eb = vector(sums, 1, EB);
     double[] e = vector(sums, 1, E);
     double[] gradient = vector(sums, 0, 0);
+    double[] ec = about ? vector(sums, 0, 1) : null;
     double[] rho = new double[d];
     double[] sigma = new double[d];
     for (int j = 0; j < d; j++) {
       rho[j] = 2 * e2[j] / (total * total) - eb[j] / total;
       sigma[j] = e[j] / total;
-      gradient[j] += e2[j] / (total * total) - eb[j] / total - gamma * sigma[j];
+      double fitPart = about ? (ec[j] + kappa * e2[j]) / total : e2[j] / (total * total) - eb[j] / total;
+      gradient[j] += fitPart - gamma * sigma[j];
     }
     objective.addRidgeGradient(x, 1, gradient);
 

@@ -7,10 +7,11 @@ import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rescaled loss near a zero residual. With b = softmax(Ax*) exactly, L(x*) = 0 and near x* the
- * expansion Σu² − 2α⟨b,u⟩ + α²‖b‖² loses eps/ρ² relatively (ρ² = ‖r‖²/‖u‖²): 1e-10 at ρ² = 1e-6.
- * Accumulated about a nearby point's α, it keeps 1e-12 — checked against the residual summed
- * exactly (BigDecimal) from the same rounded f(z).
+ * Losses near a zero residual. With b = softmax(Ax*) exactly, L(x*) = 0 for the rescaled exp and the
+ * softmax objectives, and near x* their expansions (Σu² − 2α⟨b,u⟩ + α²‖b‖², Σs² − 2⟨b,s⟩ + ‖b‖²)
+ * lose eps/ρ² relatively (ρ² the squared relative residual): 1e-10 at ρ² = 1e-6. Accumulated about a
+ * nearby point's normalizer they keep 1e-12 — checked against the residual summed exactly
+ * (BigDecimal) from the same rounded values (5.9e-11 for softmax at ρ² ≈ 1e-4 without the reference).
  */
 class LossAccuracyTest {
 
@@ -33,6 +34,33 @@ class LossAccuracyTest {
       assertTrue(error <= 1e-12, "η = " + eta + " (ρ² = " + exact[1] + "): relative error " + error);
       assertTrue(e.scaledLossRoundingError() * Math.exp(e.logScale()) <= 1e-10 * exact[0],
           "the rounding bound follows the residual, not ‖u‖²");
+    }
+  }
+
+  /** The same for softmax: ½‖s − b‖² near b = softmax(Ax*), against s − b summed exactly. */
+  @Test
+  void smallSoftmaxLossesAreAccurate() {
+    int n = 2000, d = 6;
+    Problems.Data design = Problems.random(8, n, d, 1.0, false, 0);
+    double[] xStar = Problems.randomPoint(4, d, 1.0);
+    Objective objective = new Objective(ObjectiveKind.SOFTMAX, Link.EXP, d, 0, -1);
+    Problems.Data data = design.withLabels(softmax(design.z(xStar)));
+    ObjectiveFunction f = data.function(objective, false);
+    double[] direction = Problems.randomPoint(12, d, 1.0);
+    for (double eta : new double[] {1e-2, 1e-3}) {
+      double[] x = xStar.clone();
+      for (int j = 0; j < d; j++) x[j] += eta * direction[j];
+      f.accumulateAbout(f.evaluate(xStar, false, "the reference point"));
+      Evaluation e = f.evaluate(x, false, "near it");
+      double[] s = softmax(data.z(x));
+      BigDecimal residual = BigDecimal.ZERO;
+      for (int i = 0; i < n; i++) {
+        BigDecimal c = new BigDecimal(s[i]).subtract(new BigDecimal(data.b[i]));
+        residual = residual.add(c.multiply(c));
+      }
+      double exact = 0.5 * residual.doubleValue();
+      double error = Math.abs(e.loss() - exact) / exact;
+      assertTrue(error <= 1e-12, "η = " + eta + ": relative error " + error);
     }
   }
 
