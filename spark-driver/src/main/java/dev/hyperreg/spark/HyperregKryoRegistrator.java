@@ -41,6 +41,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.shift.ShiftSensitivity$WorstShift",
       "dev.hyperreg.spark.io.LibsvmInput$Stats",
       "dev.hyperreg.spark.bench.Benchmark$BarePass",
+      "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass",
+      "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass$Sums",
   };
 
   /** Records (and what holds them), written with Java serialization. */
