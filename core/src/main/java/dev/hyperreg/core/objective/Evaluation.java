@@ -26,6 +26,8 @@ public final class Evaluation {
   private final double badRowValue;
   /** The objective's pass-wide constants (exponent m first), for a second pass at the same point. */
   private double[] passGlobals;
+  private long sampledRows = -1;
+  private double expectedSampledRows = Double.NaN;
 
   Evaluation(double[] point, double scaledLoss, double logScale, double scaledLossRoundingError,
       double[] scaledGradient, double[] scaledHessian, boolean exactHessian, long rows) {
@@ -60,6 +62,19 @@ public final class Evaluation {
     this.passGlobals = globals;
     return this;
   }
+
+  /** Records the size of the row sample the Hessian was estimated from; returns this. */
+  Evaluation withSample(long kept, double expected) {
+    this.sampledRows = kept;
+    this.expectedSampledRows = expected;
+    return this;
+  }
+
+  /** Rows kept by the leverage-score sample this Hessian comes from; −1 when not sampled. */
+  public long sampledRows() { return sampledRows; }
+
+  /** Σp_i of that sample: the size its probabilities promised; NaN when not sampled. */
+  public double expectedSampledRows() { return expectedSampledRows; }
 
   /** The pass-wide constants the objective computed at this point (globals[0] its exponent m). */
   public double[] passGlobals() { return passGlobals; }

@@ -88,7 +88,8 @@ public final class Objective implements Serializable {
   /** Loss, gradient and (when collected) Hessian at x from the pass total. */
   public Evaluation finish(PassSums sums, double[] x, double[] regularizerGram) {
     if (sums.badRowId() >= 0) return new Evaluation(x, sums.rows(), sums.badRowId(), sums.badRowValue());
-    return terms.finish(sums, x, regularizerGram, this);
+    Evaluation e = terms.finish(sums, x, regularizerGram, this);
+    return sums.count(PassSums.SAMPLED_GRAM, 0) > 0 ? e.withSample(sums.sampledRows(), sums.expectedSampledRows()) : e;
   }
 
   /** A^T diag(w²) A from a pass that collected it (softmax only), mirrored to a full matrix. */

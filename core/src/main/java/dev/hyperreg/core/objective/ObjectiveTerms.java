@@ -94,7 +94,8 @@ abstract class ObjectiveTerms implements Serializable {
 
   /** Adds the block's sampled rows, weighted by their diagonal D_i, to the pass's sampled Gram. */
   static void sampleRows(RowSampling sample, RowBlock block, double[] diagonal, PassSums acc) {
-    acc.addSampledRows(sample.addRows(block, diagonal, acc.array(PassSums.SAMPLED_GRAM, 0)));
+    RowSampling.Kept kept = sample.addRows(block, diagonal, acc.array(PassSums.SAMPLED_GRAM, 0));
+    acc.addSampledRows(kept.rows(), kept.expected());
   }
 
   /** The sampled Gram of a {@link RowSampling} pass, mirrored; null when the pass did not sample. */

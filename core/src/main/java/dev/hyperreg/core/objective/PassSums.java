@@ -37,6 +37,7 @@ public final class PassSums implements Serializable {
   private double exponent = Double.NEGATIVE_INFINITY;
   private long rows;
   private long sampledRows;
+  private double expectedSampledRows;
   /** The heaviest rows of a sketched fit factor, kept whole; null when the pass keeps none. */
   private HeavyRows heavy;
   /** The reference the pass accumulates about ({@link PassRequest#reference()}), or null. */
@@ -64,6 +65,8 @@ public final class PassSums implements Serializable {
   public long rows() { return rows; }
   /** Rows kept by a {@link RowSampling} pass. */
   public long sampledRows() { return sampledRows; }
+  /** Σp_i of a {@link RowSampling} pass: the sample size its probabilities promise. */
+  public double expectedSampledRows() { return expectedSampledRows; }
   public long badRowId() { return badRowId; }
   public double badRowValue() { return badRowValue; }
 
@@ -123,7 +126,10 @@ public final class PassSums implements Serializable {
   int gramCount(int group) { return counts[GRAM][group]; }
 
   void addRows(long count) { rows += count; }
-  void addSampledRows(long count) { sampledRows += count; }
+  void addSampledRows(long count, double expected) {
+    sampledRows += count;
+    expectedSampledRows += expected;
+  }
 
   HeavyRows heavyRows() { return heavy; }
 
@@ -201,6 +207,7 @@ public final class PassSums implements Serializable {
     referenceFailed |= other.referenceFailed;
     rows += other.rows;
     sampledRows += other.sampledRows;
+    expectedSampledRows += other.expectedSampledRows;
     if (heavy != null && other.heavy != null) heavy.merge(other.heavy);
     if (other.badRowId >= 0) recordBadRow(other.badRowId, other.badRowValue);
     return this;

@@ -67,9 +67,9 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
    *
    * @param diagonal D_i per row of the block (0 for rows to skip)
    * @param gram the pass's sampled Gram (d × d, upper triangle)
-   * @return how many of the block's rows were kept
+   * @return how many of the block's rows were kept, and Σp_i, how many were expected to be
    */
-  public int addRows(RowBlock block, double[] diagonal, double[] gram) {
+  public Kept addRows(RowBlock block, double[] diagonal, double[] gram) {
     int n = block.rows();
     double[] z = new double[n * k];
     block.multiply(projection, k, z);
@@ -77,20 +77,25 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
     int[] kept = new int[n];
     double[] weights = new double[n];
     int count = 0;
+    double expected = 0;
     for (int i = 0; i < n; i++) {
       if (diagonal[i] == 0) continue;
       double squared = 0;
       for (int c = 0; c < k; c++) squared += z[c * n + i] * z[c * n + i];
       double leverage = Math.abs(diagonal[i]) * squared;
       double probability = Math.min(1, budget * ((1 - UNIFORM_SHARE) * leverage / d + UNIFORM_SHARE / totalRows));
+      expected += probability;
       if (uniform(block.rowId(i)) < probability) {
         kept[count] = i;
         weights[count++] = diagonal[i] / probability;
       }
     }
     if (count > 0) block.addWeightedGramOfRows(kept, weights, count, gram, 0);
-    return count;
+    return new Kept(count, expected);
   }
+
+  /** Rows a block kept, and Σp_i over its rows: the sample size the probabilities promise. */
+  public record Kept(int rows, double expected) {}
 
   /** A uniform number in [0, 1) from the row id and the seed. */
   private double uniform(long rowId) {

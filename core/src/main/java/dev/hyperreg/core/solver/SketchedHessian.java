@@ -44,6 +44,9 @@ public final class SketchedHessian implements HessianStrategy {
   private final long seed;
   private long passes;
   private boolean exact;
+  /** The last sample: rows kept and Σp_i, the size its probabilities promised (shown in the record). */
+  private long lastKept = -1;
+  private double lastExpected = Double.NaN;
 
   /**
    * A sketching strategy.
@@ -95,7 +98,10 @@ public final class SketchedHessian implements HessianStrategy {
   @Override public Evaluation complete(ObjectiveFunction function, Evaluation accepted, String description) {
     if (exact || !sampling || !accepted.isFinite()) return accepted;
     RowSampling sample = sampling(accepted, spec.rows(), freshSeed());
-    return function.evaluate(accepted.point(), sample, description + ", row sample");
+    Evaluation sampled = function.evaluate(accepted.point(), sample, description + ", row sample");
+    lastKept = sampled.sampledRows();
+    lastExpected = sampled.expectedSampledRows();
+    return sampled;
   }
 
   /**
@@ -130,7 +136,8 @@ public final class SketchedHessian implements HessianStrategy {
 
   @Override public String current() {
     if (exact) return "exact (fallback)";
-    return sampling ? "sample " + spec.rows() + " (scores: sketch " + scoreRows + "×" + spec.nonzeros() + ")"
-        : "sketch " + spec.rows() + "×" + spec.nonzeros();
+    if (!sampling) return "sketch " + spec.rows() + "×" + spec.nonzeros();
+    String last = lastKept < 0 ? "" : String.format(Locale.ROOT, "; last kept %d, Σp %.0f", lastKept, lastExpected);
+    return "sample " + spec.rows() + " (scores: sketch " + scoreRows + "×" + spec.nonzeros() + last + ")";
   }
 }

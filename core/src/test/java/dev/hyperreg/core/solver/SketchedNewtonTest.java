@@ -131,6 +131,27 @@ class SketchedNewtonTest {
     }
   }
 
+  /**
+   * Every sampling pass reports how many rows it kept and Σp_i, the size its probabilities promised:
+   * the kept count is a sum of independent Bernoulli(p_i), so it must lie within a few standard
+   * deviations of Σp_i; the iteration record shows both.
+   */
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void theSampleReportsItsSizeAndItsPromise(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
+    ObjectiveFunction f = c.function();
+    double[] x = NewtonSolverTest.perturbed(c.xStar(), 0.3);
+    Evaluation scores = f.evaluate(x, SketchSpec.atLeast(4L * x.length, 2, 5), "scores");
+    Evaluation sampled = f.evaluate(x, SketchedHessian.sampling(scores, 40, 6), "sample");
+    double expected = sampled.expectedSampledRows();
+    assertTrue(expected > 0 && expected <= c.data().n(), "Σp = " + expected);
+    assertTrue(Math.abs(sampled.sampledRows() - expected) <= 5 * Math.sqrt(expected) + 1,
+        "kept " + sampled.sampledRows() + " against Σp " + expected);
+    FitResult fit = SOLVER.minimize(f, x, SketchedHessian.sampling(x.length, 40, 7), IterationListener.NONE);
+    assertTrue(fit.iterations().get(1).hessian().contains("Σp"), fit.iterations().get(1).hessian());
+  }
+
   @Test
   void overflowProneRescaledFitsWithTheSketch() {
     int d = 4;
