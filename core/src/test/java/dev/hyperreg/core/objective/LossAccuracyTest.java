@@ -15,21 +15,16 @@ import org.junit.jupiter.api.Test;
  */
 class LossAccuracyTest {
 
+  private static final int N = 2000, D = 6;
+  private static final double[] DISTANCES = {1e-2, 1e-3};
+
   @Test
   void smallRescaledLossesAreAccurate() {
-    int n = 2000, d = 6;
-    Problems.Data design = Problems.random(8, n, d, 1.0, false, 0);
-    double[] xStar = Problems.randomPoint(4, d, 1.0);
-    Objective objective = new Objective(ObjectiveKind.RESCALED, Link.EXP, d, 0, -1);
-    Problems.Data data = design.withLabels(softmax(design.z(xStar)));
-    ObjectiveFunction f = data.function(objective, false);
-    double[] direction = Problems.randomPoint(12, d, 1.0);
-    for (double eta : new double[] {1e-2, 1e-3}) {
-      double[] x = xStar.clone();
-      for (int j = 0; j < d; j++) x[j] += eta * direction[j];
-      f.accumulateAbout(f.evaluate(xStar, false, "the reference point"));
-      Evaluation e = f.evaluate(x, false, "near it");
-      double[] exact = exactLossAndShare(data, x);
+    ZeroResidual problem = new ZeroResidual(ObjectiveKind.RESCALED);
+    for (double eta : DISTANCES) {
+      double[] x = problem.near(eta);
+      Evaluation e = problem.evaluateAboutXStar(x);
+      double[] exact = exactLossAndShare(problem.data, x);
       double error = Math.abs(e.loss() - exact[0]) / exact[0];
       assertTrue(error <= 1e-12, "η = " + eta + " (ρ² = " + exact[1] + "): relative error " + error);
       assertTrue(e.scaledLossRoundingError() * Math.exp(e.logScale()) <= 1e-10 * exact[0],
@@ -40,27 +35,45 @@ class LossAccuracyTest {
   /** The same for softmax: ½‖s − b‖² near b = softmax(Ax*), against s − b summed exactly. */
   @Test
   void smallSoftmaxLossesAreAccurate() {
-    int n = 2000, d = 6;
-    Problems.Data design = Problems.random(8, n, d, 1.0, false, 0);
-    double[] xStar = Problems.randomPoint(4, d, 1.0);
-    Objective objective = new Objective(ObjectiveKind.SOFTMAX, Link.EXP, d, 0, -1);
-    Problems.Data data = design.withLabels(softmax(design.z(xStar)));
-    ObjectiveFunction f = data.function(objective, false);
-    double[] direction = Problems.randomPoint(12, d, 1.0);
-    for (double eta : new double[] {1e-2, 1e-3}) {
-      double[] x = xStar.clone();
-      for (int j = 0; j < d; j++) x[j] += eta * direction[j];
-      f.accumulateAbout(f.evaluate(xStar, false, "the reference point"));
-      Evaluation e = f.evaluate(x, false, "near it");
-      double[] s = softmax(data.z(x));
+    ZeroResidual problem = new ZeroResidual(ObjectiveKind.SOFTMAX);
+    for (double eta : DISTANCES) {
+      double[] x = problem.near(eta);
+      Evaluation e = problem.evaluateAboutXStar(x);
+      double[] s = softmax(problem.data.z(x));
       BigDecimal residual = BigDecimal.ZERO;
-      for (int i = 0; i < n; i++) {
-        BigDecimal c = new BigDecimal(s[i]).subtract(new BigDecimal(data.b[i]));
+      for (int i = 0; i < N; i++) {
+        BigDecimal c = new BigDecimal(s[i]).subtract(new BigDecimal(problem.data.b[i]));
         residual = residual.add(c.multiply(c));
       }
       double exact = 0.5 * residual.doubleValue();
       double error = Math.abs(e.loss() - exact) / exact;
       assertTrue(error <= 1e-12, "η = " + eta + ": relative error " + error);
+    }
+  }
+
+  /** b = softmax(Ax*) exactly on a random design: L(x*) = 0 for both objectives. */
+  private static final class ZeroResidual {
+    final Problems.Data data;
+    final double[] xStar = Problems.randomPoint(4, D, 1.0);
+    final double[] direction = Problems.randomPoint(12, D, 1.0);
+    final ObjectiveFunction function;
+
+    ZeroResidual(ObjectiveKind kind) {
+      Problems.Data design = Problems.random(8, N, D, 1.0, false, 0);
+      data = design.withLabels(softmax(design.z(xStar)));
+      function = data.function(new Objective(kind, Link.EXP, D, 0, -1), false);
+    }
+
+    double[] near(double eta) {
+      double[] x = xStar.clone();
+      for (int j = 0; j < D; j++) x[j] += eta * direction[j];
+      return x;
+    }
+
+    /** The loss at x from a pass accumulated about x*, as the solvers do near the answer. */
+    Evaluation evaluateAboutXStar(double[] x) {
+      function.accumulateAbout(function.evaluate(xStar, false, "the reference point"));
+      return function.evaluate(x, false, "near it");
     }
   }
 
