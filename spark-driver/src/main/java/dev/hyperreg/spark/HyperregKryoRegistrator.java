@@ -33,6 +33,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.objective.Link",
       "dev.hyperreg.core.objective.ObjectiveKind",
       "dev.hyperreg.core.objective.ObjectiveFunction$ObjectivePass",
+      "dev.hyperreg.core.objective.ObjectiveFunction$LadderPass",
+      "[Ldev.hyperreg.core.objective.PassSums;",
       "dev.hyperreg.core.solver.StartingPoint$NormalEquations",
       "dev.hyperreg.core.solver.StartingPoint$InverseLinkFit",
       "dev.hyperreg.core.shift.SensitivityPasses$Globals",

@@ -75,6 +75,13 @@ public final class Objective implements Serializable {
     if (n == 0) return;
     double[] z = new double[n];
     block.multiply(x, z);
+    accumulateAt(block, z, request, acc);
+  }
+
+  /** Folds the block's rows with z = A·x already computed (a ladder pass forms z + t·Ap itself). */
+  void accumulateAt(RowBlock block, double[] z, PassRequest request, PassSums acc) {
+    int n = block.rows();
+    if (n == 0) return;
     double blockExponent = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       if (Double.isFinite(z[i])) blockExponent = Math.max(blockExponent, terms.exponentBound(z[i]));

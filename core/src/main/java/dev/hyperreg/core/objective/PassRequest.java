@@ -18,12 +18,16 @@ import java.io.Serializable;
  * @param reference when not null, {value, exponent}: a nearby point's normalizer (the rescaled
  *     objective's α) that the pass accumulates residuals about, so that a small loss is not lost to
  *     cancellation (see {@link RescaledTerms}); null: about 0
+ * @param lossOnly the loss and nothing else (no gradient): the points of a line-search ladder
  */
 public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample,
-    double[] reference) implements Serializable {
+    double[] reference, boolean lossOnly) implements Serializable {
   public PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample) {
-    this(hessian, regularizerGram, sketch, sample, null);
+    this(hessian, regularizerGram, sketch, sample, null, false);
   }
+
+  /** The loss alone. */
+  public static PassRequest lossAlone() { return new PassRequest(false, false, null, null, null, true); }
 
   public static PassRequest sketched(SketchSpec sketch) { return new PassRequest(false, false, sketch, null); }
 
@@ -31,6 +35,6 @@ public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec s
 
   /** The same request, accumulated about the given reference. */
   public PassRequest withReference(double[] newReference) {
-    return new PassRequest(hessian, regularizerGram, sketch, sample, newReference);
+    return new PassRequest(hessian, regularizerGram, sketch, sample, newReference, lossOnly);
   }
 }

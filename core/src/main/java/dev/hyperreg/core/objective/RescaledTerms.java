@@ -129,8 +129,10 @@ final class RescaledTerms extends ObjectiveTerms {
         weights2[i] = v * v + u2 * r + w2;
       }
     }
-    block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
-    block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+    if (!request.lossOnly()) {
+      block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
+      block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+    }
     if (weights1 != null) {
       block.addWeightedGrams(weights1, 2, acc.grams(1), 0);
       block.addWeightedGrams(weights2, 1, acc.grams(2), 0);

@@ -110,10 +110,12 @@ final class SoftmaxTerms extends ObjectiveTerms {
         diagonal[i] = 2 * share * share - share * b - sampleGamma * share + w2;
       }
     }
-    block.addTransposeTimes(coefs0, 1, acc.vectors(0), 0);
-    if (about) block.addTransposeTimes(coefsC, 1, acc.vectors(0), block.cols());
-    block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
-    block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+    if (!request.lossOnly()) {
+      block.addTransposeTimes(coefs0, 1, acc.vectors(0), 0);
+      if (about) block.addTransposeTimes(coefsC, 1, acc.vectors(0), block.cols());
+      block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
+      block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+    }
     if (request.hessian()) {
       block.addWeightedGrams(coefs1, 2, acc.grams(1), 0);
       block.addWeightedGrams(coefs2, 1, acc.grams(2), 0);

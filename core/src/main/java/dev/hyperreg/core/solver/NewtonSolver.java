@@ -23,7 +23,7 @@ import java.util.Locale;
  *   <li>step: backtracking (halving) from t = 1 until the Armijo condition
  *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
  *       full step cuts L by more than a factor e^0.9 (far from the minimizer of an exp-type loss),
- *       doubling t while L keeps falling. Trials are loss-and-gradient passes and the accepted
+ *       doubling t while L keeps falling, all doublings evaluated by one ladder pass. Trials are loss-and-gradient passes and the accepted
  *       point gets its Hessian once, except where the quadratic model expects no expansion: there
  *       the t = 1 trial collects the Hessian too, one pass per iteration;</li>
  *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
@@ -324,27 +324,29 @@ public final class NewtonSolver {
   /**
    * Far from the minimizer an exp-type loss behaves like e^{2z}, for which the Newton step only
    * moves z by ½ and L falls by a constant factor per iteration: thousands of iterations from a
-   * start with a·x in the hundreds. When the full step cut L by more than a factor e^0.9, try 2, 4, …
-   * times the step while L keeps falling, and keep the best. The trials only need the loss, so each
-   * is a loss-and-gradient pass (no Hessian, no sketch: about a bare pass); the best, when it is
-   * not the full step, is then evaluated once more with the strategy's Hessian.
+   * start with a·x in the hundreds. When the full step cut L by more than a factor e^0.9, the
+   * losses at 2, 4, …, 1024 times the step come from one ladder pass (each row's a·x and a·p once),
+   * and the step grows while L keeps falling; the best, when it is not the full step, is then
+   * evaluated once more with the strategy's Hessian. Two passes however far the step grows.
    */
   private Evaluation expand(ObjectiveFunction function, HessianStrategy hessians, int k, double[] x,
       double[] step, Evaluation accepted, Evaluation current) {
     if (!(current.logLoss() - accepted.logLoss() > EXPANSION_LOG_DECREASE)) return accepted;
-    Evaluation best = accepted;
+    int rungs = Integer.numberOfTrailingZeros((int) MAX_EXPANSION);
+    double[] ts = new double[rungs];
+    for (int r = 0; r < rungs; r++) ts[r] = 2.0 * (1 << r);
+    double[] logLosses = function.logLossesAlong(x, step, ts,
+        String.format(Locale.ROOT, "iteration %d: steps 2…%.0f (loss only)", k, MAX_EXPANSION));
+    double bestLog = accepted.logLoss();
     double bestT = 1;
-    for (double t = 2; t <= MAX_EXPANSION; t *= 2) {
-      double[] candidate = x.clone();
-      for (int j = 0; j < candidate.length; j++) candidate[j] += t * step[j];
-      Evaluation e = function.evaluate(candidate, false,
-          String.format(Locale.ROOT, "iteration %d: step %.3g (loss only)", k, t));
-      if (!e.isFinite() || !(e.logLoss() < best.logLoss())) break;
-      best = e;
-      bestT = t;
+    for (int r = 0; r < rungs && logLosses[r] < bestLog; r++) {
+      bestLog = logLosses[r];
+      bestT = ts[r];
     }
-    if (best == accepted) return accepted;
-    return hessians.evaluate(function, best.point(), String.format(Locale.ROOT, "iteration %d: step %.3g", k, bestT));
+    if (bestT == 1) return accepted;
+    double[] best = x.clone();
+    for (int j = 0; j < best.length; j++) best[j] += bestT * step[j];
+    return hessians.evaluate(function, best, String.format(Locale.ROOT, "iteration %d: step %.3g", k, bestT));
   }
 
   /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */

@@ -202,6 +202,12 @@ class NewtonSolverTest {
     assertTrue(Double.isInfinite(fit.iterations().get(0).objectiveValue()), "the loss at the start exceeds the double range");
     assertTrue(fit.converged(), fit.message());
     assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-8);
+    // far away the steps expand, by one ladder pass: the full-step trial, the ladder, the Hessian at
+    // the best rung (a pass per doubling would cost up to 12)
+    assertTrue(fit.iterations().stream().anyMatch(r -> r.stepSize() >= 4), "some step expanded");
+    for (IterationRecord r : fit.iterations()) {
+      if (r.stepSize() > 1.5) assertTrue(r.dataPasses() <= 3, "iteration " + r.iteration() + ": " + r.dataPasses() + " passes");
+    }
   }
 
   @Test
