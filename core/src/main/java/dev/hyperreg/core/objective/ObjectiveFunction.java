@@ -32,14 +32,29 @@ public final class ObjectiveFunction {
   /**
    * Makes the following passes accumulate residuals about the normalizer of the given evaluation —
    * the rescaled objective's α ({@link RescaledTerms}), softmax's Σe^z ({@link SoftmaxTerms}): the
-   * loss of points near it is then free of cancellation. A pass whose own α is not within a factor of about two of it is run again about 0,
-   * so a reference far from the points evaluated costs passes, never accuracy. Null: about 0.
+   * loss of points near it is then free of cancellation. A pass whose own normalizer is not within
+   * a factor of about two of it is run again about 0, so a reference far from the points evaluated
+   * costs passes, never accuracy. Null: about 0.
    */
   public void accumulateAbout(Evaluation near) {
     boolean usable = near != null && near.isFinite() && objective.kind() != ObjectiveKind.PLAIN
         && near.passGlobals() != null;
     reference = usable ? new double[] {near.passGlobals()[1], near.passGlobals()[0]} : null;
   }
+
+  /**
+   * A solver's rule for the reference: once two successive points' losses are within a factor two,
+   * the iterates share their scale and the following passes accumulate about the latest
+   * ({@link #accumulateAbout}); before that (previous null, or far apart) about 0.
+   */
+  public void accumulateAboutSettled(Evaluation previous, Evaluation latest) {
+    boolean settled = previous != null && latest != null
+        && Math.abs(latest.logLoss() - previous.logLoss()) < SETTLED_LOG_CHANGE;
+    accumulateAbout(settled ? latest : null);
+  }
+
+  /** |Δ log L| between successive points below which they count as settled: a factor two. */
+  static final double SETTLED_LOG_CHANGE = Math.log(2);
 
   /** Counts a pass made on this function's data by someone else (a starting-point fit, say). */
   public void countPass() { passes++; }

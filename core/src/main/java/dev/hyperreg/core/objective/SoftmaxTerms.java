@@ -140,7 +140,7 @@ final class SoftmaxTerms extends ObjectiveTerms {
     double ridgeTerm = objective.ridgePenalty(x);
     double roundingError = 16 * EPS * (selfTerm + 2 * Math.abs(crossTerm) + s0[SUM_B2] + s0[SUM_REG] + ridgeTerm);
     // about a reference (e ≈ s): c = ĉ + κe with κ = 1/S − 1, no cancellation (see the class comment)
-    boolean about = sums.reference() != null && sums.count(PassSums.SCALAR, 0) > SUM_ROUNDING;
+    boolean about = sums.reference() != null; // its layout then holds the ĉ sums
     double kappa = 1 / total - 1;
     if (about && !(Math.abs(kappa) <= 0.5)) {
       sums.referenceUnusable(); // S far from 1: the caller runs the pass again about 0

@@ -23,23 +23,22 @@ import java.util.Locale;
  *   <li>step: backtracking (halving) from t = 1 until the Armijo condition
  *       L(x + tp) ≤ L(x) + 10⁻⁴·t·gᵀp holds, judged within the loss's rounding error; when the
  *       full step cuts L by more than a factor e^0.9 (far from the minimizer of an exp-type loss),
- *       doubling t while L keeps falling, all doublings evaluated by one ladder pass. Trials are loss-and-gradient passes and the accepted
- *       point gets its Hessian once, except where the quadratic model expects no expansion: there
- *       the t = 1 trial collects the Hessian too, one pass per iteration;</li>
+ *       doubling t while L keeps falling, all doublings evaluated by one ladder pass. Trials are
+ *       loss-and-gradient passes and the accepted point gets its Hessian once, except where the
+ *       quadratic model expects no expansion: there the t = 1 trial collects the Hessian too, one
+ *       pass per iteration;</li>
  *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
  *       non-degenerate minimizer that step is the distance to it, so tol is the relative accuracy
  *       of x. With an approximate Hessian the test is made again on the exact Newton step of one
  *       exact pass, and the iteration goes on from there when it fails. When no decrease is
- *       measurable any more, {@link StopReason#ROUNDING_FLOOR} (converged) needs a small Newton step
- *       and a gradient below its test (the gradient tolerance, or √tol when that is off);
- *       otherwise an honest, unconverged {@link StopReason}.</li>
+ *       measurable any more at a small Newton step, the fit has converged only if the gradient
+ *       passes its test (the gradient tolerance, or √tol when that is off); otherwise
+ *       {@link StopReason#ROUNDING_FLOOR} or another honest, unconverged {@link StopReason}.</li>
  * </ul>
  * The solver is immutable; settings come from the {@code with…} methods.
  */
 public final class NewtonSolver {
   static final double ARMIJO = 1e-4;
-  /** |Δ log L| of a step below which the iteration counts as local (passes use a reference α). */
-  static final double LOCAL_PHASE_LOG_DECREASE = Math.log(2);
   /** A full step that cuts L by more than e^this is expanded (2t, 4t, … while L keeps falling). */
   static final double EXPANSION_LOG_DECREASE = 0.9;
   /** Largest multiple of the Newton step an expanding line search tries. */
@@ -132,12 +131,10 @@ public final class NewtonSolver {
     double logInitialGradient = Double.isNaN(logGradientReference) ? current.logGradientNorm() : logGradientReference;
     int flatSteps = 0;
     double previousStepNorm = 0;
-    double lastLogDecrease = Double.POSITIVE_INFINITY;
+    Evaluation previous = null; // the iterate before current: whether passes may accumulate about current
     for (int k = 1; ; k++) {
       long iterationStart = System.nanoTime();
-      // Once a step changes L by less than a factor two, the iterates share their scale: passes
-      // accumulate about the current point, which keeps small losses free of cancellation.
-      function.accumulateAbout(lastLogDecrease < LOCAL_PHASE_LOG_DECREASE ? current : null);
+      function.accumulateAboutSettled(previous, current);
       long passesAtStart = function.passes();
       double[] x = current.point();
       double xScale = Math.max(1, LinearAlgebra.norm(x));
@@ -149,17 +146,11 @@ public final class NewtonSolver {
       if (positiveDefinite && stepNorm <= tolerance * xScale) {
         if (!current.hasExactHessian()) {
           // decided on an approximate Hessian: judge the exact Newton step, and go on from it if needed
-          Evaluation exact = function.evaluate(x, true, "iteration " + k + ": exact check of convergence");
-          Direction exactDirection = Direction.of(exact, xScale);
-          if (!(exactDirection.damping == 0 && LinearAlgebra.norm(exactDirection.step) <= tolerance * xScale)) {
-            current = exact;
-            direction = exactDirection;
-            stepNorm = LinearAlgebra.norm(direction.step);
-            positiveDefinite = direction.damping == 0;
-            hessianUsed = "exact (convergence check)";
-          } else {
-            current = exact;
-          }
+          current = function.evaluate(x, true, "iteration " + k + ": exact check of convergence");
+          direction = Direction.of(current, xScale);
+          stepNorm = LinearAlgebra.norm(direction.step);
+          positiveDefinite = direction.damping == 0;
+          hessianUsed = "exact (convergence check)";
         }
       }
       if (positiveDefinite && stepNorm <= tolerance * xScale) {
@@ -193,7 +184,7 @@ public final class NewtonSolver {
         records.add(rec);
         listener.onIterate(rec, current.point());
         previousStepNorm = escapeNorm;
-        lastLogDecrease = Double.POSITIVE_INFINITY;
+        previous = null;
         continue;
       }
       if (k > maxIterations) {
@@ -209,7 +200,8 @@ public final class NewtonSolver {
       // step then costs one pass. Every other trial (backtracking, or the full step where L should
       // still fall by a large factor and expansions follow) is a loss-and-gradient pass, and the
       // accepted point gets its Hessian once.
-      double modelDecrease = -(slope + 0.5 * quadraticForm(current.scaledHessian(), direction.step));
+      double curvature = quadraticForm(current.scaledHessian(), direction.step);
+      double modelDecrease = -(slope + 0.5 * curvature);
       boolean fusedFirstTrial = modelDecrease < (1 - Math.exp(-EXPANSION_LOG_DECREASE)) * current.scaledLoss();
       for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
         double[] candidate = x.clone();
@@ -241,7 +233,6 @@ public final class NewtonSolver {
       t = LinearAlgebra.distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
       double decrease = decreaseInScaleOf(current, accepted);
       double roundingError = current.scaledLossRoundingError() + scaledRoundingError(current, accepted);
-      double curvature = quadraticForm(current.scaledHessian(), direction.step);
       double predicted = -(t * slope + 0.5 * t * t * curvature);
       // a model ratio is meaningless once the decrease is at the loss's rounding level
       double ratio = predicted > 100 * roundingError ? decrease / predicted : Double.NaN;
@@ -252,7 +243,7 @@ public final class NewtonSolver {
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
       flatSteps = decrease <= roundingError && !contracting ? flatSteps + 1 : 0;
       previousStepNorm = t * stepNorm;
-      lastLogDecrease = Math.abs(current.logLoss() - accepted.logLoss());
+      previous = current;
       current = hessians.complete(function, accepted, "iteration " + k + ": accepted point");
       IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
           function.passes() - passesAtStart, iterationStart, hessianUsed, note);
@@ -332,14 +323,12 @@ public final class NewtonSolver {
   private Evaluation expand(ObjectiveFunction function, HessianStrategy hessians, int k, double[] x,
       double[] step, Evaluation accepted, Evaluation current) {
     if (!(current.logLoss() - accepted.logLoss() > EXPANSION_LOG_DECREASE)) return accepted;
-    int rungs = Integer.numberOfTrailingZeros((int) MAX_EXPANSION);
-    double[] ts = new double[rungs];
-    for (int r = 0; r < rungs; r++) ts[r] = 2.0 * (1 << r);
+    double[] ts = java.util.stream.DoubleStream.iterate(2, t -> t <= MAX_EXPANSION, t -> 2 * t).toArray();
     double[] logLosses = function.logLossesAlong(x, step, ts,
         String.format(Locale.ROOT, "iteration %d: steps 2…%.0f (loss only)", k, MAX_EXPANSION));
     double bestLog = accepted.logLoss();
     double bestT = 1;
-    for (int r = 0; r < rungs && logLosses[r] < bestLog; r++) {
+    for (int r = 0; r < ts.length && logLosses[r] < bestLog; r++) {
       bestLog = logLosses[r];
       bestT = ts[r];
     }

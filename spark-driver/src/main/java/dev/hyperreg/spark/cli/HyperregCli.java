@@ -136,8 +136,7 @@ public final class HyperregCli {
       description = "Fits exp/cosh/sinh regression (rescaled, plain or softmax) by Newton's method on Spark.",
       commandListHeading = "%ncommands (hyperreg COMMAND --help for each):%n")
   static final class Hyperreg implements Callable<Integer> {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
-    boolean help;
+    @Mixin HelpOption help;
 
     private final PrintStream out;
 
@@ -157,8 +156,7 @@ public final class HyperregCli {
           + " objective overflows at the start point, 1 internal error."})
   static final class FitCommand implements Callable<Integer> {
     @Mixin FitOptions options = new FitOptions();
-    @Option(names = {"-h", "--help"}, usageHelp = true, order = 1000, description = "this text")
-    boolean help;
+    @Mixin HelpOption help;
 
     @Override public Integer call() throws IOException {
       options.validate();
@@ -174,8 +172,7 @@ public final class HyperregCli {
       footer = {"", "Exit status: 0 done, 2 bad input, 4 a prediction overflows a double, 1 internal error."})
   static final class PredictCommand implements Callable<Integer> {
     @Mixin PredictOptions options = new PredictOptions();
-    @Option(names = {"-h", "--help"}, usageHelp = true, order = 1000, description = "this text")
-    boolean help;
+    @Mixin HelpOption help;
 
     @Override public Integer call() throws IOException {
       options.validate();
@@ -199,13 +196,18 @@ public final class HyperregCli {
           + " failure, 1 internal error."})
   static final class ShiftCommand implements Callable<Integer> {
     @Mixin ShiftOptions options = new ShiftOptions();
-    @Option(names = {"-h", "--help"}, usageHelp = true, order = 1000, description = "this text")
-    boolean help;
+    @Mixin HelpOption help;
 
     @Override public Integer call() throws IOException {
       options.validate();
       return inSession("hyperreg shift", options.fit.master, jsc -> new ShiftJob(options).run(jsc).code());
     }
+  }
+
+  /** -h, --help: every command's usage text, last in its option list. */
+  static final class HelpOption {
+    @Option(names = {"-h", "--help"}, usageHelp = true, order = 1000, description = "this text")
+    boolean help;
   }
 
   /** A command that parses its own arguments (generate, bench, example: each has its own --help). */

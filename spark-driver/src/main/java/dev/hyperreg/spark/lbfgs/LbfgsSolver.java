@@ -58,12 +58,10 @@ public final class LbfgsSolver {
     double logInitialGradient = Double.isNaN(logGradientReference) ? first.logGradientNorm() : logGradientReference;
     double referenceScale = logInitialGradient; // L-BFGS sees L / ‖∇L(x₀)‖
     int[] evaluations = {0};
-    // the last two finite evaluations: once they differ by less than 2× in L, the iterates share their
-    // scale and each pass accumulates about the last one (small losses then keep their accuracy)
+    // the last two finite evaluations: once they settle, each pass accumulates about the last one
     Evaluation[] recent = {first, null};
     java.util.function.Function<DenseVector<Object>, Tuple2<Object, DenseVector<Object>>> calculate = x -> {
-      boolean local = recent[1] != null && Math.abs(recent[0].logLoss() - recent[1].logLoss()) < Math.log(2);
-      function.accumulateAbout(local ? recent[0] : null);
+      function.accumulateAboutSettled(recent[1], recent[0]);
       Evaluation e = function.evaluate((double[]) x.data(), false, "L-BFGS: evaluation " + ++evaluations[0]);
       if (!e.isFinite()) return new Tuple2<>(Double.POSITIVE_INFINITY, new DenseVector<>(new double[x.length()]));
       recent[1] = recent[0];
