@@ -26,6 +26,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.data.SparseRowBlock",
       "dev.hyperreg.core.objective.PassSums",
       "dev.hyperreg.core.sketch.HeavyRows",
+      "dev.hyperreg.core.sketch.TopRows",
+      "dev.hyperreg.core.sketch.PrioritySample",
       "dev.hyperreg.core.objective.Objective",
       "dev.hyperreg.core.objective.RescaledTerms",
       "dev.hyperreg.core.objective.PlainTerms",

@@ -27,7 +27,7 @@ public final class Evaluation {
   /** The objective's pass-wide constants (exponent m first), for a second pass at the same point. */
   private double[] passGlobals;
   private long sampledRows = -1;
-  private double expectedSampledRows = Double.NaN;
+  private double leverageSum = Double.NaN;
 
   Evaluation(double[] point, double scaledLoss, double logScale, double scaledLossRoundingError,
       double[] scaledGradient, double[] scaledHessian, boolean exactHessian, long rows) {
@@ -63,18 +63,22 @@ public final class Evaluation {
     return this;
   }
 
-  /** Records the size of the row sample the Hessian was estimated from; returns this. */
-  Evaluation withSample(long kept, double expected) {
+  /** Records the size of the row sample the Hessian was estimated from, and Σℓ̃; returns this. */
+  Evaluation withSample(long kept, double leverageSum) {
     this.sampledRows = kept;
-    this.expectedSampledRows = expected;
+    this.leverageSum = leverageSum;
     return this;
   }
 
   /** Rows kept by the leverage-score sample this Hessian comes from; −1 when not sampled. */
   public long sampledRows() { return sampledRows; }
 
-  /** Σp_i of that sample: the size its probabilities promised; NaN when not sampled. */
-  public double expectedSampledRows() { return expectedSampledRows; }
+  /**
+   * Σℓ̃, the sum of the sample's leverage estimates over all rows: about d when they describe the
+   * Hessian, ≫ d when its low-rank part cancels much of the sampled row-wise part; NaN when not
+   * sampled.
+   */
+  public double leverageSum() { return leverageSum; }
 
   /** The pass-wide constants the objective computed at this point (globals[0] its exponent m). */
   public double[] passGlobals() { return passGlobals; }

@@ -96,7 +96,7 @@ public final class Objective implements Serializable {
   public Evaluation finish(PassSums sums, double[] x, double[] regularizerGram) {
     if (sums.badRowId() >= 0) return new Evaluation(x, sums.rows(), sums.badRowId(), sums.badRowValue());
     Evaluation e = terms.finish(sums, x, regularizerGram, this);
-    return sums.count(PassSums.SAMPLED_GRAM, 0) > 0 ? e.withSample(sums.sampledRows(), sums.expectedSampledRows()) : e;
+    return sums.sample() != null ? e.withSample(sums.sample().keptRows(), sums.sample().leverageSum()) : e;
   }
 
   /** A^T diag(w²) A from a pass that collected it (softmax only), mirrored to a full matrix. */

@@ -3,6 +3,7 @@ package dev.hyperreg.core.objective;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.sketch.HeavyRows;
+import dev.hyperreg.core.sketch.PrioritySample;
 import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
 import java.io.Serializable;
@@ -33,7 +34,7 @@ abstract class ObjectiveTerms implements Serializable {
       sums.keepHeavyRows(new HeavyRows(request.sketch(), dim, groups[0], groups[1]));
     }
     if (request.sample() != null) {
-      sums.expectSampledGram();
+      sums.collectSample(new PrioritySample(request.sample().size(), dim));
       // the first pass's exponent, so that its constants (α, β, …) apply to the scaled rows as they are
       sums.rescaleTo(request.sample().exponent());
     }
@@ -92,16 +93,14 @@ abstract class ObjectiveTerms implements Serializable {
     block.addWeightedGrams(w2, 1, grams, offset);
   }
 
-  /** Adds the block's sampled rows, weighted by their diagonal D_i, to the pass's sampled Gram. */
+  /** Offers the block's rows, with their diagonal weights D_i, to the pass's row sample. */
   static void sampleRows(RowSampling sample, RowBlock block, double[] diagonal, PassSums acc) {
-    RowSampling.Kept kept = sample.addRows(block, diagonal, acc.array(PassSums.SAMPLED_GRAM, 0));
-    acc.addSampledRows(kept.rows(), kept.expected());
+    sample.addRows(block, diagonal, acc.sample());
   }
 
-  /** The sampled Gram of a {@link RowSampling} pass, mirrored; null when the pass did not sample. */
+  /** The sampled Gram of a {@link RowSampling} pass; null when the pass did not sample. */
   static double[] sampledGram(PassSums sums) {
-    if (sums.count(PassSums.SAMPLED_GRAM, 0) == 0) return null;
-    return mirrored(sums.array(PassSums.SAMPLED_GRAM, 0), 0, sums.dim());
+    return sums.sample() == null ? null : sums.sample().gram();
   }
 
   /** Matrix k of the given group, copied and mirrored from its upper triangle. */

@@ -1,13 +1,14 @@
 package dev.hyperreg.core.objective;
 
 import dev.hyperreg.core.sketch.HeavyRows;
+import dev.hyperreg.core.sketch.PrioritySample;
 import dev.hyperreg.core.sketch.RowSampling;
 import java.io.Serializable;
 
 /**
  * The sums one pass over the rows collects at a point x: scalars, d-vectors, d × d matrices and, for
- * sketched solvers, m × d sketch matrices and m-vectors, and, for the sampling solver, the Gram
- * of the sampled rows ({@link RowSampling}) with their count. Each is a sum over rows, so a pass is a
+ * sketched solvers, m × d sketch matrices and m-vectors, and, for the sampling solver, the rows of
+ * its sample ({@link RowSampling}). Each is a sum over rows, so a pass is a
  * fold of blocks into one PassSums, and sums of different tasks {@link #merge}.
  *
  * <p><b>Scale groups.</b> To survive f(z) far beyond the double range, objectives evaluate the link
@@ -24,10 +25,10 @@ import java.io.Serializable;
 public final class PassSums implements Serializable {
   private static final long serialVersionUID = 2L;
   static final int GROUPS = 3;
-  static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4, SAMPLED_GRAM = 5;
+  static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4;
   /** The running compensation of each scalar ({@link #addScalar}). */
-  private static final int SCALAR_COMPENSATION = 6;
-  private static final int KINDS = 7;
+  private static final int SCALAR_COMPENSATION = 5;
+  private static final int KINDS = 6;
 
   private final int dim;
   private final int sketchRows;
@@ -36,8 +37,8 @@ public final class PassSums implements Serializable {
   private final double[][][] data = new double[KINDS][GROUPS][];
   private double exponent = Double.NEGATIVE_INFINITY;
   private long rows;
-  private long sampledRows;
-  private double expectedSampledRows;
+  /** The rows a sampling pass keeps; null for other passes. */
+  private PrioritySample sample;
   /** The heaviest rows of a sketched fit factor, kept whole; null when the pass keeps none. */
   private HeavyRows heavy;
   /** The reference the pass accumulates about ({@link PassRequest#reference()}), or null. */
@@ -49,7 +50,7 @@ public final class PassSums implements Serializable {
 
   /**
    * @param counts counts[kind][group] for the kinds scalar, vector, Gram, sketch matrix and sketch
-   *     vector, sampled Gram (missing trailing kinds count 0)
+   *     vector (missing trailing kinds count 0)
    */
   public PassSums(int dim, int sketchRows, int[][] counts) {
     this.dim = dim;
@@ -63,10 +64,8 @@ public final class PassSums implements Serializable {
   public int sketchRows() { return sketchRows; }
   public double exponent() { return exponent; }
   public long rows() { return rows; }
-  /** Rows kept by a {@link RowSampling} pass. */
-  public long sampledRows() { return sampledRows; }
-  /** Σp_i of a {@link RowSampling} pass: the sample size its probabilities promise. */
-  public double expectedSampledRows() { return expectedSampledRows; }
+  /** The sample of a {@link RowSampling} pass; null for other passes. */
+  public PrioritySample sample() { return sample; }
   public long badRowId() { return badRowId; }
   public double badRowValue() { return badRowValue; }
 
@@ -74,7 +73,7 @@ public final class PassSums implements Serializable {
     return switch (kind) {
       case SCALAR, SCALAR_COMPENSATION -> 1;
       case VECTOR -> dim;
-      case GRAM, SAMPLED_GRAM -> (long) dim * dim;
+      case GRAM -> (long) dim * dim;
       case SKETCH -> (long) sketchRows * dim;
       case SKETCH_VECTOR -> sketchRows;
       default -> throw new IllegalArgumentException("kind " + kind);
@@ -126,10 +125,6 @@ public final class PassSums implements Serializable {
   int gramCount(int group) { return counts[GRAM][group]; }
 
   void addRows(long count) { rows += count; }
-  void addSampledRows(long count, double expected) {
-    sampledRows += count;
-    expectedSampledRows += expected;
-  }
 
   HeavyRows heavyRows() { return heavy; }
 
@@ -148,8 +143,8 @@ public final class PassSums implements Serializable {
   /** Declares that this pass keeps the heaviest rows of its sketched fit factor. */
   void keepHeavyRows(HeavyRows rows) { heavy = rows; }
 
-  /** Declares that this pass collects a sampled Gram (one, in group 0). */
-  void expectSampledGram() { counts[SAMPLED_GRAM][0] = 1; }
+  /** Declares that this pass samples rows into the given sample. */
+  void collectSample(PrioritySample rows) { sample = rows; }
 
   void recordBadRow(long rowId, double z) {
     if (badRowId < 0 || rowId < badRowId) {
@@ -206,9 +201,8 @@ public final class PassSums implements Serializable {
     }
     referenceFailed |= other.referenceFailed;
     rows += other.rows;
-    sampledRows += other.sampledRows;
-    expectedSampledRows += other.expectedSampledRows;
     if (heavy != null && other.heavy != null) heavy.merge(other.heavy);
+    if (sample != null && other.sample != null) sample.merge(other.sample);
     if (other.badRowId >= 0) recordBadRow(other.badRowId, other.badRowValue);
     return this;
   }

@@ -92,7 +92,7 @@ final class PlainTerms extends ObjectiveTerms {
     boolean exact = sums.gramCount(0) > 0 && sums.count(PassSums.SKETCH, 0) == 0;
     if (exact) {
       hessian = matrix(sums, 0, 0);
-    } else if (sums.count(PassSums.SAMPLED_GRAM, 0) > 0) {
+    } else if (sums.sample() != null) {
       hessian = sampledGram(sums);
     } else if (sums.count(PassSums.SKETCH, 0) > 0) {
       HeavyRows.Factor factor = fitFactor(sums);

@@ -7,28 +7,31 @@ import java.util.Random;
 
 /**
  * Leverage-score row sampling of the Hessian's row-wise part Aᵀ diag(D) A (the papers' method,
- * second pass of the {@code sample} solver). Row i is kept with probability
+ * second pass of the {@code sample} solver). Row i is sampled with weight
  * <pre>
- *   p_i = min(1, budget · (0.9·ℓ̃_i / d + 0.1 / n)),    ℓ̃_i = |D_i| · ‖Pᵀ a_i‖²,
+ *   w_i = 0.9·ℓ̃_i / d + 0.1 / n,    ℓ̃_i = |D_i| · ‖Pᵀ a_i‖²,
  * </pre>
- * and a kept row adds (D_i / p_i)·a_i a_iᵀ, so the sum is an unbiased estimate of Aᵀ diag(D) A with
- * about {@code budget} rows. ℓ̃_i approximates the leverage score |D_i|·a_iᵀ H̃⁻¹ a_i of the row
- * against a sketched Hessian H̃ = UᵀU from the first pass: P = U⁻¹G with a d × k Gaussian G of
- * variance 1/k (Johnson–Lindenstrauss), so ‖Pᵀa‖² = ‖GᵀU⁻ᵀa‖² ≈ ‖U⁻ᵀa‖² = aᵀH̃⁻¹a within a
- * constant factor for k = 16, at 2k flops per non-zero. The uniform tenth keeps every row's
- * probability away from 0 when a JL estimate happens to come out tiny.
+ * by priority sampling of a fixed number of rows ({@link PrioritySample}): about the budget, however
+ * the weights are scaled, and an unbiased estimate of Aᵀ diag(D) A. ℓ̃_i approximates the leverage
+ * score |D_i|·a_iᵀ H̃⁻¹ a_i of the row against a sketched Hessian H̃ = UᵀU from the first pass:
+ * P = U⁻¹G with a d × k Gaussian G of variance 1/k (Johnson–Lindenstrauss), so
+ * ‖Pᵀa‖² = ‖GᵀU⁻ᵀa‖² ≈ ‖U⁻ᵀa‖² = aᵀH̃⁻¹a within a constant factor for k = 16, at 2k flops per
+ * non-zero. The uniform tenth keeps every row's weight away from 0 when a JL estimate happens to
+ * come out tiny. The pass also sums the ℓ̃_i: about d when H̃ is dominated by the sampled part,
+ * ≫ d when the Hessian's low-rank part cancels much of the row-wise one — then no small sample of
+ * rows approximates the Hessian well, and the solver sketches instead.
  *
  * <p>D_i is the exact diagonal weight of the row, second-order term included, computed with the
  * pass-wide constants of the first pass ({@code globals}, e.g. α and β of the rescaled objective,
  * and the common exponent m, which the second pass adopts so that those constants apply as they
  * are). Negative D_i are sampled by |D_i| and enter with their sign, so the estimate stays
  * unbiased; the non-diagonal low-rank parts are never sampled, the objectives add them exactly.
- * Whether row i is kept is hashed from its global row id and the seed, so the sample does not
+ * A row's uniform u_i is hashed from its global row id and the seed, so the sample does not
  * depend on partitioning.
  *
  * @param projection P, d × k column-major
  * @param k columns of P
- * @param budget expected number of kept rows (about)
+ * @param budget number of rows to sample (rounded up)
  * @param totalRows n, the number of rows in the data
  * @param seed the sample's randomness
  * @param globals the objective's pass-wide constants, globals[0] = the exponent m
@@ -61,44 +64,35 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
   /** The exponent m of the first pass, which the sampling pass adopts. */
   public double exponent() { return globals[0]; }
 
+  /** The rows a pass samples: the budget, rounded up, at most n. */
+  public int size() { return (int) Math.min(Math.ceil(budget), Math.min(totalRows, Integer.MAX_VALUE - 8)); }
+
   /**
-   * Samples the block's rows by their estimated leverage and adds Σ_kept (D_i/p_i) a_i a_iᵀ (upper
-   * triangle) to the pass's sampled Gram.
+   * Offers the block's rows to the pass's sample by their estimated leverage, and adds their
+   * estimates to its leverage sum.
    *
    * @param diagonal D_i per row of the block (0 for rows to skip)
-   * @param gram the pass's sampled Gram (d × d, upper triangle)
-   * @return how many of the block's rows were kept, and Σp_i, how many were expected to be
    */
-  public Kept addRows(RowBlock block, double[] diagonal, double[] gram) {
+  public void addRows(RowBlock block, double[] diagonal, PrioritySample sample) {
     int n = block.rows();
     double[] z = new double[n * k];
     block.multiply(projection, k, z);
     int d = block.cols();
-    int[] kept = new int[n];
-    double[] weights = new double[n];
-    int count = 0;
-    double expected = 0;
+    double scores = 0;
     for (int i = 0; i < n; i++) {
       if (diagonal[i] == 0) continue;
       double squared = 0;
       for (int c = 0; c < k; c++) squared += z[c * n + i] * z[c * n + i];
       double leverage = Math.abs(diagonal[i]) * squared;
-      double probability = Math.min(1, budget * ((1 - UNIFORM_SHARE) * leverage / d + UNIFORM_SHARE / totalRows));
-      expected += probability;
-      if (uniform(block.rowId(i)) < probability) {
-        kept[count] = i;
-        weights[count++] = diagonal[i] / probability;
-      }
+      scores += leverage;
+      double weight = (1 - UNIFORM_SHARE) * leverage / d + UNIFORM_SHARE / totalRows;
+      sample.offer(block, i, diagonal[i], weight, uniform(block.rowId(i)));
     }
-    if (count > 0) block.addWeightedGramOfRows(kept, weights, count, gram, 0);
-    return new Kept(count, expected);
+    sample.addScores(scores);
   }
 
-  /** Rows a block kept, and Σp_i over its rows: the sample size the probabilities promise. */
-  public record Kept(int rows, double expected) {}
-
-  /** A uniform number in [0, 1) from the row id and the seed. */
+  /** A uniform number in (0, 1] from the row id and the seed. */
   private double uniform(long rowId) {
-    return (SketchSpec.mix(seed ^ rowId * 0x9E3779B97F4A7C15L) >>> 11) * 0x1.0p-53;
+    return ((SketchSpec.mix(seed ^ rowId * 0x9E3779B97F4A7C15L) >>> 11) + 1) * 0x1.0p-53;
   }
 }

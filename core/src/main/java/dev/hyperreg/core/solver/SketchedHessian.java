@@ -18,9 +18,12 @@ import java.util.Locale;
  *       where the exact Hessian costs Σ nnz(a_i)² (n·d² for dense rows). One pass per point.</li>
  *   <li><b>sample</b>: the papers' leverage-score sampling ({@link RowSampling}). The pass at every
  *       trial point also collects a small sketch (4d rows) whose Gram gives approximate leverage
- *       scores; at an accepted point a second pass samples about m rows by those scores and sums
- *       their exact weighted outer products (a dgemm of the kept rows on the executors, a d × d
- *       payload), and the objective adds its low-rank part exactly. Two passes per iteration.</li>
+ *       scores; at an accepted point a second pass keeps exactly m rows by priority sampling on
+ *       those scores ((m + 1) × d payload per task), the driver sums their weighted outer products,
+ *       and the objective adds its low-rank part exactly. Two passes per iteration. When the
+ *       scores sum to more than 8d, the Hessian's low-rank part cancels much of the sampled part
+ *       (an intercept with the rescaled objective does this near the answer), a sample of m rows
+ *       cannot resolve what is left, and the solver sketches from then on.</li>
  * </ul>
  *
  * <p>Every pass draws fresh randomness (seed mixed with the pass number), so errors do not repeat.
@@ -37,16 +40,21 @@ public final class SketchedHessian implements HessianStrategy {
   /** Sketch rows per column for the sampling solver's leverage estimates. */
   public static final int SCORE_ROWS_PER_COLUMN = 4;
 
-  private final boolean sampling;
+  /** Leverage sums above this many times d end sampling ({@link Evaluation#leverageSum}). */
+  static final double LEVERAGE_SUM_LIMIT = 8;
+
+  private boolean sampling;
   private final long scoreRows;
   private SketchSpec spec;
   private final long maxRows;
   private final long seed;
   private long passes;
   private boolean exact;
-  /** The last sample: rows kept and Σp_i, the size its probabilities promised (shown in the record). */
+  /** The last sample: rows kept and Σℓ̃ in units of d (shown in the record). */
   private long lastKept = -1;
-  private double lastExpected = Double.NaN;
+  private double lastLeverage = Double.NaN;
+  /** Why sampling gave way to sketching; null while it has not. */
+  private String samplingEnded;
 
   /**
    * A sketching strategy.
@@ -100,7 +108,7 @@ public final class SketchedHessian implements HessianStrategy {
     RowSampling sample = sampling(accepted, spec.rows(), freshSeed());
     Evaluation sampled = function.evaluate(accepted.point(), sample, description + ", row sample");
     lastKept = sampled.sampledRows();
-    lastExpected = sampled.expectedSampledRows();
+    lastLeverage = sampled.leverageSum() / sampled.dim();
     return sampled;
   }
 
@@ -116,6 +124,11 @@ public final class SketchedHessian implements HessianStrategy {
 
   @Override public String afterStep(StepOutcome o) {
     if (exact) return null;
+    if (sampling && lastLeverage > LEVERAGE_SUM_LIMIT) {
+      sampling = false;
+      samplingEnded = String.format(Locale.ROOT, "leverage estimates summed to %.1f·d", lastLeverage);
+      return "sampling ended (" + samplingEnded + ": the low-rank part cancels the sampled one); sketching instead";
+    }
     boolean poorModel = o.ratio() < 0.1; // false for NaN: decrease at rounding level, no verdict
     // the local regime: the model is right and the loss has almost stopped falling (far away an
     // exp-type loss drops by a constant factor per step, and exact Newton steps do not shrink either)
@@ -136,8 +149,10 @@ public final class SketchedHessian implements HessianStrategy {
 
   @Override public String current() {
     if (exact) return "exact (fallback)";
-    if (!sampling) return "sketch " + spec.rows() + "×" + spec.nonzeros();
-    String last = lastKept < 0 ? "" : String.format(Locale.ROOT, "; last kept %d, Σp %.0f", lastKept, lastExpected);
+    if (!sampling) {
+      return "sketch " + spec.rows() + "×" + spec.nonzeros() + (samplingEnded == null ? "" : " (sampling ended)");
+    }
+    String last = lastKept < 0 ? "" : String.format(Locale.ROOT, "; last kept %d, Σℓ̃ %.1f·d", lastKept, lastLeverage);
     return "sample " + spec.rows() + " (scores: sketch " + scoreRows + "×" + spec.nonzeros() + last + ")";
   }
 }

@@ -79,18 +79,11 @@ class SketchEmbeddingTest {
         Evaluation sampled = f.evaluate(x, SketchedHessian.sampling(scores, 20.0 * d, seed), "sample");
         double[] spectrum = relativeSpectrum(exact, sampled.scaledHessian(), d);
         System.out.printf("coherent=%s seed=%d sample 20d (kept %d rows): [%.3f, %.3f]%n", coherent, seed,
-            sampledRows(f, scores, d, seed), spectrum[0], spectrum[d - 1]);
+            sampled.sampledRows(), spectrum[0], spectrum[d - 1]);
         assertTrue(spectrum[0] >= SAMPLE_LOW && spectrum[d - 1] <= SAMPLE_HIGH,
             "spectrum [" + spectrum[0] + ", " + spectrum[d - 1] + "] coherent=" + coherent);
       }
     }
-  }
-
-  private static long sampledRows(ObjectiveFunction f, Evaluation scores, int d, long seed) {
-    RowSampling sample = SketchedHessian.sampling(scores, 20.0 * d, seed);
-    PassSums sums = f.runner().aggregate(new ObjectiveFunction.ObjectivePass(f.objective(), scores.point(),
-        PassRequest.sampled(sample)), "count");
-    return sums.sampledRows();
   }
 
   /**

@@ -184,15 +184,16 @@ public final class FitJob {
   /**
    * d × d matrices' worth of doubles the driver holds at once: about ten for the exact Hessian (pass
    * sums, Hessian, factor, merges); for a sketch, its (m + m/8) × d sums (twice, while merging, and
-   * the factor) on top. The sampling solver's scores sketch has 4d rows.
+   * the factor) on top; for a sample, its m kept rows of d values (twice while merging, and the
+   * plain and weighted copies its Gram is formed from).
    */
   static double driverMatrices(FitOptions o, int dim) {
-    double rows = switch (o.solver) {
-      case "sketch" -> SketchedHessian.rowsFor(dim, o.sketchSize);
-      case "sample" -> (double) SketchedHessian.SCORE_ROWS_PER_COLUMN * dim;
+    double perColumn = switch (o.solver) {
+      case "sketch" -> 3 * 1.125 * SketchedHessian.rowsFor(dim, o.sketchSize) / dim;
+      case "sample" -> 4.0 * SketchedHessian.rowsFor(dim, o.sketchSize) / dim;
       default -> 0;
     };
-    return DRIVER_MATRICES + 3 * 1.125 * rows / dim;
+    return DRIVER_MATRICES + perColumn;
   }
 
   /** Refuses a d the driver cannot hold, saying how much memory it would need. */

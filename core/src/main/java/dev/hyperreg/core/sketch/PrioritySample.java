@@ -1,0 +1,91 @@
+package dev.hyperreg.core.sketch;
+
+import dev.hyperreg.core.data.RowBlock;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import java.io.Serializable;
+
+/**
+ * A sample of exactly {@code size} rows (fewer only when fewer rows have weight), drawn by priority
+ * sampling (Duffield, Lund and Thorup): row i with sampling weight w_i > 0 gets the priority
+ * q_i = w_i / u_i for a uniform u_i ∈ (0, 1] hashed from its id, and the {@code size} rows of largest
+ * priority are kept. With τ the next largest priority, a kept row enters with probability
+ * p_i = min(1, w_i / τ) and weight D_i / p_i, and Σ_kept (D_i/p_i)·a_i a_iᵀ is an unbiased estimate
+ * of Σ_i D_i·a_i a_iᵀ.
+ *
+ * <p>Why not keep each row independently with a probability p_i? Then the sample's size is Σp_i,
+ * which is only as small as the weights are well scaled; leverage estimates that sum to ≫ d (an
+ * intercept with the rescaled objective does this near the answer) made such a sampler keep 19 920
+ * of 20 000 rows — an exact Hessian at extra cost. Priority sampling keeps the size fixed whatever
+ * the weights, and still needs one pass: every task keeps its top size + 1 (with the rows' values),
+ * merging keeps the top of the union, and the driver, which then knows τ, forms the Gram.
+ */
+public final class PrioritySample implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int size;
+  /** Keyed by priority; numbers per row: D_i and w_i. */
+  private final TopRows top;
+  private double scoreSum;
+
+  public PrioritySample(int size, int dim) {
+    this.size = size;
+    this.top = new TopRows(size + 1, dim, 2);
+  }
+
+  /**
+   * Offers row i of the block with its diagonal weight D_i and sampling weight w_i at priority
+   * w_i / u_i.
+   */
+  void offer(RowBlock block, int i, double diagonal, double weight, double uniform) {
+    int slot = top.offer(block.rowId(i), weight / uniform, diagonal, weight);
+    if (slot >= 0) block.addRow(i, 1, top.rows, slot * top.dim);
+  }
+
+  /** Adds to Σℓ̃, the sum of the rows' leverage estimates. */
+  void addScores(double sum) { scoreSum += sum; }
+
+  /** Σℓ̃ over all rows offered: ≈ d when the estimates describe the Hessian they came from. */
+  public double leverageSum() { return scoreSum; }
+
+  /** Keeps the top of both samples. */
+  public void merge(PrioritySample other) {
+    top.merge(other.top);
+    scoreSum += other.scoreSum;
+  }
+
+  /** Rows in the estimate: min(size, rows with weight). */
+  public int keptRows() { return Math.min(size, top.count); }
+
+  /**
+   * Σ_kept (D_i/p_i)·a_i a_iᵀ as a new d × d matrix (both triangles), summed in row-id order so
+   * that the result does not depend on how the rows were split.
+   */
+  public double[] gram() {
+    int d = top.dim;
+    int full = top.lightestSlot();
+    // all rows with weight kept (p_i = 1) unless the set is full: then τ is its smallest priority
+    double tau = full < 0 || top.count <= size ? 0 : top.keys[full];
+    int[] order = top.slotsById();
+    int kept = keptRows();
+    double[] rows = new double[kept * d];
+    double[] scaled = new double[kept * d];
+    int t = 0;
+    for (int slot : order) {
+      if (tau > 0 && slot == full) continue;
+      double diagonal = top.numbers[2 * slot];
+      double weight = top.numbers[2 * slot + 1];
+      double probability = tau > 0 ? Math.min(1, weight / tau) : 1;
+      double c = diagonal / probability;
+      for (int j = 0; j < d; j++) {
+        double v = top.rows[slot * d + j];
+        rows[t * d + j] = v;
+        scaled[t * d + j] = c * v;
+      }
+      t++;
+    }
+    double[] h = new double[d * d];
+    if (kept > 0) LinearAlgebra.blas().dgemm("N", "T", d, d, kept, 1.0, scaled, 0, d, rows, 0, d, 0.0, h, 0, d);
+    LinearAlgebra.mirrorUpper(h, d, 0); // (c·a_i)·a_j and (c·a_j)·a_i may differ in the last bit
+    return h;
+  }
+}
