@@ -19,6 +19,7 @@ import dev.hyperreg.core.solver.NewtonSolver;
 import dev.hyperreg.core.solver.SketchedHessian;
 import dev.hyperreg.core.solver.StartingPoint;
 import dev.hyperreg.spark.UsageException;
+import dev.hyperreg.spark.exec.PassTraffic;
 import dev.hyperreg.spark.exec.SparkPassRunner;
 import dev.hyperreg.spark.exec.SparkSessions;
 import dev.hyperreg.spark.job.FitJob;
@@ -59,12 +60,15 @@ public final class Benchmark {
   private Benchmark() {}
 
   static final String USAGE = String.join("\n",
-      "usage: hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]] [--methods M[,M…]] [--trace]",
+      "usage: hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]] [--methods M[,M…]] [--partitions P[,P…]]",
+      "                      [--trace]",
       "",
       "  --quick        small sizes, a minute or two (what CI runs)",
       "  --output DIR   where bench.json and bench.md go (default target/bench)",
       "  --only NAMES   run only the named problems",
       "  --methods M    run only the named methods (exact,sketch,sample,lbfgs)",
+      "  --partitions P the data in P partitions, each problem once per P (default: 2 per core, at least 4);",
+      "                 bytes moved per pass are reported for every method",
       "  --trace        print every iteration (log L, gradient, step, passes, Hessian used)");
 
   /** A generated problem: rows N(0, 1/(d·density)) (or G·Σ^{1/2}), b from the model with 5% noise. */
@@ -83,6 +87,8 @@ public final class Benchmark {
         p.add(new Problem("scaling-n" + n, n, 20, 1, false, r, Link.EXP, 0.01, true));
       }
     } else {
+      // small enough to sweep the partition count (--partitions 4,16,64): what a pass moves
+      p.add(new Problem("dense-n4e4-d200", 40_000, 200, 1, false, r, Link.EXP, 0.01, false));
       p.add(new Problem("dense-n1e6-d100", 1_000_000, 100, 1, false, r, Link.EXP, 0.01, false));
       p.add(new Problem("dense-n1e6-d400", 1_000_000, 400, 1, false, r, Link.EXP, 0.01, false));
       p.add(new Problem("dense-n4e5-d1000", 400_000, 1000, 1, false, r, Link.EXP, 0.01, false));
@@ -102,6 +108,7 @@ public final class Benchmark {
     List<String> only = null;
     List<String> methods = null;
     boolean trace = false;
+    List<Integer> partitionCounts = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -109,6 +116,7 @@ public final class Benchmark {
         case "--only" -> only = List.of(args[++i].split(","));
         case "--methods" -> methods = List.of(args[++i].split(","));
         case "--trace" -> trace = true;
+        case "--partitions" -> partitionCounts = partitionCounts(args[++i]);
         case "--help" -> {
           out.println(USAGE);
           return 0;
@@ -132,10 +140,15 @@ public final class Benchmark {
       header.put("openblasNumThreads", System.getenv("OPENBLAS_NUM_THREADS"));
       Path dir = Path.of(output);
       Files.createDirectories(dir);
+      List<Integer> counts = partitionCounts != null ? partitionCounts
+          : List.of(Math.max(2, jsc.defaultParallelism()) * 2);
       for (Problem problem : problems(quick)) {
         if (only != null && !only.contains(problem.name())) continue;
-        out.println("== " + problem.name());
-        results.add(runProblem(spark, jsc, problem, methods, trace ? traceTo(out) : IterationListener.NONE, out));
+        for (int partitions : counts) {
+          out.println("== " + problem.name() + ", " + partitions + " partitions");
+          results.add(runProblem(spark, jsc, problem, partitions, methods,
+              trace ? traceTo(out) : IterationListener.NONE, out));
+        }
         Map<String, Object> all = new LinkedHashMap<>(header);
         all.put("problems", results);
         all.put("scalingFit", scalingFit(results));
@@ -149,6 +162,19 @@ public final class Benchmark {
     }
   }
 
+  private static List<Integer> partitionCounts(String list) {
+    List<Integer> counts = new ArrayList<>();
+    for (String part : list.split(",")) {
+      try {
+        counts.add(Integer.parseInt(part.trim()));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--partitions: '" + part + "' is not a whole number");
+      }
+      if (counts.get(counts.size() - 1) < 1) throw new UsageException("--partitions: counts must be ≥ 1, got " + part);
+    }
+    return counts;
+  }
+
   /** Prints every iteration: where the passes and the seconds go. */
   private static IterationListener traceTo(PrintStream out) {
     return r -> out.printf(Locale.ROOT, "    #%d log L %.6g |g| %.3g t %.3g passes %d %.2f s [%s]%s%n", r.iteration(),
@@ -156,10 +182,10 @@ public final class Benchmark {
         r.note() == null ? "" : " " + r.note());
   }
 
-  static Map<String, Object> runProblem(SparkSession spark, JavaSparkContext jsc, Problem p, List<String> only,
-      IterationListener listener, PrintStream out) {
-    int partitions = Math.max(2, jsc.defaultParallelism()) * 2;
+  static Map<String, Object> runProblem(SparkSession spark, JavaSparkContext jsc, Problem p, int partitions,
+      List<String> only, IterationListener listener, PrintStream out) {
     JavaRDD<RowBlock> blocks = generate(jsc, p, partitions).persist(StorageLevel.MEMORY_ONLY());
+    PassTraffic traffic = PassTraffic.attach(spark.sparkContext());
     long generateStart = System.nanoTime();
     long nnz = blocks.map(RowBlock::storedEntries).reduce(Long::sum);
     Map<String, Object> r = new LinkedHashMap<>();
@@ -167,6 +193,7 @@ public final class Benchmark {
     r.put("objective", p.kind().label() + " " + p.link().label());
     r.put("n", p.n());
     r.put("d", p.d());
+    r.put("partitions", partitions);
     r.put("density", p.density());
     r.put("storedEntries", nnz);
     r.put("generateSeconds", (System.nanoTime() - generateStart) / 1e9);
@@ -194,6 +221,7 @@ public final class Benchmark {
             listener.onIterate(record, point);
           }
         };
+        PassTraffic.Totals before = traffic.total();
         long t0 = System.nanoTime();
         FitResult fit = switch (method) {
           case "exact" -> new NewtonSolver().withMaxIterations(100).withTolerance(1e-12)
@@ -205,8 +233,12 @@ public final class Benchmark {
           default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, tracking);
         };
         double wall = (System.nanoTime() - t0) / 1e9;
+        PassTraffic.Totals moved = traffic.total().since(before);
         if (method.equals("exact")) exactAnswer = fit.coefficients();
         Map<String, Object> m = describe(fit, wall);
+        m.put("bytesPerPass", moved.bytes() / (double) Math.max(1, fit.dataPasses()));
+        m.put("taskResultBytes", moved.resultBytes());
+        m.put("shuffleBytesWritten", moved.shuffleBytes());
         if (exactAnswer != null) toAccuracy(m, fit, iterates, exactAnswer, 1e-6);
         if (exactAnswer != null) m.put("relativeErrorVsExact", LinearAlgebra.relativeDistance(fit.coefficients(), exactAnswer));
         methods.put(method, m);
@@ -242,6 +274,7 @@ public final class Benchmark {
       }
       return r;
     } finally {
+      traffic.close();
       blocks.unpersist(true);
     }
   }
@@ -515,27 +548,27 @@ public final class Benchmark {
         .append(String.format(Locale.ROOT, "%.1f", (Double) header.get("maxHeapGiB"))).append(" GiB, BLAS ")
         .append(header.get("blas")).append(", Spark ").append(header.get("spark")).append(", Java ")
         .append(header.get("java")).append("\n\n");
-    sb.append("| problem | n | d | nnz | bare pass s | method | iters to 1e-6 | passes to 1e-6 | s to 1e-6 | iters | passes"
-        + " | s/iter | s/iter ÷ bare | s to ‖∇L‖ 1e-8 | rel. err vs exact | stop |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    sb.append("| problem | n | d | nnz | P | bare pass s | method | iters to 1e-6 | passes to 1e-6 | s to 1e-6 | iters"
+        + " | passes | MB/pass | s/iter | s/iter ÷ bare | s to ‖∇L‖ 1e-8 | rel. err vs exact | stop |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : results) {
       double bare = (Double) r.get("barePassSeconds");
       Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) r.get("methods");
       for (Map.Entry<String, Map<String, Object>> e : methods.entrySet()) {
         Map<String, Object> m = e.getValue();
         double spi = (Double) m.get("secondsPerIteration");
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %s | %s | %s | %s | %d | %d | %.3f | %.1f | %s | %s | %s |%n",
-            r.get("name"), r.get("n"), r.get("d"), r.get("storedEntries"), bare, e.getKey(),
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %s | %s | %s | %s | %d | %d | %.2f | %.3f | %.1f | %s | %s | %s |%n",
+            r.get("name"), r.get("n"), r.get("d"), r.get("storedEntries"), r.get("partitions"), bare, e.getKey(),
             orDash(m.get("iterationsTo1e-6")), orDash(m.get("passesTo1e-6")),
             m.get("secondsTo1e-6") == null ? "—" : String.format(Locale.ROOT, "%.2f", (Double) m.get("secondsTo1e-6")),
-            m.get("iterations"), m.get("dataPasses"), spi, spi / bare,
+            m.get("iterations"), m.get("dataPasses"), (Double) m.get("bytesPerPass") / 1e6, spi, spi / bare,
             m.get("secondsTo1e-8") == null ? "—" : String.format(Locale.ROOT, "%.2f", (Double) m.get("secondsTo1e-8")),
             m.get("relativeErrorVsExact") == null ? "—" : String.format(Locale.ROOT, "%.1e", (Double) m.get("relativeErrorVsExact")),
             m.get("stopReason")));
       }
       if (r.containsKey("sparkGlr")) {
         Map<String, Object> g = (Map<String, Object>) r.get("sparkGlr");
-        sb.append(String.format(Locale.ROOT, "| %s | | | | | Spark GLR | | | | %s | | %.3f | %.1f | %.2f (total) | %.1e | |%n",
+        sb.append(String.format(Locale.ROOT, "| %s | | | | | | Spark GLR | | | | %s | | | %.3f | %.1f | %.2f (total) | %.1e | |%n",
             r.get("name"), g.get("iterations"), (Double) g.get("secondsPerIteration"),
             (Double) g.get("secondsPerIteration") / bare, (Double) g.get("seconds"), (Double) g.get("relativeErrorVsExact")));
       }
