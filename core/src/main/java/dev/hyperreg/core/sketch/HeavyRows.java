@@ -49,8 +49,10 @@ public final class HeavyRows implements Serializable {
 
   /** Offers row i of the block, scaled by weight, with its vector entry and mass. */
   public void offer(RowBlock block, int i, double weight, double value, double mass) {
-    int slot = top.offer(block.rowId(i), mass, value);
-    if (slot >= 0) block.addRow(i, weight, top.rows, slot * dim);
+    int slot = top.offer(block.rowId(i), mass);
+    if (slot < 0) return;
+    top.numbers[slot] = value;
+    block.addRow(i, weight, top.rows, slot * dim);
   }
 
   /** Multiplies rows by rowFactor, values by valueFactor (and masses by rowFactor²): a change of scale. */

@@ -37,8 +37,11 @@ public final class PrioritySample implements Serializable {
    * w_i / u_i.
    */
   void offer(RowBlock block, int i, double diagonal, double weight, double uniform) {
-    int slot = top.offer(block.rowId(i), weight / uniform, diagonal, weight);
-    if (slot >= 0) block.addRow(i, 1, top.rows, slot * top.dim);
+    int slot = top.offer(block.rowId(i), weight / uniform);
+    if (slot < 0) return;
+    top.numbers[2 * slot] = diagonal;
+    top.numbers[2 * slot + 1] = weight;
+    block.addRow(i, 1, top.rows, slot * top.dim);
   }
 
   /** Adds to Σℓ̃, the sum of the rows' leverage estimates. */

@@ -34,10 +34,10 @@ final class TopRows implements Serializable {
 
   /**
    * Makes room for a row when it is among the top (a free slot, else the lightest one's), records
-   * its id, key and numbers, zeroes its values and returns its slot; −1 when the row's key is below
-   * all kept ones.
+   * its id and key, zeroes its values and returns its slot, whose numbers the caller then writes;
+   * −1 when the row's key is below all kept ones.
    */
-  int offer(long id, double key, double... extraNumbers) {
+  int offer(long id, double key) {
     int slot;
     if (count < capacity) {
       slot = count++;
@@ -49,7 +49,6 @@ final class TopRows implements Serializable {
     }
     ids[slot] = id;
     keys[slot] = key;
-    System.arraycopy(extraNumbers, 0, numbers, slot * extras, extras);
     Arrays.fill(rows, slot * dim, (slot + 1) * dim, 0);
     lightest = lightestSlot();
     return slot;
@@ -57,11 +56,11 @@ final class TopRows implements Serializable {
 
   /** Keeps the top of both sets. */
   void merge(TopRows other) {
-    double[] extra = new double[extras];
     for (int t = 0; t < other.count; t++) {
-      System.arraycopy(other.numbers, t * extras, extra, 0, extras);
-      int slot = offer(other.ids[t], other.keys[t], extra);
-      if (slot >= 0) System.arraycopy(other.rows, t * dim, rows, slot * dim, dim);
+      int slot = offer(other.ids[t], other.keys[t]);
+      if (slot < 0) continue;
+      System.arraycopy(other.numbers, t * extras, numbers, slot * extras, extras);
+      System.arraycopy(other.rows, t * dim, rows, slot * dim, dim);
     }
   }
 
