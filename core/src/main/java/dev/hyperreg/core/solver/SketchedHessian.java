@@ -37,6 +37,8 @@ public final class SketchedHessian implements HessianStrategy {
   /** Default rows (sketch rows or expected sampled rows) per column of A: m = 20d. */
   public static final int DEFAULT_ROWS_PER_COLUMN = 20;
   public static final int DEFAULT_NONZEROS = 2;
+  /** How many times m may double-grow in all (m ≤ 8·m₀) before the solver falls back to exact. */
+  public static final int MAX_GROWTH = 8;
   /** Sketch rows per column for the sampling solver's leverage estimates. */
   public static final int SCORE_ROWS_PER_COLUMN = 4;
 
@@ -80,8 +82,12 @@ public final class SketchedHessian implements HessianStrategy {
    * [0.52, 1.58]) for half the scatter work; s = 1 does not.
    */
   public static SketchedHessian forDimension(int dim, Integer rows, long seed) {
-    long m = rowsFor(dim, rows);
-    return new SketchedHessian(SketchSpec.atLeast(m, DEFAULT_NONZEROS, seed), 8 * m);
+    return forDimension(dim, rows, seed, MAX_GROWTH * rowsFor(dim, rows));
+  }
+
+  /** The same, growing m no further than {@code maxRows} (what the driver can hold, say). */
+  public static SketchedHessian forDimension(int dim, Integer rows, long seed, long maxRows) {
+    return new SketchedHessian(SketchSpec.atLeast(rowsFor(dim, rows), DEFAULT_NONZEROS, seed), maxRows);
   }
 
   /** m: the rows asked for, or the default 20d. */
@@ -91,9 +97,13 @@ public final class SketchedHessian implements HessianStrategy {
 
   /** Leverage-score sampling of about m = 20d rows (or the given number), growing up to 8 times. */
   public static SketchedHessian sampling(int dim, Integer rows, long seed) {
-    long m = rowsFor(dim, rows);
+    return sampling(dim, rows, seed, MAX_GROWTH * rowsFor(dim, rows));
+  }
+
+  /** The same, growing the sample no further than {@code maxRows}. */
+  public static SketchedHessian sampling(int dim, Integer rows, long seed, long maxRows) {
     return new SketchedHessian(true, (long) SCORE_ROWS_PER_COLUMN * dim,
-        SketchSpec.atLeast(m, DEFAULT_NONZEROS, seed), 8 * m);
+        SketchSpec.atLeast(rowsFor(dim, rows), DEFAULT_NONZEROS, seed), maxRows);
   }
 
   @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {

@@ -169,10 +169,18 @@ public final class FitJob {
       double g = s.gradientTolerance() > 0 ? s.gradientTolerance() : 1e-8;
       fit = new LbfgsSolver(s.maxIterations(), g, 10, s.logGradientReference()).minimize(function, start.x(), listener);
     } else {
+      long maxRows = s.solver().equals("exact") ? 0
+          : largestSketchRows(s.solver(), dim, s.sketchSize(), Runtime.getRuntime().maxMemory());
+      long initialRows = SketchedHessian.rowsFor(dim, s.sketchSize());
+      if (maxRows > 0 && maxRows < SketchedHessian.MAX_GROWTH * initialRows) {
+        LOG.info("the {} may grow from {} to {} rows only (what the driver's heap holds beside the d×d matrices),"
+            + " not {}; past that the solver falls back to the exact Hessian", s.solver(), initialRows, maxRows,
+            SketchedHessian.MAX_GROWTH * initialRows);
+      }
       HessianStrategy hessians = switch (s.solver()) {
         case "exact" -> HessianStrategy.EXACT;
-        case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed());
-        default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed());
+        case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed(), maxRows);
+        default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
       };
       NewtonSolver solver = new NewtonSolver().withMaxIterations(s.maxIterations()).withTolerance(s.tolerance())
           .withGradientTolerance(s.gradientTolerance()).withGradientReference(s.logGradientReference());
@@ -188,12 +196,30 @@ public final class FitJob {
    * plain and weighted copies its Gram is formed from).
    */
   static double driverMatrices(FitOptions o, int dim) {
-    double perColumn = switch (o.solver) {
-      case "sketch" -> 3 * 1.125 * SketchedHessian.rowsFor(dim, o.sketchSize) / dim;
-      case "sample" -> 4.0 * SketchedHessian.rowsFor(dim, o.sketchSize) / dim;
+    return DRIVER_MATRICES + copiesPerRow(o.solver) * SketchedHessian.rowsFor(dim, o.sketchSize) / dim;
+  }
+
+  /** d-vectors the driver holds per sketch (or sample) row: see {@link #driverMatrices}. */
+  private static double copiesPerRow(String solver) {
+    return switch (solver) {
+      case "sketch" -> 3 * 1.125;
+      case "sample" -> 4;
       default -> 0;
     };
-    return DRIVER_MATRICES + perColumn;
+  }
+
+  /**
+   * The most rows the sketch (or sample) may grow to: as many as the driver's heap holds beside
+   * its d × d matrices (the share {@link #checkDimension} allows), at most {@link
+   * SketchedHessian#MAX_GROWTH} times the initial m and never fewer than m (which the check before
+   * the fit guarantees room for). Past it the solver falls back to the exact Hessian instead of
+   * running the driver out of memory.
+   */
+  static long largestSketchRows(String solver, int dim, Integer sketchSize, long maxHeapBytes) {
+    long m = SketchedHessian.rowsFor(dim, sketchSize);
+    double room = 0.8 * maxHeapBytes - DRIVER_MATRICES * 8.0 * dim * dim;
+    long fits = (long) Math.max(0, room / (8.0 * dim * copiesPerRow(solver)));
+    return Math.max(m, Math.min(SketchedHessian.MAX_GROWTH * m, fits));
   }
 
   /** Refuses a d the driver cannot hold, saying how much memory it would need. */
