@@ -65,19 +65,20 @@ public final class PrioritySample implements Serializable {
    */
   public double[] gram() {
     int d = top.dim;
+    // the set holds size + 1 rows once full: then τ is the smallest kept priority, and that row is
+    // left out; until then every row with weight is kept (p_i = 1)
     int full = top.lightestSlot();
-    // all rows with weight kept (p_i = 1) unless the set is full: then τ is its smallest priority
-    double tau = full < 0 || top.count <= size ? 0 : top.keys[full];
+    double tau = full < 0 ? 0 : top.keys[full];
     int[] order = top.slotsById();
     int kept = keptRows();
     double[] rows = new double[kept * d];
     double[] scaled = new double[kept * d];
     int t = 0;
     for (int slot : order) {
-      if (tau > 0 && slot == full) continue;
+      if (slot == full) continue;
       double diagonal = top.numbers[2 * slot];
       double weight = top.numbers[2 * slot + 1];
-      double probability = tau > 0 ? Math.min(1, weight / tau) : 1;
+      double probability = full < 0 ? 1 : Math.min(1, weight / tau);
       double c = diagonal / probability;
       for (int j = 0; j < d; j++) {
         double v = top.rows[slot * d + j];

@@ -24,7 +24,11 @@ final class TopRows implements Serializable {
   /** Row t's values at [t·dim, (t + 1)·dim). */
   double[] rows = new double[0];
   int count;
-  private int lightest = -1;
+  /**
+   * The slots as a binary min-heap by (key, then larger id): the lightest kept row is heap[0], so
+   * an offer costs O(log capacity) instead of a scan of every slot.
+   */
+  private int[] heap = new int[0];
 
   TopRows(int capacity, int dim, int extras) {
     this.capacity = capacity;
@@ -42,15 +46,19 @@ final class TopRows implements Serializable {
     if (count < capacity) {
       slot = count++;
       grow(count);
-    } else if (capacity > 0 && above(key, id, keys[lightest], ids[lightest])) {
-      slot = lightest;
+      ids[slot] = id;
+      keys[slot] = key;
+      heap[slot] = slot;
+      siftUp(slot);
+    } else if (capacity > 0 && above(key, id, keys[heap[0]], ids[heap[0]])) {
+      slot = heap[0];
+      ids[slot] = id;
+      keys[slot] = key;
+      siftDown(0);
     } else {
       return -1;
     }
-    ids[slot] = id;
-    keys[slot] = key;
     Arrays.fill(rows, slot * dim, (slot + 1) * dim, 0);
-    lightest = lightestSlot();
     return slot;
   }
 
@@ -71,15 +79,40 @@ final class TopRows implements Serializable {
   }
 
   /** The slot of the smallest key once the set is full (else −1). */
-  int lightestSlot() {
-    if (count < capacity) return -1;
-    int min = 0;
-    for (int t = 1; t < count; t++) if (above(keys[min], ids[min], keys[t], ids[t])) min = t;
-    return min;
-  }
+  int lightestSlot() { return count < capacity ? -1 : heap[0]; }
 
   private static boolean above(double key, long id, double otherKey, long otherId) {
     return key > otherKey || (key == otherKey && id < otherId);
+  }
+
+  /** Whether the slot at heap position a ranks above the one at b. */
+  private boolean heapAbove(int a, int b) { return above(keys[heap[a]], ids[heap[a]], keys[heap[b]], ids[heap[b]]); }
+
+  private void siftUp(int position) {
+    while (position > 0) {
+      int parent = (position - 1) / 2;
+      if (!heapAbove(parent, position)) return;
+      swap(parent, position);
+      position = parent;
+    }
+  }
+
+  private void siftDown(int position) {
+    while (true) {
+      int lightest = position;
+      for (int child = 2 * position + 1; child <= 2 * position + 2 && child < count; child++) {
+        if (heapAbove(lightest, child)) lightest = child;
+      }
+      if (lightest == position) return;
+      swap(lightest, position);
+      position = lightest;
+    }
+  }
+
+  private void swap(int a, int b) {
+    int t = heap[a];
+    heap[a] = heap[b];
+    heap[b] = t;
   }
 
   private void grow(int size) {
@@ -87,6 +120,7 @@ final class TopRows implements Serializable {
     int n = Math.min(capacity, Math.max(size, 2 * ids.length));
     ids = Arrays.copyOf(ids, n);
     keys = Arrays.copyOf(keys, n);
+    heap = Arrays.copyOf(heap, n);
     numbers = Arrays.copyOf(numbers, n * extras);
     rows = Arrays.copyOf(rows, n * dim);
   }

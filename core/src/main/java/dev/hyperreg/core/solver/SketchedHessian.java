@@ -55,8 +55,8 @@ public final class SketchedHessian implements HessianStrategy {
   /** The last sample: rows kept and Σℓ̃ in units of d (shown in the record). */
   private long lastKept = -1;
   private double lastLeverage = Double.NaN;
-  /** Why sampling gave way to sketching; null while it has not. */
-  private String samplingEnded;
+  /** Whether sampling gave way to sketching (leverage estimates summed past the limit). */
+  private boolean samplingEnded;
 
   /**
    * A sketching strategy.
@@ -136,8 +136,9 @@ public final class SketchedHessian implements HessianStrategy {
     if (exact) return null;
     if (sampling && lastLeverage > LEVERAGE_SUM_LIMIT) {
       sampling = false;
-      samplingEnded = String.format(Locale.ROOT, "leverage estimates summed to %.1f·d", lastLeverage);
-      return "sampling ended (" + samplingEnded + ": the low-rank part cancels the sampled one); sketching instead";
+      samplingEnded = true;
+      return String.format(Locale.ROOT, "sampling ended (leverage estimates summed to %.1f·d: the low-rank part"
+          + " cancels the sampled one); sketching instead", lastLeverage);
     }
     boolean poorModel = o.ratio() < 0.1; // false for NaN: decrease at rounding level, no verdict
     // the local regime: the model is right and the loss has almost stopped falling (far away an
@@ -160,7 +161,7 @@ public final class SketchedHessian implements HessianStrategy {
   @Override public String current() {
     if (exact) return "exact (fallback)";
     if (!sampling) {
-      return "sketch " + spec.rows() + "×" + spec.nonzeros() + (samplingEnded == null ? "" : " (sampling ended)");
+      return "sketch " + spec.rows() + "×" + spec.nonzeros() + (samplingEnded ? " (sampling ended)" : "");
     }
     String last = lastKept < 0 ? "" : String.format(Locale.ROOT, "; last kept %d, Σℓ̃ %.1f·d", lastKept, lastLeverage);
     return "sample " + spec.rows() + " (scores: sketch " + scoreRows + "×" + spec.nonzeros() + last + ")";
