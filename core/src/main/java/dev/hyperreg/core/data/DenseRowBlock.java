@@ -127,23 +127,6 @@ public final class DenseRowBlock extends RowBlock {
   /** Column panel width of the upper-triangle Gram: large enough for dgemm to run at speed. */
   private static final int GRAM_PANEL = 64;
 
-  @Override public void addWeightedGramOfRows(int[] rowList, double[] weights, int count, double[] out, int offset) {
-    // gather the rows (and their weighted copies) into count × cols column-major panels: one dgemm
-    double[] gathered = new double[count * cols];
-    double[] scaled = new double[count * cols];
-    for (int j = 0; j < cols; j++) {
-      int src = j * rows;
-      int dst = j * count;
-      for (int t = 0; t < count; t++) {
-        double v = values[src + rowList[t]];
-        gathered[dst + t] = v;
-        scaled[dst + t] = weights[t] * v;
-      }
-    }
-    LinearAlgebra.blas().dgemm("T", "N", cols, cols, count, 1.0, gathered, 0, count, scaled, 0, count,
-        1.0, out, offset, cols);
-  }
-
   @Override public void addSketch(int sketchRows, int nonzeros, int[] bucket, double[] sign, double[] weights,
       double[] out, int offset) {
     // Rows are transposed a tile at a time into a row-major scratch, then each row is added to its

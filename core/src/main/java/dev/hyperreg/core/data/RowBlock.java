@@ -89,12 +89,6 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   public abstract void addWeightedGrams(double[] weights, int count, double[] out, int offset);
 
   /**
-   * Adds Σ_t weights[t]·a_r a_rᵀ over the given rows r = rows[t], t &lt; count, to the cols × cols
-   * matrix at out[offset] (upper triangle guaranteed): the Gram of a row sample, count·nnz(row)² work.
-   */
-  public abstract void addWeightedGramOfRows(int[] rows, double[] weights, int count, double[] out, int offset);
-
-  /**
    * Adds S·diag(weights)·A to the m × cols <em>row-major</em> matrix at out[offset] (a sketch row's
    * d entries are contiguous, so adding a data row to it is one streaming axpy), for the sketch S
    * restricted to this block's rows: row i, scaled by weights[i], is added with sign·1/√s to its

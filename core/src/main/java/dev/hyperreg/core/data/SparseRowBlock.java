@@ -89,10 +89,6 @@ public final class SparseRowBlock extends RowBlock {
     }
   }
 
-  @Override public void addWeightedGramOfRows(int[] rowList, double[] weights, int count, double[] out, int offset) {
-    for (int t = 0; t < count; t++) addOuter(rowList[t], weights[t], out, offset);
-  }
-
   /** The upper triangle of w·a_i a_iᵀ into the cols × cols matrix at out[base]. */
   private void addOuter(int i, double w, double[] out, int base) {
     if (w == 0) return;
