@@ -28,6 +28,7 @@ public final class Evaluation {
   private double[] passGlobals;
   private long sampledRows = -1;
   private double leverageSum = Double.NaN;
+  private double[] scaledHessianTimesDirection;
 
   Evaluation(double[] point, double scaledLoss, double logScale, double scaledLossRoundingError,
       double[] scaledGradient, double[] scaledHessian, boolean exactHessian, long rows) {
@@ -69,6 +70,18 @@ public final class Evaluation {
     this.leverageSum = leverageSum;
     return this;
   }
+
+  /** Attaches H·v of a Hessian-vector pass, in this evaluation's scale; returns this. */
+  Evaluation withHessianTimesDirection(double[] hv) {
+    this.scaledHessianTimesDirection = hv;
+    return this;
+  }
+
+  /**
+   * H·v (scaled like the gradient: the true product is this times e^{logScale}) for the direction v
+   * of a Hessian-vector pass; null for other passes.
+   */
+  public double[] scaledHessianTimesDirection() { return scaledHessianTimesDirection; }
 
   /** Rows kept by the leverage-score sample this Hessian comes from; −1 when not sampled. */
   public long sampledRows() { return sampledRows; }

@@ -73,9 +73,24 @@ public final class Objective implements Serializable {
   public void accumulate(RowBlock block, double[] x, PassRequest request, PassSums acc) {
     int n = block.rows();
     if (n == 0) return;
-    double[] z = new double[n];
-    block.multiply(x, z);
-    accumulateAt(block, z, request, acc);
+    if (!request.directional()) {
+      double[] z = new double[n];
+      block.multiply(x, z);
+      accumulateAt(block, z, request, acc);
+      return;
+    }
+    // [Ax | Av] in one read of the block
+    double[] xv = new double[2 * dim];
+    System.arraycopy(x, 0, xv, 0, dim);
+    System.arraycopy(request.direction(), 0, xv, dim, dim);
+    double[] zv = new double[2 * n];
+    block.multiply(xv, 2, zv);
+    acc.setBlockDirectionProducts(java.util.Arrays.copyOfRange(zv, n, 2 * n));
+    try {
+      accumulateAt(block, java.util.Arrays.copyOf(zv, n), request, acc);
+    } finally {
+      acc.setBlockDirectionProducts(null);
+    }
   }
 
   /** Folds the block's rows with z = A·x already computed (a ladder pass forms z + t·Ap itself). */
@@ -94,8 +109,16 @@ public final class Objective implements Serializable {
 
   /** Loss, gradient and (when collected) Hessian at x from the pass total. */
   public Evaluation finish(PassSums sums, double[] x, double[] regularizerGram) {
+    return finish(sums, x, regularizerGram, null);
+  }
+
+  /**
+   * The same, and H·v from a Hessian-vector pass in direction v ({@link PassRequest#direction()};
+   * null for other passes).
+   */
+  public Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, double[] direction) {
     if (sums.badRowId() >= 0) return new Evaluation(x, sums.rows(), sums.badRowId(), sums.badRowValue());
-    Evaluation e = terms.finish(sums, x, regularizerGram, this);
+    Evaluation e = terms.finish(sums, x, regularizerGram, this, direction);
     return sums.sample() != null ? e.withSample(sums.sample().keptRows(), sums.sample().leverageSum()) : e;
   }
 
@@ -112,6 +135,11 @@ public final class Objective implements Serializable {
   /** g += factor·λ·x (intercept excluded). */
   void addRidgeGradient(double[] x, double factor, double[] g) {
     for (int j = 0; j < x.length; j++) if (j != interceptColumn) g[j] += factor * ridge * x[j];
+  }
+
+  /** out += factor·λ·v (intercept excluded): the ridge's part of H·v. */
+  void addRidgeHessianTimes(double factor, double[] v, double[] out) {
+    for (int j = 0; j < dim; j++) if (j != interceptColumn) out[j] += factor * ridge * v[j];
   }
 
   /** H += factor·λ·I (intercept excluded). */

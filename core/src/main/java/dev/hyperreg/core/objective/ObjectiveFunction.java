@@ -1,5 +1,6 @@
 package dev.hyperreg.core.objective;
 
+import dev.hyperreg.core.OverflowException;
 import dev.hyperreg.core.data.BlockAggregator;
 import dev.hyperreg.core.data.PassRunner;
 import dev.hyperreg.core.data.RowBlock;
@@ -81,6 +82,29 @@ public final class ObjectiveFunction {
    */
   public Evaluation evaluate(double[] x, RowSampling sample, String description) {
     return run(x, PassRequest.sampled(sample), description);
+  }
+
+  /**
+   * H(x)·v, exact, in one pass that ships d-vectors only: every d × d piece of the Hessian is
+   * multiplied with v row by row (Aᵀ[W∘(Av)]) and the pieces are combined as the exact Hessian's
+   * are (see the per-objective classes). Returned in the scale e^{logScale} of the caller's
+   * evaluation at x (its {@link Evaluation#logScale()}), so that it matches that gradient.
+   */
+  public double[] hessianTimes(double[] x, double[] v, double logScale, String description) {
+    if (x.length != objective.dim() || v.length != objective.dim()) {
+      throw new IllegalArgumentException("point or direction of the wrong length for d = " + objective.dim());
+    }
+    PassRequest request = PassRequest.hessianTimes(v, objective.kind() == ObjectiveKind.SOFTMAX);
+    PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
+    passes++;
+    Evaluation e = objective.finish(sums, x, regularizerGram, v);
+    if (!e.isFinite()) {
+      throw new OverflowException(e.badRowId(), e.badRowValue(), objective.describe() + " in " + description);
+    }
+    double[] hv = e.scaledHessianTimesDirection();
+    double factor = Math.exp(e.logScale() - logScale);
+    for (int j = 0; j < hv.length; j++) hv[j] *= factor;
+    return hv;
   }
 
   private Evaluation run(double[] x, PassRequest request, String description) {

@@ -27,7 +27,8 @@ abstract class ObjectiveTerms implements Serializable {
   abstract int[] fitFactorGroups();
 
   PassSums newSums(int dim, PassRequest request) {
-    PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request));
+    PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request),
+        request.directional());
     sums.useReference(request.reference());
     if (request.sketch() != null && request.sketch().heavyRows() > 0) {
       int[] groups = fitFactorGroups();
@@ -50,7 +51,12 @@ abstract class ObjectiveTerms implements Serializable {
   /** Adds the block's rows (with z = Ax already computed) at the accumulator's exponent. */
   abstract void accumulate(RowBlock block, double[] z, PassRequest request, PassSums acc);
 
-  abstract Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective);
+  /**
+   * Loss, gradient and whatever second-order information the pass collected; for a Hessian-vector
+   * pass (direction not null) the evaluation carries H·v ({@link Evaluation#scaledHessianTimesDirection}).
+   */
+  abstract Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective,
+      double[] direction);
 
   double[] regularizerGram(PassSums sums) {
     throw new UnsupportedOperationException("this objective folds the regularizer into its Hessian");
@@ -84,13 +90,48 @@ abstract class ObjectiveTerms implements Serializable {
     return heavy.factor(sketch, vector);
   }
 
-  /** Adds Aᵀdiag(w²)A of the block's rows to the matrix (upper triangle) when the pass collects it. */
-  static void addRegularizerGram(RowBlock block, PassRequest request, double[] grams, int offset) {
+  /** Adds Aᵀdiag(w²)A of the block's rows as Gram {@code item} of group 0 when the pass collects it. */
+  static void addRegularizerGram(RowBlock block, PassRequest request, PassSums acc, int item) {
     if (!request.regularizerGram() || !block.hasRegWeights()) return;
     int n = block.rows();
     double[] w2 = new double[n];
     for (int i = 0; i < n; i++) w2[i] = block.regWeightSquared(i);
-    block.addWeightedGrams(w2, 1, grams, offset);
+    addGrams(block, w2, 1, acc, 0, item);
+  }
+
+  /**
+   * Adds the block's Aᵀdiag(W_k)A, k &lt; count, as Grams {@code firstItem}, … of the group (upper
+   * triangles) — or, in a Hessian-vector pass, their products Aᵀdiag(W_k)(Av) with the direction v,
+   * one multiplication by Aᵀ instead of a d × d update per row.
+   */
+  static void addGrams(RowBlock block, double[] weights, int count, PassSums acc, int group, int firstItem) {
+    int d = block.cols();
+    double[] av = acc.blockDirectionProducts();
+    if (av == null) {
+      block.addWeightedGrams(weights, count, acc.grams(group), firstItem * d * d);
+      return;
+    }
+    int n = block.rows();
+    double[] coefs = new double[count * n];
+    for (int k = 0; k < count; k++) {
+      for (int i = 0; i < n; i++) coefs[k * n + i] = weights[k * n + i] * av[i];
+    }
+    block.addTransposeTimes(coefs, count, acc.array(PassSums.GRAM_TIMES_DIRECTION, group), firstItem * d);
+  }
+
+  /** Gram k of the group times the pass's direction (a Hessian-vector pass), copied. */
+  static double[] gramTimesDirection(PassSums sums, int group, int k) {
+    int d = sums.dim();
+    double[] v = new double[d];
+    double[] all = sums.array(PassSums.GRAM_TIMES_DIRECTION, group);
+    System.arraycopy(all, k * d, v, 0, d);
+    return v;
+  }
+
+  /** out += c·p·(qᵀv): the product of the rank-one term c·pqᵀ with v. */
+  static void addOuterTimes(double[] out, double c, double[] p, double[] q, double[] v) {
+    double s = c * LinearAlgebra.dot(q, v);
+    for (int j = 0; j < out.length; j++) out[j] += s * p[j];
   }
 
   /** Offers the block's rows, with their diagonal weights D_i, to the pass's row sample. */

@@ -19,15 +19,29 @@ import java.io.Serializable;
  *     objective's α) that the pass accumulates residuals about, so that a small loss is not lost to
  *     cancellation (see {@link RescaledTerms}); null: about 0
  * @param lossOnly the loss and nothing else (no gradient): the points of a line-search ladder
+ * @param direction when not null (with {@code hessian}), the product of every d × d piece of the
+ *     exact Hessian with this vector instead of the piece itself: Aᵀdiag(W)(Av), a d-vector, so the
+ *     pass yields H·v (Newton–CG's Hessian-vector product) and ships d-vectors only
  */
 public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample,
-    double[] reference, boolean lossOnly) implements Serializable {
+    double[] reference, boolean lossOnly, double[] direction) implements Serializable {
   public PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample) {
-    this(hessian, regularizerGram, sketch, sample, null, false);
+    this(hessian, regularizerGram, sketch, sample, null, false, null);
   }
 
   /** The loss alone. */
-  public static PassRequest lossAlone() { return new PassRequest(false, false, null, null, null, true); }
+  public static PassRequest lossAlone() { return new PassRequest(false, false, null, null, null, true, null); }
+
+  /**
+   * Loss, gradient and the exact H·v. The regularizer's piece Aᵀdiag(w²)A is multiplied with v like
+   * the others where the objective keeps it apart (softmax), so no d × d matrix is formed anywhere.
+   */
+  public static PassRequest hessianTimes(double[] v, boolean regularizerApart) {
+    return new PassRequest(true, regularizerApart, null, null, null, false, v.clone());
+  }
+
+  /** Whether the Hessian's pieces are multiplied with {@link #direction()} instead of collected. */
+  public boolean directional() { return direction != null; }
 
   public static PassRequest sketched(SketchSpec sketch) { return new PassRequest(false, false, sketch, null); }
 
@@ -35,6 +49,6 @@ public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec s
 
   /** The same request, accumulated about the given reference. */
   public PassRequest withReference(double[] newReference) {
-    return new PassRequest(hessian, regularizerGram, sketch, sample, newReference, lossOnly);
+    return new PassRequest(hessian, regularizerGram, sketch, sample, newReference, lossOnly, direction);
   }
 }

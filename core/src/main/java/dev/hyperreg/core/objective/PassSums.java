@@ -28,7 +28,9 @@ public final class PassSums implements Serializable {
   static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4;
   /** The running compensation of each scalar ({@link #addScalar}). */
   private static final int SCALAR_COMPENSATION = 5;
-  private static final int KINDS = 6;
+  /** A Gram piece times the direction, Aᵀdiag(W)(Av): a d-vector where the piece would be d × d. */
+  static final int GRAM_TIMES_DIRECTION = 6;
+  private static final int KINDS = 7;
 
   private final int dim;
   private final int sketchRows;
@@ -47,18 +49,28 @@ public final class PassSums implements Serializable {
   /** First row (smallest id) whose terms were not finite, −1 if none, and its z. */
   private long badRowId = -1;
   private double badRowValue;
+  /** A·v of the block being folded in, for a Hessian-vector pass; scratch, never shipped. */
+  private transient double[] blockDirectionProducts;
 
   /**
    * @param counts counts[kind][group] for the kinds scalar, vector, Gram, sketch matrix and sketch
    *     vector (missing trailing kinds count 0)
+   * @param gramsTimesDirection whether the Grams are held as their products with a direction
+   *     (d-vectors, {@link #GRAM_TIMES_DIRECTION}) instead of as d × d matrices
    */
-  public PassSums(int dim, int sketchRows, int[][] counts) {
+  public PassSums(int dim, int sketchRows, int[][] counts, boolean gramsTimesDirection) {
     this.dim = dim;
     this.sketchRows = sketchRows;
     this.counts = new int[KINDS][GROUPS];
     for (int kind = 0; kind < counts.length; kind++) this.counts[kind] = counts[kind].clone();
     this.counts[SCALAR_COMPENSATION] = this.counts[SCALAR].clone();
+    if (gramsTimesDirection) {
+      this.counts[GRAM_TIMES_DIRECTION] = this.counts[GRAM];
+      this.counts[GRAM] = new int[GROUPS];
+    }
   }
+
+  public PassSums(int dim, int sketchRows, int[][] counts) { this(dim, sketchRows, counts, false); }
 
   public int dim() { return dim; }
   public int sketchRows() { return sketchRows; }
@@ -72,7 +84,7 @@ public final class PassSums implements Serializable {
   private long itemSize(int kind) {
     return switch (kind) {
       case SCALAR, SCALAR_COMPENSATION -> 1;
-      case VECTOR -> dim;
+      case VECTOR, GRAM_TIMES_DIRECTION -> dim;
       case GRAM -> (long) dim * dim;
       case SKETCH -> (long) sketchRows * dim;
       case SKETCH_VECTOR -> sketchRows;
@@ -99,6 +111,17 @@ public final class PassSums implements Serializable {
   double[] sketchVectors(int group) { return array(SKETCH_VECTOR, group); }
 
   int count(int kind, int group) { return counts[kind][group]; }
+
+  /** Whether the pass holds Gram pieces times a direction ({@link PassRequest#direction()}). */
+  boolean holdsGramsTimesDirection() {
+    for (int g = 0; g < GROUPS; g++) if (counts[GRAM_TIMES_DIRECTION][g] > 0) return true;
+    return false;
+  }
+
+  /** Sets A·v of the block about to be folded in (a Hessian-vector pass). */
+  void setBlockDirectionProducts(double[] av) { blockDirectionProducts = av; }
+
+  double[] blockDirectionProducts() { return blockDirectionProducts; }
 
   /**
    * Scalar k of the group += value, with Neumaier's compensation: the rounding error of every

@@ -12,7 +12,8 @@ import dev.hyperreg.core.sketch.SketchSpec;
  *   ∇L  = Aᵀ[v∘r + w²∘z] + λx
  *   ∇²L = Aᵀ diag(v² + u''∘r + w²) A + λI
  * </pre>
- * Everything is a plain row sum, so the regularizer folds into the same vector and matrix.
+ * Everything is a plain row sum, so the regularizer folds into the same vector and matrix, and a
+ * Hessian-vector pass collects H·v = Aᵀ[(v² + u''∘r + w²)∘(Av)] + λv.
  *
  * <p>Sketched: the Gauss–Newton factor is [diag(v)A; diag(w)A] (the second-order term u''∘r is
  * dropped); one m × d sketch S·[diag(v)A; diag(w)A] gives ∇²L ≈ FᵀF + λI. Sampled
@@ -76,13 +77,14 @@ final class PlainTerms extends ObjectiveTerms {
       if (diagonal != null) diagonal[i] = weight;
     }
     if (!request.lossOnly()) block.addTransposeTimes(coefs, 1, acc.vectors(0), 0);
-    if (weights != null) block.addWeightedGrams(weights, 1, acc.grams(0), 0);
+    if (weights != null) addGrams(block, weights, 1, acc, 0, 0);
     if (diagonal != null) sampleRows(request.sample(), block, diagonal, acc);
     if (factor != null) sketchFitRows(block, request.sketch(), factor, null, acc);
-    addRegularizerGram(block, request, acc.grams(0), regularizerIndex(request) * block.cols() * block.cols());
+    addRegularizerGram(block, request, acc, regularizerIndex(request));
   }
 
-  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
+  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective,
+      double[] direction) {
     double[] s0 = sums.scalars(0);
     double loss = 0.5 * s0[SUM_R2] + 0.5 * s0[SUM_REG] + objective.ridgePenalty(x);
     double[] gradient = vector(sums, 0, 0);
@@ -100,6 +102,10 @@ final class PlainTerms extends ObjectiveTerms {
       if (regularizerGram != null) LinearAlgebra.addScaled(hessian, 1, regularizerGram);
     }
     if (hessian != null) objective.addRidgeHessian(1, hessian);
-    return new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows()).withPassGlobals(0);
+    Evaluation e = new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows()).withPassGlobals(0);
+    if (direction == null) return e;
+    double[] hv = gramTimesDirection(sums, 0, 0);
+    objective.addRidgeHessianTimes(1, direction, hv);
+    return e.withHessianTimesDirection(hv);
   }
 }

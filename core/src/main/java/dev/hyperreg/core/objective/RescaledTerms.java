@@ -29,6 +29,10 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * second-order term u''∘(r − β1) — small when the residual is — and keeps the rank-two part exactly
  * as part of the factor.
  *
+ * <p>A Hessian-vector pass multiplies each of the three matrices with v as it goes
+ * (Aᵀ[weights∘(Av)], a d-vector each) and the driver combines them as above, the rank-two part as
+ * (qᵀv)p and so on: H·v exactly, with no d × d matrix anywhere.
+ *
  * <p>Sampled ({@link RowSampling}, a second pass at the same point with α, β and m of the first):
  * each row's whole diagonal weight D_i = v² + u''(r_i − β) + w² is known, the row-wise part
  * Aᵀdiag(D)A is estimated from a leverage-score sample of the rows, and the rank-two part
@@ -134,11 +138,11 @@ final class RescaledTerms extends ObjectiveTerms {
       block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
     }
     if (weights1 != null) {
-      block.addWeightedGrams(weights1, 2, acc.grams(1), 0);
-      block.addWeightedGrams(weights2, 1, acc.grams(2), 0);
+      addGrams(block, weights1, 2, acc, 1, 0);
+      addGrams(block, weights2, 1, acc, 2, 0);
     }
     if (factor != null) sketchFitRows(block, request.sketch(), factor, block.labels(), acc);
-    addRegularizerGram(block, request, acc.grams(0), 0);
+    addRegularizerGram(block, request, acc, 0);
     if (diagonal != null) sampleRows(sample, block, diagonal, acc);
   }
 
@@ -151,7 +155,8 @@ final class RescaledTerms extends ObjectiveTerms {
     return sums.gramCount(0) > 0 ? matrix(sums, 0, 0) : null;
   }
 
-  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
+  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective,
+      double[] direction) {
     double m = sums.exponent();
     // λe^{-2m}; without a ridge m may sit far below the floor, where e^{-2m} overflows
     double ridgeScale = objective.ridge() > 0 ? Math.exp(-2 * m) : 0;
@@ -206,7 +211,17 @@ final class RescaledTerms extends ObjectiveTerms {
       if (ridgeScale != 0) objective.addRidgeHessian(ridgeScale, hessian);
       LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
     }
-    return new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, exact, sums.rows())
+    Evaluation e = new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, exact, sums.rows())
         .withPassGlobals(m, alpha, beta);
+    if (direction == null) return e;
+    // H·v: each matrix above times v, its rank-two terms as (qᵀv)p etc.
+    double[] hv = gramTimesDirection(sums, 2, 0);
+    LinearAlgebra.addScaled(hv, -delta, gramTimesDirection(sums, 1, GRAM_U2B));
+    LinearAlgebra.addScaled(hv, -beta, gramTimesDirection(sums, 1, GRAM_U2));
+    addOuterTimes(hv, -1, p, q, direction);
+    addOuterTimes(hv, -1, q, p, direction);
+    addOuterTimes(hv, sumB2, q, q, direction);
+    if (ridgeScale != 0) objective.addRidgeHessianTimes(ridgeScale, direction, hv);
+    return e.withHessianTimesDirection(hv);
   }
 }

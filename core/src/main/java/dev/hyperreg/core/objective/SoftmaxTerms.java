@@ -32,6 +32,9 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * free of the cancellation. A block whose a·x would overflow e at that m, or a pass whose S is not
  * within a factor two of 1, says so and the pass is run again about 0.
  *
+ * <p>A Hessian-vector pass multiplies each matrix, Aᵀdiag(w²)A included, with v as it goes
+ * (Aᵀ[weights∘(Av)]) and combines the products as above, the rank-two terms as (σᵀv)ρ and so on.
+ *
  * <p>Sampled ({@link RowSampling}, a second pass with m, S and γ of the first): the row-wise part
  * Aᵀdiag(D)A, D_i = 2s_i² − s_i b_i − γ s_i + w_i², from a leverage-score sample of the rows, and
  * −ρσᵀ − σρᵀ + κσσᵀ exactly.
@@ -117,20 +120,21 @@ final class SoftmaxTerms extends ObjectiveTerms {
       block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
     }
     if (request.hessian()) {
-      block.addWeightedGrams(coefs1, 2, acc.grams(1), 0);
-      block.addWeightedGrams(coefs2, 1, acc.grams(2), 0);
+      addGrams(block, coefs1, 2, acc, 1, 0);
+      addGrams(block, coefs2, 1, acc, 2, 0);
     }
     if (request.sketch() != null) {
       double[] e = java.util.Arrays.copyOfRange(coefs1, E * n, E * n + n);
       sketchFitRows(block, request.sketch(), e, e, acc);
     }
     if (diagonal != null) sampleRows(sample, block, diagonal, acc);
-    addRegularizerGram(block, request, acc.grams(0), 0);
+    addRegularizerGram(block, request, acc, 0);
   }
 
   @Override double[] regularizerGram(PassSums sums) { return matrix(sums, 0, 0); }
 
-  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective) {
+  @Override Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective,
+      double[] direction) {
     double[] s0 = sums.scalars(0), s1 = sums.scalars(1), s2 = sums.scalars(2);
     double total = s1[SUM_E];
     double selfTerm = s2[SUM_E2] / (total * total);   // Σs²
@@ -201,7 +205,19 @@ final class SoftmaxTerms extends ObjectiveTerms {
       objective.addRidgeHessian(1, hessian);
       LinearAlgebra.mirrorUpper(hessian, x.length, 0); // the rank-two terms round unevenly
     }
-    return new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows())
+    Evaluation evaluation = new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows())
         .withPassGlobals(sums.exponent(), total, gamma);
+    if (direction == null) return evaluation;
+    // H·v: each matrix above times v (the regularizer's too, collected with the pass), rank-two terms as (σᵀv)ρ …
+    double[] hv = gramTimesDirection(sums, 2, 0);
+    for (int j = 0; j < d; j++) hv[j] *= 2 / (total * total);
+    LinearAlgebra.addScaled(hv, -1 / total, gramTimesDirection(sums, 1, EB));
+    LinearAlgebra.addScaled(hv, -gamma / total, gramTimesDirection(sums, 1, E));
+    if (sums.count(PassSums.GRAM_TIMES_DIRECTION, 0) > 0) LinearAlgebra.addScaled(hv, 1, gramTimesDirection(sums, 0, 0));
+    addOuterTimes(hv, -1, rho, sigma, direction);
+    addOuterTimes(hv, -1, sigma, rho, direction);
+    addOuterTimes(hv, 3 * selfTerm - 2 * crossTerm, sigma, sigma, direction);
+    objective.addRidgeHessianTimes(1, direction, hv);
+    return evaluation.withHessianTimesDirection(hv);
   }
 }

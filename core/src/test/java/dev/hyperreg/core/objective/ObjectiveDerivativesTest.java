@@ -63,6 +63,35 @@ class ObjectiveDerivativesTest {
     for (int i = 0; i < hd.length; i++) assertEquals(hd[i], hs[i], 1e-12 * (1 + maxAbs(hd)));
   }
 
+  /**
+   * The Hessian-vector pass against the exact Hessian (itself checked against finite differences
+   * above) times v, in the scale of the evaluation at x; at a point where the rescaled loss
+   * exceeds the double range too (the scaled form is then the only one there is).
+   */
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void hessianTimesVectorMatchesTheExactHessian(ObjectiveKind kind, Link link, boolean sparse,
+      boolean regularized) {
+    int d = 7;
+    boolean intercept = regularized && kind != ObjectiveKind.SOFTMAX;
+    Problems.Data data = Problems.random(21, 90, d, sparse ? 0.4 : 1.0, intercept, regularized ? 0.6 : 0);
+    int dim = data.d();
+    Objective objective = new Objective(kind, link, dim, regularized ? 0.2 : 0, intercept ? dim - 1 : -1);
+    ObjectiveFunction f = data.function(objective, sparse);
+    double far = kind == ObjectiveKind.RESCALED ? 400 : 1; // plain exp overflows there; softmax is shift-free
+    for (double scale : new double[] {0.7, far}) {
+      double[] x = Problems.randomPoint(8, dim, scale);
+      double[] v = Problems.randomPoint(4, dim, 1.0);
+      Evaluation at = f.evaluate(x, true, "exact");
+      double[] h = at.scaledHessian();
+      double[] hv = f.hessianTimes(x, v, at.logScale(), "H·v");
+      double[] expected = new double[dim];
+      for (int j = 0; j < dim; j++) for (int i = 0; i < dim; i++) expected[i] += h[j * dim + i] * v[j];
+      double tolerance = 1e-11 * maxAbs(h) * LinearAlgebra.norm(v);
+      for (int i = 0; i < dim; i++) assertEquals(expected[i], hv[i], tolerance, "(H·v)_" + i + " at scale " + scale);
+    }
+  }
+
   static double maxAbs(double[] a) {
     double m = 0;
     for (double v : a) m = Math.max(m, Math.abs(v));
