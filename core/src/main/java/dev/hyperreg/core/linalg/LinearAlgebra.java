@@ -107,6 +107,15 @@ public final class LinearAlgebra {
     throw new ArithmeticException("the matrix could not be damped to positive definite (non-finite entries?)");
   }
 
+  /** Solves UᵀU p = rhs for an upper Cholesky factor U (from {@link #dampedCholesky}); rhs is not modified. */
+  public static double[] solveWithCholesky(double[] upper, int n, double[] rhs) {
+    double[] solution = rhs.clone();
+    intW info = new intW(0);
+    lapack().dpotrs("U", n, 1, upper, n, solution, n, info);
+    if (info.val != 0) throw new IllegalArgumentException("dpotrs: argument " + (-info.val) + " is invalid");
+    return solution;
+  }
+
   /** Eigenvalues of the symmetric n × n matrix h, ascending (LAPACK dsyev). */
   public static double[] symmetricEigenvalues(double[] h, int n) { return symmetricEigen("N", h.clone(), n); }
 

@@ -23,6 +23,29 @@ public interface HessianStrategy {
     return accepted;
   }
 
+  /**
+   * The search direction at an evaluation this strategy made: by default the Newton direction of
+   * its d × d Hessian ({@link NewtonDirection#of}).
+   *
+   * @param radius the largest step a direction along negative curvature may take
+   * @param accurate whether convergence is about to be judged on the step
+   */
+  default NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius, boolean accurate) {
+    return NewtonDirection.of(current, radius);
+  }
+
+  /**
+   * The evaluation at the same point whose {@link #direction} is exact, for judging convergence
+   * on a step that was not ({@link NewtonDirection#exact()}): by default one pass with the exact
+   * Hessian.
+   */
+  default Evaluation forExactStep(ObjectiveFunction function, Evaluation current, String description) {
+    return function.evaluate(current.point(), true, description);
+  }
+
+  /** Whether an accepted trial evaluation lacks what {@link #direction} needs (its Hessian, by default). */
+  default boolean needsPass(Evaluation accepted) { return accepted.scaledHessian() == null; }
+
   /** Told how an accepted step went; returns a note for the iteration record, or null. */
   default String afterStep(StepOutcome outcome) { return null; }
 

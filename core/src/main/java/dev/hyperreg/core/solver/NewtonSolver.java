@@ -138,20 +138,18 @@ public final class NewtonSolver {
       long passesAtStart = function.passes();
       double[] x = current.point();
       double xScale = Math.max(1, LinearAlgebra.norm(x));
-      Direction direction = Direction.of(current, xScale);
+      NewtonDirection direction = hessians.direction(function, current, xScale, false);
       String hessianUsed = hessians.current();
-      double stepNorm = LinearAlgebra.norm(direction.step);
-      boolean positiveDefinite = direction.damping == 0;
+      double stepNorm = LinearAlgebra.norm(direction.step());
+      boolean positiveDefinite = direction.damping() == 0;
 
-      if (positiveDefinite && stepNorm <= tolerance * xScale) {
-        if (!current.hasExactHessian()) {
-          // decided on an approximate Hessian: judge the exact Newton step, and go on from it if needed
-          current = function.evaluate(x, true, "iteration " + k + ": exact check of convergence");
-          direction = Direction.of(current, xScale);
-          stepNorm = LinearAlgebra.norm(direction.step);
-          positiveDefinite = direction.damping == 0;
-          hessianUsed = "exact (convergence check)";
-        }
+      if (positiveDefinite && stepNorm <= tolerance * xScale && !direction.exact()) {
+        // decided on an approximate step: judge the exact Newton step, and go on from it if needed
+        current = hessians.forExactStep(function, current, "iteration " + k + ": exact check of convergence");
+        direction = hessians.direction(function, current, xScale, true);
+        stepNorm = LinearAlgebra.norm(direction.step());
+        positiveDefinite = direction.damping() == 0;
+        hessianUsed = "exact (convergence check)";
       }
       if (positiveDefinite && stepNorm <= tolerance * xScale) {
         return finish(StopReason.CONVERGED, String.format(Locale.ROOT,
@@ -179,7 +177,7 @@ public final class NewtonSolver {
         }
         double escapeNorm = LinearAlgebra.distance(escaped.point(), x);
         current = hessians.complete(function, escaped, "iteration " + k + ": past the saddle");
-        IterationRecord rec = record(k, current, 1, escapeNorm, direction.damping,
+        IterationRecord rec = record(k, current, 1, escapeNorm, direction.damping(),
             function.passes() - passesAtStart, iterationStart, hessianUsed, "negative curvature step");
         records.add(rec);
         listener.onIterate(rec, current.point());
@@ -192,7 +190,7 @@ public final class NewtonSolver {
             current, records, function, passesBefore, start);
       }
 
-      double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step);
+      double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step());
       Evaluation accepted = null;
       double t = 1;
       // Where the quadratic model expects the full step to be taken without an expansion (a decrease
@@ -200,12 +198,12 @@ public final class NewtonSolver {
       // step then costs one pass. Every other trial (backtracking, or the full step where L should
       // still fall by a large factor and expansions follow) is a loss-and-gradient pass, and the
       // accepted point gets its Hessian once.
-      double curvature = quadraticForm(current.scaledHessian(), direction.step);
+      double curvature = direction.curvature();
       double modelDecrease = -(slope + 0.5 * curvature);
       boolean fusedFirstTrial = modelDecrease < (1 - Math.exp(-EXPANSION_LOG_DECREASE)) * current.scaledLoss();
       for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
         double[] candidate = x.clone();
-        for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step[j];
+        for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step()[j];
         String trialName = String.format(Locale.ROOT, "iteration %d: step %.3g", k, t);
         Evaluation trialEvaluation = trial == 1 && fusedFirstTrial ? hessians.evaluate(function, candidate, trialName)
             : function.evaluate(candidate, false, trialName + " (loss only)");
@@ -214,8 +212,8 @@ public final class NewtonSolver {
           break;
         }
       }
-      if (accepted != null && t == 1) accepted = expand(function, hessians, k, x, direction.step, accepted, current);
-      if (accepted != null && accepted.scaledHessian() == null) {
+      if (accepted != null && t == 1) accepted = expand(function, hessians, k, x, direction.step(), accepted, current);
+      if (accepted != null && hessians.needsPass(accepted)) {
         accepted = hessians.evaluate(function, accepted.point(),
             String.format(Locale.ROOT, "iteration %d: Hessian at the accepted point", k));
       }
@@ -226,7 +224,7 @@ public final class NewtonSolver {
         }
         return finish(StopReason.LINE_SEARCH_FAILED, String.format(Locale.ROOT, "line search failed: no step"
             + " along the Newton direction (damping %.3g, length %.3g) decreased the objective; the gradient is"
-            + " %.3g of its start value", direction.damping, stepNorm, relativeGradient),
+            + " %.3g of its start value", direction.damping(), stepNorm, relativeGradient),
             current, records, function, passesBefore, start);
       }
 
@@ -245,16 +243,16 @@ public final class NewtonSolver {
       previousStepNorm = t * stepNorm;
       previous = current;
       current = hessians.complete(function, accepted, "iteration " + k + ": accepted point");
-      IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping,
+      IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping(),
           function.passes() - passesAtStart, iterationStart, hessianUsed, note);
       records.add(rec);
       listener.onIterate(rec, current.point());
       if (flatSteps >= 3) {
         double scale = Math.max(1, LinearAlgebra.norm(current.point()));
-        Direction next = Direction.of(current, scale);
+        NewtonDirection next = hessians.direction(function, current, scale, false);
         double gradient = Math.exp(current.logGradientNorm() - logInitialGradient);
-        double nextNorm = LinearAlgebra.norm(next.step);
-        if (next.damping == 0 && nextNorm <= Math.sqrt(tolerance) * scale) {
+        double nextNorm = LinearAlgebra.norm(next.step());
+        if (next.damping() == 0 && nextNorm <= Math.sqrt(tolerance) * scale) {
           return atFloor("three steps changed the objective by less than its rounding error", nextNorm, gradient,
               current, records, function, passesBefore, start);
         }
@@ -293,9 +291,9 @@ public final class NewtonSolver {
    * rounding error) accepted with the strategy's Hessian. Null when none does.
    */
   private Evaluation escapeSaddle(ObjectiveFunction function, HessianStrategy hessians, int k, Evaluation current,
-      Direction direction, double xScale) {
+      NewtonDirection direction, double xScale) {
     double[] x = current.point();
-    double[] v = direction.negativeCurvature;
+    double[] v = direction.negativeCurvature();
     if (v == null) return null;
     double t = xScale;
     for (int trial = 0; trial < 30; trial++, t *= 0.5) {
@@ -355,18 +353,6 @@ public final class NewtonSolver {
     return candidate.scaledLossRoundingError() * Math.exp(candidate.logScale() - old.logScale());
   }
 
-  /** pᵀHp. */
-  private static double quadraticForm(double[] h, double[] p) {
-    int d = p.length;
-    double s = 0;
-    for (int j = 0; j < d; j++) {
-      double hp = 0;
-      for (int i = 0; i < d; i++) hp += h[j * d + i] * p[i];
-      s += p[j] * hp;
-    }
-    return s;
-  }
-
   private static IterationRecord record(int k, Evaluation e, double t, double stepNorm, double damping,
       long passes, long startNanos, String hessian, String note) {
     return new IterationRecord(k, e.loss(), e.logLoss(), e.gradientNorm(), t, stepNorm, damping, passes,
@@ -412,72 +398,5 @@ public final class NewtonSolver {
           records.get(n - 1).logObjectiveValue());
     }
     return base + "; raise --max-iter or check the problem's conditioning";
-  }
-
-  /**
-   * A Newton direction. H positive definite: p = −H⁻¹g (μ = 0). Otherwise, with H = QΛQᵀ and
-   * g̃ = Qᵀg, p(μ) = −Q (Λ + μI)⁻¹ g̃ for the smallest μ &gt; −λ_min (plus a hair) with
-   * ‖p(μ)‖ ≤ radius, found by bisection on the decreasing ‖p(μ)‖ — the trust-region step on the
-   * d × d model; {@code negativeCurvature} is then the unit eigenvector of λ_min, signed so that
-   * gᵀv ≤ 0.
-   */
-  record Direction(double[] step, double damping, double[] negativeCurvature) {
-    static Direction of(Evaluation e, double radius) {
-      double[] h = e.scaledHessian();
-      int d = e.dim();
-      double[] g = e.scaledGradient();
-      double[] rhs = new double[d];
-      for (int j = 0; j < d; j++) rhs[j] = -g[j];
-      double[] newton = LinearAlgebra.choleskySolve(h, d, 0, rhs);
-      if (newton != null && allFinite(newton)) return new Direction(newton, 0, null);
-      LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(h, d);
-      double[] lambda = eigen.values();
-      double[] q = eigen.vectors();
-      if (!allFinite(lambda)) throw new ArithmeticException("the Hessian has non-finite entries");
-      double[] gt = new double[d];
-      for (int i = 0; i < d; i++) {
-        double s = 0;
-        for (int j = 0; j < d; j++) s += q[i * d + j] * rhs[j];
-        gt[i] = s;
-      }
-      double largest = Math.max(Math.abs(lambda[0]), Math.abs(lambda[d - 1]));
-      double low = Math.max(0, -lambda[0]) + 1e-10 * (largest > 0 ? largest : 1);
-      double mu = low;
-      if (stepNorm(lambda, gt, mu) > radius) {
-        double high = low + LinearAlgebra.norm(gt) / radius;
-        for (int it = 0; it < 100 && high - low > 1e-12 * high; it++) {
-          double mid = 0.5 * (low + high);
-          if (stepNorm(lambda, gt, mid) > radius) low = mid;
-          else high = mid;
-        }
-        mu = high;
-      }
-      double[] p = new double[d];
-      for (int i = 0; i < d; i++) {
-        double c = gt[i] / (lambda[i] + mu);
-        for (int j = 0; j < d; j++) p[j] += c * q[i * d + j];
-      }
-      double[] negative = null;
-      if (lambda[0] < 0) {
-        negative = java.util.Arrays.copyOf(q, d);
-        if (LinearAlgebra.dot(negative, g) > 0) for (int j = 0; j < d; j++) negative[j] = -negative[j];
-      }
-      return new Direction(p, mu, negative);
-    }
-
-    /** ‖(Λ + μI)⁻¹ g̃‖. */
-    private static double stepNorm(double[] lambda, double[] gt, double mu) {
-      double s = 0;
-      for (int i = 0; i < lambda.length; i++) {
-        double c = gt[i] / (lambda[i] + mu);
-        s += c * c;
-      }
-      return Math.sqrt(s);
-    }
-
-    private static boolean allFinite(double[] a) {
-      for (double v : a) if (!Double.isFinite(v)) return false;
-      return true;
-    }
   }
 }

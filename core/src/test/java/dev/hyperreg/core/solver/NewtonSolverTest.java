@@ -161,8 +161,8 @@ class NewtonSolverTest {
     Evaluation far = f.evaluate(shifted, true, "far");
     assertTrue(Double.isInfinite(far.loss()), "the loss itself overflows");
     assertEquals(near.logLoss() + 2 * t, far.logLoss(), 1e-9 * far.logLoss());
-    double[] pNear = NewtonSolver.Direction.of(near, Double.POSITIVE_INFINITY).step();
-    double[] pFar = NewtonSolver.Direction.of(far, Double.POSITIVE_INFINITY).step();
+    double[] pNear = NewtonDirection.of(near, Double.POSITIVE_INFINITY).step();
+    double[] pFar = NewtonDirection.of(far, Double.POSITIVE_INFINITY).step();
     assertEquals(0, Problems.relativeError(pFar, pNear), 1e-9);
   }
 
@@ -185,7 +185,7 @@ class NewtonSolverTest {
       double fd = (f.evaluate(p, false, "").logLoss() - f.evaluate(m, false, "").logLoss()) / (2 * h);
       assertEquals(fd, gradLog[j], 1e-5 * Math.max(1, Math.abs(fd)));
     }
-    for (double v : NewtonSolver.Direction.of(at, Double.POSITIVE_INFINITY).step()) assertTrue(Double.isFinite(v));
+    for (double v : NewtonDirection.of(at, Double.POSITIVE_INFINITY).step()) assertTrue(Double.isFinite(v));
   }
 
   @Test

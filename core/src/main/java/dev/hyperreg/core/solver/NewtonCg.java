@@ -1,0 +1,172 @@
+package dev.hyperreg.core.solver;
+
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.objective.Evaluation;
+import dev.hyperreg.core.objective.ObjectiveFunction;
+import java.util.Locale;
+
+/**
+ * Inexact Newton with exact curvature: the direction solves H p = −g by preconditioned conjugate
+ * gradients, every product H·v one exact Hessian-vector pass ({@link ObjectiveFunction#hessianTimes})
+ * whose tasks ship d-vectors — so no pass sends more than a few d-vectors per task, however many
+ * partitions there are — and the preconditioner M a randomized Hessian (sketched or sampled, from
+ * {@code preconditioners}) built at one point and kept while it serves.
+ *
+ * <ul>
+ *   <li><b>Forcing.</b> CG stops when the preconditioned residual ‖r‖_{M⁻¹} falls below
+ *       η·‖g‖_{M⁻¹} with η = min(½, √(‖g‖/‖g₀‖)) (Eisenstat–Walker's superlinear choice): loose
+ *       far from the answer, where a rough direction does as well, tight near it, where the
+ *       Newton iteration's quadratic rate depends on it.</li>
+ *   <li><b>Convergence is judged on an exact step.</b> Asked for one, CG runs to η = 10⁻³: then
+ *       the step is the exact Newton step up to κ(M⁻¹H)·10⁻³ of its length (in the M-norm), so
+ *       "Newton step ≤ tol·max(1, ‖x‖)" means what it does for exact Newton, at no d × d pass.</li>
+ *   <li><b>Negative curvature.</b> When a CG direction d has dᵀHd ≤ 0 the Hessian is not
+ *       positive definite: CG stops with the iterate so far (a descent direction), or at the first
+ *       step with d itself scaled to the trust radius, and reports d as the direction of negative
+ *       curvature for the solver's saddle escape.</li>
+ *   <li><b>Preconditioner.</b> M is built at the first direction and rebuilt at the point of the
+ *       next direction whenever a solve needed more than {@value #REBUILD_AFTER} CG steps (the
+ *       Hessian has moved away from M). Far from the answer of an exp-type loss that can mean a
+ *       rebuild per iteration; near it, one M serves to the end. M is the strategy's Hessian of
+ *       that pass, factored once by Cholesky (damped if it is singular); PCG is invariant to M's
+ *       scale, so M may come from a pass in another scale.</li>
+ * </ul>
+ */
+public final class NewtonCg implements HessianStrategy {
+  /** A solve needing more CG steps than this rebuilds the preconditioner for the next one. */
+  static final int REBUILD_AFTER = 8;
+  /** The loosest forcing term η. */
+  static final double MAX_FORCING = 0.1;
+  /** The forcing term of a step convergence is judged on. */
+  static final double EXACT_FORCING = 1e-3;
+
+  private final HessianStrategy preconditioners;
+  private final int maxSteps;
+  private double logInitialGradient = Double.NaN;
+  /** Upper Cholesky factor of the preconditioner; null before the first build or when a rebuild is due. */
+  private double[] factor;
+  private int builds;
+  private int lastSteps;
+
+  /**
+   * @param preconditioners where M comes from ({@link SketchedHessian} for the sketch or the sample;
+   *     {@link HessianStrategy#EXACT} for the exact Hessian at one point)
+   * @param maxSteps CG steps per direction at most; past it the iterate so far is the direction
+   */
+  public NewtonCg(HessianStrategy preconditioners, int maxSteps) {
+    if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
+    this.preconditioners = preconditioners;
+    this.maxSteps = maxSteps;
+  }
+
+  /** The default: preconditioned by the default sketch, at most max(20, min(d, 200)) CG steps a direction. */
+  public static NewtonCg forDimension(int dim, Integer sketchRows, long seed, long maxSketchRows) {
+    return new NewtonCg(SketchedHessian.forDimension(dim, sketchRows, seed, maxSketchRows),
+        Math.max(20, Math.min(dim, 200)));
+  }
+
+  /** Loss and gradient: the curvature comes later, from Hessian-vector passes. */
+  @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {
+    return function.evaluate(x, false, description + " (loss and gradient)");
+  }
+
+  @Override public boolean needsPass(Evaluation accepted) { return false; }
+
+  /** The same evaluation: the exact step is an accurate CG solve at it ({@link #direction}). */
+  @Override public Evaluation forExactStep(ObjectiveFunction function, Evaluation current, String description) {
+    return current;
+  }
+
+  @Override public NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius,
+      boolean accurate) {
+    if (Double.isNaN(logInitialGradient)) logInitialGradient = current.logGradientNorm();
+    if (factor == null) buildPreconditioner(function, current);
+    double eta = Math.min(MAX_FORCING, Math.exp(0.5 * (current.logGradientNorm() - logInitialGradient)));
+    if (accurate) eta = Math.min(eta, EXACT_FORCING);
+    NewtonDirection direction = solve(function, current, radius, eta);
+    if (lastSteps > REBUILD_AFTER) factor = null;
+    return direction;
+  }
+
+  private void buildPreconditioner(ObjectiveFunction function, Evaluation current) {
+    String what = "preconditioner " + (builds + 1);
+    Evaluation e = preconditioners.complete(function,
+        preconditioners.evaluate(function, current.point(), what), what);
+    factor = LinearAlgebra.dampedCholesky(e.scaledHessian(), e.dim());
+    builds++;
+  }
+
+  /**
+   * PCG on H p = −g from p = 0 until ‖r‖_{M⁻¹} ≤ η‖g‖_{M⁻¹}, a direction of non-positive curvature,
+   * or the step cap. pᵀHp is Σ αⱼ²·dⱼᵀHdⱼ (the directions are H-conjugate). At g = 0 the step
+   * is 0 and CG only probes for negative curvature.
+   */
+  private NewtonDirection solve(ObjectiveFunction function, Evaluation current, double radius, double eta) {
+    int d = current.dim();
+    double[] x = current.point();
+    double[] g = current.scaledGradient();
+    double[] p = new double[d];
+    double[] r = new double[d];
+    for (int j = 0; j < d; j++) r[j] = -g[j];
+    // g = 0: a stationary point. CG from g would see nothing; its Krylov space from a fixed random
+    // vector shows whether H has negative curvature there (the step stays 0 either way)
+    boolean probe = LinearAlgebra.norm(r) == 0;
+    if (probe) r = new java.util.Random(d).doubles(d, -1, 1).toArray();
+    double[] z = LinearAlgebra.solveWithCholesky(factor, d, r);
+    double[] dir = z.clone();
+    double rz = LinearAlgebra.dot(r, z);
+    double stopAt = eta * eta * rz;
+    double curvature = 0;
+    lastSteps = 0;
+    for (int step = 1; step <= maxSteps; step++) {
+      lastSteps = step;
+      double[] hd = function.hessianTimes(x, dir, current.logScale(),
+          String.format(Locale.ROOT, "CG step %d (Hessian-vector product)", step));
+      double dHd = LinearAlgebra.dot(dir, hd);
+      if (!(dHd > 0)) {
+        NewtonDirection found = negativeCurvature(p, curvature, dir, dHd, g, radius, step == 1);
+        return probe ? new NewtonDirection(new double[d], found.damping(), found.negativeCurvature(), 0, false) : found;
+      }
+      double alpha = rz / dHd;
+      for (int j = 0; j < d; j++) {
+        p[j] += alpha * dir[j];
+        r[j] -= alpha * hd[j];
+      }
+      curvature += alpha * alpha * dHd;
+      z = LinearAlgebra.solveWithCholesky(factor, d, r);
+      double rzNext = LinearAlgebra.dot(r, z);
+      if (rzNext <= stopAt) {
+        return probe ? new NewtonDirection(new double[d], 0, null, 0, true)
+            : new NewtonDirection(p, 0, null, curvature, eta <= EXACT_FORCING);
+      }
+      double beta = rzNext / rz;
+      for (int j = 0; j < d; j++) dir[j] = z[j] + beta * dir[j];
+      rz = rzNext;
+    }
+    return probe ? new NewtonDirection(new double[d], 0, null, 0, false) : new NewtonDirection(p, 0, null, curvature, false);
+  }
+
+  /**
+   * CG met dᵀHd ≤ 0: H is not positive definite. The iterate so far is a descent direction; at
+   * the first step there is none, and d (= M⁻¹(−g), a descent direction) scaled to the radius is
+   * taken. d, signed against g, is the direction of negative curvature; the damping reported is
+   * the shift −dᵀHd/‖d‖² that would make its curvature zero (and at least a hair above 0).
+   */
+  private static NewtonDirection negativeCurvature(double[] p, double curvature, double[] dir, double dHd,
+      double[] g, double radius, boolean first) {
+    double norm = LinearAlgebra.norm(dir);
+    double[] unit = new double[dir.length];
+    double sign = LinearAlgebra.dot(dir, g) > 0 ? -1 : 1;
+    for (int j = 0; j < dir.length; j++) unit[j] = sign * dir[j] / norm;
+    double damping = Math.max(-dHd / (norm * norm), Double.MIN_NORMAL);
+    if (!first) return new NewtonDirection(p, damping, unit, curvature, false);
+    double[] step = new double[dir.length];
+    for (int j = 0; j < dir.length; j++) step[j] = radius * unit[j];
+    return new NewtonDirection(step, damping, unit, radius * radius * dHd / (norm * norm), false);
+  }
+
+  @Override public String current() {
+    return String.format(Locale.ROOT, "newton-cg (preconditioner %s, built %d×; last direction %d CG steps)",
+        preconditioners.current(), builds, lastSteps);
+  }
+}
