@@ -8,6 +8,7 @@ import dev.hyperreg.core.solver.StartingPoint;
 import dev.hyperreg.spark.io.BlockedData;
 import dev.hyperreg.spark.io.TableInput;
 import dev.hyperreg.spark.job.FitJob;
+import dev.hyperreg.spark.job.FitOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -79,8 +80,9 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
         ParamValidators.gtEq(0));
     ridge = new DoubleParam(this, "ridge", "ridge λ on ‖x‖² (≥ 0)", ParamValidators.gtEq(0));
     solver = new Param<>(this, "solver", "sketch (default: sketched Gauss–Newton Hessian), sample"
-        + " (leverage-score sampled Hessian, two passes per iteration), exact, or lbfgs",
-        ParamValidators.inArray(List.of("sketch", "sample", "exact", "lbfgs")));
+        + " (leverage-score sampled Hessian, two passes per iteration), newton-cg (CG on exact Hessian-vector"
+        + " passes, sketch-preconditioned: d-vectors per task), exact, or lbfgs",
+        ParamValidators.inArray(FitOptions.SOLVERS));
     sketchSize = new IntParam(this, "sketchSize", "rows of the sketch, or rows to sample (0: 20·d)",
         ParamValidators.gtEq(0));
     maxIter = new IntParam(this, "maxIter", "maximum Newton (or L-BFGS) iterations (≥ 1)", ParamValidators.gtEq(1));

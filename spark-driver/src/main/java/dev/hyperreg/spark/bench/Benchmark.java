@@ -15,6 +15,7 @@ import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
 import dev.hyperreg.core.solver.IterationRecord;
+import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.NewtonSolver;
 import dev.hyperreg.core.solver.SketchedHessian;
 import dev.hyperreg.core.solver.StartingPoint;
@@ -66,7 +67,7 @@ public final class Benchmark {
       "  --quick        small sizes, a minute or two (what CI runs)",
       "  --output DIR   where bench.json and bench.md go (default target/bench)",
       "  --only NAMES   run only the named problems",
-      "  --methods M    run only the named methods (exact,sketch,sample,lbfgs)",
+      "  --methods M    run only the named methods (exact,sketch,sample,newton-cg,lbfgs)",
       "  --partitions P the data in P partitions, each problem once per P (default: 2 per core, at least 4);",
       "                 bytes moved per pass are reported for every method",
       "  --trace        print every iteration (log L, gradient, step, passes, Hessian used)");
@@ -208,7 +209,8 @@ public final class Benchmark {
 
       Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
       double[] exactAnswer = null;
-      List<String> chosen = p.scaling() ? List.of("exact", "sketch") : List.of("exact", "sketch", "sample", "lbfgs");
+      List<String> chosen = p.scaling() ? List.of("exact", "sketch", "newton-cg")
+          : List.of("exact", "sketch", "sample", "newton-cg", "lbfgs");
       for (String method : chosen) {
         if (only != null && !only.contains(method)) continue;
         ObjectiveFunction f = new ObjectiveFunction(objective, runner);
@@ -230,6 +232,8 @@ public final class Benchmark {
               .minimize(f, x0, SketchedHessian.forDimension(p.d(), null, 7), tracking);
           case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
               .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), tracking);
+          case "newton-cg" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
+              .minimize(f, x0, NewtonCg.forDimension(p.d(), null, 7, 8L * SketchedHessian.rowsFor(p.d(), null)), tracking);
           default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, tracking);
         };
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -256,6 +260,8 @@ public final class Benchmark {
       // what a sketched pass costs on top of loss and gradient: m = 20d (an m × d sketch per task)
       // with s = 4 and s = 2 non-zeros per row, and m = 4d (the sampling solver's score sketch)
       r.put("lossGradientPassSeconds", medianSeconds(3, () -> f.evaluate(x0, false, "loss and gradient pass")));
+      double logScale = f.evaluate(x0, false, "scale").logScale();
+      r.put("hessianVectorPassSeconds", medianSeconds(3, () -> f.hessianTimes(x0, x0, logScale, "Hessian-vector pass")));
       for (int[] size : new int[][] {{SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 4},
           {SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 2}, {4, SketchedHessian.DEFAULT_NONZEROS}}) {
         SketchSpec spec = SketchSpec.atLeast((long) size[0] * p.d(), size[1], 3);

@@ -14,6 +14,7 @@ import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
 import dev.hyperreg.core.solver.IterationRecord;
+import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.NewtonSolver;
 import dev.hyperreg.core.solver.SketchedHessian;
 import dev.hyperreg.core.solver.StartingPoint;
@@ -180,6 +181,7 @@ public final class FitJob {
       HessianStrategy hessians = switch (s.solver()) {
         case "exact" -> HessianStrategy.EXACT;
         case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed(), maxRows);
+        case "newton-cg" -> NewtonCg.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
         default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
       };
       NewtonSolver solver = new NewtonSolver().withMaxIterations(s.maxIterations()).withTolerance(s.tolerance())
@@ -202,7 +204,7 @@ public final class FitJob {
   /** d-vectors the driver holds per sketch (or sample) row: see {@link #driverMatrices}. */
   private static double copiesPerRow(String solver) {
     return switch (solver) {
-      case "sketch" -> 3 * 1.125;
+      case "sketch", "newton-cg" -> 3 * 1.125; // newton-cg: its preconditioner is the sketch
       case "sample" -> 4;
       default -> 0;
     };

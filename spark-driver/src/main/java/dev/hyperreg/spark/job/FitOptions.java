@@ -22,7 +22,8 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class FitOptions {
   /** Solvers this version implements; the option is a name so that more can be added. */
-  static final String[] SOLVERS = {"sketch", "sample", "exact", "lbfgs"};
+  /** Every solver's name, as the CLI and the estimator take it. */
+  public static final List<String> SOLVERS = List.of("sketch", "sample", "newton-cg", "exact", "lbfgs");
 
   @Option(names = "--input", paramLabel = "PATH", order = 1,
       description = "file, directory or glob on any Hadoop file system (required)")
@@ -70,7 +71,7 @@ public final class FitOptions {
   public boolean intercept = false;
 
   @Option(names = "--solver", paramLabel = "NAME", order = 12, converter = LowerCase.class,
-      description = "sketch | sample | exact | lbfgs (default sketch)")
+      description = "sketch | sample | newton-cg | exact | lbfgs (default sketch)")
   public String solver = "sketch";
 
   @Option(names = "--sketch-size", paramLabel = "M", order = 13, converter = WholeNumber.class,
@@ -169,7 +170,7 @@ public final class FitOptions {
     if (format.equals("libsvm") && weightCol != null) {
       throw new UsageException("--weight-col needs --format csv or parquet (LIBSVM has no columns)");
     }
-    if (!java.util.Arrays.asList(SOLVERS).contains(solver)) {
+    if (!SOLVERS.contains(solver)) {
       throw new UsageException("unknown solver '" + solver + "': expected one of " + String.join(", ", SOLVERS));
     }
     if (!(regWeight >= 0) || Double.isInfinite(regWeight)) {

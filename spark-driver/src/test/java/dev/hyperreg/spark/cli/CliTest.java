@@ -220,7 +220,7 @@ class CliTest {
   @Test
   void everySolverReachesTheSameMinimizer() throws Exception {
     double[] reference = null;
-    for (String solver : List.of("exact", "sketch", "sample", "lbfgs")) {
+    for (String solver : List.of("exact", "sketch", "sample", "newton-cg", "lbfgs")) {
       Path out = dir.resolve(solver);
       CliRun r = CliRun.run(fit(DATA.resolve("softmax.libsvm"), out, "--objective", "softmax", "--ridge", "1e-4",
           "--solver", solver, "--max-iter", "500"));
@@ -240,7 +240,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sketch", "sample"})
+  @ValueSource(strings = {"sketch", "sample", "newton-cg"})
   void sameSeedSameFitForAnyPartitioning(String solver) throws Exception {
     double[] first = null;
     for (String partitions : List.of("1", "4")) {

@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
  * The byte counts bench reports, against what a pass must move at the least and may move at the
  * most: an exact-Hessian pass ships a d × d Gram (8·d² bytes) from every one of its P tasks; a
  * loss-and-gradient pass ships a d-vector and a few scalars per task — O(P·d), the budget the
- * cluster-scale solver has to meet.
+ * cluster-scale solver has to meet — and so does the Hessian-vector pass of Newton–CG, which
+ * computes everything the exact pass does except that each Gram is multiplied with the direction.
  */
 class PassTrafficTest {
 
   @Test
-  void exactPassesShipAGramPerTaskAndLossPassesAVector() {
+  void exactPassesShipAGramPerTaskAndLossAndHessianVectorPassesAVector() {
     int d = 120, blocks = 16, rowsPerBlock = 40;
     JavaSparkContext jsc = SparkTestSession.context();
     List<RowBlock> data = new ArrayList<>();
@@ -55,6 +56,9 @@ class PassTrafficTest {
         before = traffic.total();
         f.evaluate(x, false, "loss and gradient pass");
         PassTraffic.Totals loss = traffic.total().since(before);
+        before = traffic.total();
+        f.hessianTimes(x, x, 0, "Hessian-vector pass");
+        PassTraffic.Totals hessianVector = traffic.total().since(before);
         rdd.unpersist(true);
 
         long gram = 8L * d * d;
@@ -65,6 +69,11 @@ class PassTrafficTest {
         assertTrue(loss.bytes() >= partitions * 8L * d, partitions + " partitions: loss pass moved " + loss.bytes());
         assertTrue(loss.bytes() <= 3L * partitions * (8L * d + 4096), partitions + " partitions: loss pass moved "
             + loss.bytes() + " bytes, more than O(P·d)");
+        // the gradient and one Gram times v: two d-vectors
+        assertTrue(hessianVector.bytes() >= partitions * 16L * d, partitions + " partitions: H·v pass moved "
+            + hessianVector.bytes());
+        assertTrue(hessianVector.bytes() <= 3L * partitions * (16L * d + 4096), partitions + " partitions: H·v pass"
+            + " moved " + hessianVector.bytes() + " bytes, more than O(P·d)");
       }
     } finally {
       traffic.close();
