@@ -125,6 +125,11 @@ public final class Benchmark {
         default -> throw new UsageException("unknown option " + args[i] + " for bench (see --help)");
       }
     }
+    List<String> known = problems(quick).stream().map(Problem::name).toList();
+    if (only != null && !known.containsAll(only)) {
+      throw new UsageException("unknown problem(s) " + only.stream().filter(n -> !known.contains(n)).toList()
+          + " for bench" + (quick ? " --quick" : "") + ": expected among " + known);
+    }
     boolean existing = SparkSession.getDefaultSession().isDefined();
     SparkSession.Builder builder = SparkSessions.builder("hyperreg bench", null, existing);
     SparkSession spark = builder.getOrCreate();
