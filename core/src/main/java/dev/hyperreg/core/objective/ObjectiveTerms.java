@@ -35,7 +35,7 @@ abstract class ObjectiveTerms implements Serializable {
       sums.keepHeavyRows(new HeavyRows(request.sketch(), dim, groups[0], groups[1]));
     }
     if (request.sample() != null) {
-      sums.collectSample(new PrioritySample(request.sample().size(), dim));
+      sums.collectSample(new PrioritySample(request.sample().size(), dim, request.sample().floor()));
       // the first pass's exponent, so that its constants (α, β, …) apply to the scaled rows as they are
       sums.rescaleTo(request.sample().exponent());
     }

@@ -23,12 +23,22 @@ public final class PrioritySample implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int size;
+  /** Priorities below this are never kept (see {@link RowSampling}'s normalized mode); 0: none. */
+  private final double floor;
   /** Keyed by priority; numbers per row: D_i and w_i. */
   private final TopRows top;
   private double scoreSum;
 
-  public PrioritySample(int size, int dim) {
+  public PrioritySample(int size, int dim) { this(size, dim, 0); }
+
+  /**
+   * @param floor the smallest priority a row may be kept with: when the weights sum to 1 and
+   *     size = m, 1/m drops rows that could never be among the top m + 1 of a well-scaled sample, so
+   *     a task ships only the rows likely to be kept; 0 keeps the plain priority sample
+   */
+  public PrioritySample(int size, int dim, double floor) {
     this.size = size;
+    this.floor = floor;
     this.top = new TopRows(size + 1, dim, 2);
   }
 
@@ -37,7 +47,9 @@ public final class PrioritySample implements Serializable {
    * w_i / u_i.
    */
   void offer(RowBlock block, int i, double diagonal, double weight, double uniform) {
-    int slot = top.offer(block.rowId(i), weight / uniform);
+    double priority = weight / uniform;
+    if (priority < floor) return;
+    int slot = top.offer(block.rowId(i), priority);
     if (slot < 0) return;
     top.numbers[2 * slot] = diagonal;
     top.numbers[2 * slot + 1] = weight;
@@ -66,9 +78,9 @@ public final class PrioritySample implements Serializable {
   public double[] gram() {
     int d = top.dim;
     // the set holds size + 1 rows once full: then τ is the smallest kept priority, and that row is
-    // left out; until then every row with weight is kept (p_i = 1)
+    // left out; until then τ is the floor (every row at or above it is kept: p_i = min(1, w_i/floor))
     int full = top.lightestSlot();
-    double tau = full < 0 ? 0 : top.keys[full];
+    double tau = full < 0 ? floor : top.keys[full];
     int[] order = top.slotsById();
     int kept = keptRows();
     double[] rows = new double[kept * d];
@@ -78,7 +90,7 @@ public final class PrioritySample implements Serializable {
       if (slot == full) continue;
       double diagonal = top.numbers[2 * slot];
       double weight = top.numbers[2 * slot + 1];
-      double probability = full < 0 ? 1 : Math.min(1, weight / tau);
+      double probability = tau == 0 ? 1 : Math.min(1, weight / tau);
       double c = diagonal / probability;
       for (int j = 0; j < d; j++) {
         double v = top.rows[slot * d + j];

@@ -29,15 +29,26 @@ import java.util.Random;
  * A row's uniform u_i is hashed from its global row id and the seed, so the sample does not
  * depend on partitioning.
  *
- * @param projection P, d × k column-major
+ * <p><b>Normalized, for traffic that does not grow with the partitions</b> (Newton–CG's
+ * preconditioner). Priority sampling alone makes every task ship its top m + 1 rows: P·m·d values
+ * per pass. When Σℓ̃ is known from an earlier pass ({@code scoreTotal}), the weights
+ * w_i = 0.9·ℓ̃_i/Σℓ̃ + 0.1/n sum to 1, the final threshold τ is about 1/m, and a task need not ship
+ * any row whose priority is below the floor 1/m: such a row can never be kept ({@link
+ * PrioritySample}). Then the rows shipped number about m in all, however many tasks there are, and
+ * the estimate stays unbiased (a row's probability is min(1, w_i/max(1/m, τ))). Without a
+ * projection, ℓ̃_i = |D_i|·‖a_i‖²: squared-norm sampling of the rows, for when no Hessian is at hand.
+ *
+ * @param projection P, d × k column-major; null: ℓ̃_i = |D_i|·‖a_i‖²
  * @param k columns of P
  * @param budget number of rows to sample (rounded up)
  * @param totalRows n, the number of rows in the data
  * @param seed the sample's randomness
  * @param globals the objective's pass-wide constants, globals[0] = the exponent m
+ * @param scoreTotal Σℓ̃ over all rows, from an earlier pass with the same scores; NaN when not known
+ *     (then w_i = 0.9·ℓ̃_i/d + 0.1/n and every task ships its top m + 1)
  */
-public record RowSampling(double[] projection, int k, double budget, long totalRows, long seed, double[] globals)
-    implements Serializable {
+public record RowSampling(double[] projection, int k, double budget, long totalRows, long seed, double[] globals,
+    double scoreTotal) implements Serializable {
   /** JL columns: leverage estimates within a small constant factor are all sampling needs. */
   static final int PROJECTION_COLUMNS = 16;
   /** Share of the budget spread uniformly over all rows. */
@@ -51,15 +62,37 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
    * @param globals the first pass's constants, globals[0] its exponent m: they give the weights D_i
    */
   public static RowSampling from(double[] hessian, int d, long totalRows, double[] globals, double budget, long seed) {
-    double[] upper = LinearAlgebra.dampedCholesky(hessian, d);
+    return fromFactor(LinearAlgebra.dampedCholesky(hessian, d), d, totalRows, globals, budget, seed);
+  }
+
+  /**
+   * The same from the upper Cholesky factor U of the Hessian the scores are measured against;
+   * null: no Hessian, squared-norm scores ℓ̃_i = |D_i|·‖a_i‖².
+   */
+  public static RowSampling fromFactor(double[] upper, int d, long totalRows, double[] globals, double budget,
+      long seed) {
+    if (upper == null) return new RowSampling(null, 0, budget, totalRows, SketchSpec.mix(seed), globals, Double.NaN);
     Random random = new Random(seed);
     double[] p = new double[d * PROJECTION_COLUMNS];
     double scale = 1 / Math.sqrt(PROJECTION_COLUMNS);
     for (int i = 0; i < p.length; i++) p[i] = scale * random.nextGaussian();
     // P = U⁻¹G: solve U P = G in place
     LinearAlgebra.blas().dtrsm("L", "U", "N", "N", d, PROJECTION_COLUMNS, 1.0, upper, d, p, d);
-    return new RowSampling(p, PROJECTION_COLUMNS, budget, totalRows, SketchSpec.mix(seed), globals);
+    return new RowSampling(p, PROJECTION_COLUMNS, budget, totalRows, SketchSpec.mix(seed), globals, Double.NaN);
   }
+
+  /** The same scores with their total known (from a pass of this sampling): the normalized mode. */
+  public RowSampling withScoreTotal(double total) {
+    return new RowSampling(projection, k, budget, totalRows, seed, globals, total);
+  }
+
+  /** The same scores and randomness with another budget (0: a pass that only sums the scores). */
+  public RowSampling withBudget(double rows) {
+    return new RowSampling(projection, k, rows, totalRows, seed, globals, scoreTotal);
+  }
+
+  /** The priority below which a row cannot be kept (normalized mode), else 0. */
+  public double floor() { return Double.isNaN(scoreTotal) || size() == 0 ? 0 : 1.0 / size(); }
 
   /** The exponent m of the first pass, which the sampling pass adopts. */
   public double exponent() { return globals[0]; }
@@ -75,17 +108,22 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
    */
   public void addRows(RowBlock block, double[] diagonal, PrioritySample sample) {
     int n = block.rows();
-    double[] z = new double[n * k];
-    block.multiply(projection, k, z);
-    int d = block.cols();
+    double[] z = null;
+    if (projection != null) {
+      z = new double[n * k];
+      block.multiply(projection, k, z);
+    }
+    double[] norms = projection == null ? block.rowNormsSquared() : null;
+    double scale = Double.isNaN(scoreTotal) ? block.cols() : scoreTotal;
     double scores = 0;
     for (int i = 0; i < n; i++) {
       if (diagonal[i] == 0) continue;
       double squared = 0;
-      for (int c = 0; c < k; c++) squared += z[c * n + i] * z[c * n + i];
+      if (z == null) squared = norms[i];
+      else for (int c = 0; c < k; c++) squared += z[c * n + i] * z[c * n + i];
       double leverage = Math.abs(diagonal[i]) * squared;
       scores += leverage;
-      double weight = (1 - UNIFORM_SHARE) * leverage / d + UNIFORM_SHARE / totalRows;
+      double weight = (1 - UNIFORM_SHARE) * leverage / scale + UNIFORM_SHARE / totalRows;
       sample.offer(block, i, diagonal[i], weight, uniform(block.rowId(i)));
     }
     sample.addScores(scores);

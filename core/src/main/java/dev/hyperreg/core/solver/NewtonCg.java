@@ -3,14 +3,16 @@ package dev.hyperreg.core.solver;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
+import dev.hyperreg.core.sketch.RowSampling;
+import dev.hyperreg.core.sketch.SketchSpec;
 import java.util.Locale;
 
 /**
  * Inexact Newton with exact curvature: the direction solves H p = −g by preconditioned conjugate
  * gradients, every product H·v one exact Hessian-vector pass ({@link ObjectiveFunction#hessianTimes})
  * whose tasks ship d-vectors — so no pass sends more than a few d-vectors per task, however many
- * partitions there are — and the preconditioner M a randomized Hessian (sketched or sampled, from
- * {@code preconditioners}) built at one point and kept while it serves.
+ * partitions there are — and the preconditioner M a randomized Hessian built at one point and kept
+ * while it serves.
  *
  * <ul>
  *   <li><b>Forcing.</b> CG stops when the preconditioned residual ‖r‖_{M⁻¹} falls below
@@ -27,9 +29,10 @@ import java.util.Locale;
  *   <li><b>Preconditioner.</b> M is built at the first direction and rebuilt at the point of the
  *       next direction whenever a solve needed more than {@value #REBUILD_AFTER} CG steps (the
  *       Hessian has moved away from M). Far from the answer of an exp-type loss that can mean a
- *       rebuild per iteration; near it, one M serves to the end. M is the strategy's Hessian of
- *       that pass, factored once by Cholesky (damped if it is singular); PCG is invariant to M's
- *       scale, so M may come from a pass in another scale.</li>
+ *       rebuild per iteration; near it, one M serves to the end. By default M is the Hessian
+ *       estimated from a row sample ({@link #forDimension}) whose passes ship about m rows in all;
+ *       it is factored once by Cholesky (damped if it is not positive definite); PCG is invariant
+ *       to M's scale, so M may come from a pass in another scale.</li>
  * </ul>
  */
 public final class NewtonCg implements HessianStrategy {
@@ -40,29 +43,46 @@ public final class NewtonCg implements HessianStrategy {
   /** The forcing term of a step convergence is judged on. */
   static final double EXACT_FORCING = 1e-3;
 
+  /** Where M comes from; null: a row sample of about {@code sampleRows} rows, O(m·d) traffic in all. */
   private final HessianStrategy preconditioners;
+  private final long sampleRows;
+  private final long seed;
   private final int maxSteps;
   private double logInitialGradient = Double.NaN;
-  /** Upper Cholesky factor of the preconditioner; null before the first build or when a rebuild is due. */
+  /** Upper Cholesky factor of the preconditioner; null before the first build. */
   private double[] factor;
+  private boolean rebuildDue = true;
   private int builds;
   private int lastSteps;
+  private long lastSampled = -1;
 
-  /**
-   * @param preconditioners where M comes from ({@link SketchedHessian} for the sketch or the sample;
-   *     {@link HessianStrategy#EXACT} for the exact Hessian at one point)
-   * @param maxSteps CG steps per direction at most; past it the iterate so far is the direction
-   */
-  public NewtonCg(HessianStrategy preconditioners, int maxSteps) {
+  private NewtonCg(HessianStrategy preconditioners, long sampleRows, long seed, int maxSteps) {
     if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
     this.preconditioners = preconditioners;
+    this.sampleRows = sampleRows;
+    this.seed = seed;
     this.maxSteps = maxSteps;
   }
 
-  /** The default: preconditioned by the default sketch, at most max(20, min(d, 200)) CG steps a direction. */
-  public static NewtonCg forDimension(int dim, Integer sketchRows, long seed, long maxSketchRows) {
-    return new NewtonCg(SketchedHessian.forDimension(dim, sketchRows, seed, maxSketchRows),
-        Math.max(20, Math.min(dim, 200)));
+  /**
+   * Preconditioned by another strategy's Hessian ({@link SketchedHessian}: the sketch, whose pass
+   * ships an m × d block per task; {@link HessianStrategy#EXACT}: the exact Hessian at one point).
+   *
+   * @param maxSteps CG steps per direction at most; past it the iterate so far is the direction
+   */
+  public static NewtonCg preconditionedBy(HessianStrategy preconditioners, int maxSteps) {
+    return new NewtonCg(preconditioners, 0, 0, maxSteps);
+  }
+
+  /**
+   * The default: preconditioned by a row sample of m rows (m = 20d unless given), at most
+   * max(20, min(d, 200)) CG steps a direction. Building M takes two passes: one sums the rows'
+   * scores (leverage against the previous M; squared norms at the first build), the next keeps
+   * about m rows by normalized priority sampling ({@link RowSampling}), shipping about m rows in all
+   * instead of m per task; the Hessian's low-rank part is added exactly.
+   */
+  public static NewtonCg forDimension(int dim, Integer sampleRows, long seed) {
+    return new NewtonCg(null, SketchedHessian.rowsFor(dim, sampleRows), seed, Math.max(20, Math.min(dim, 200)));
   }
 
   /** Loss and gradient: the curvature comes later, from Hessian-vector passes. */
@@ -80,19 +100,29 @@ public final class NewtonCg implements HessianStrategy {
   @Override public NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius,
       boolean accurate) {
     if (Double.isNaN(logInitialGradient)) logInitialGradient = current.logGradientNorm();
-    if (factor == null) buildPreconditioner(function, current);
+    if (rebuildDue) buildPreconditioner(function, current);
     double eta = Math.min(MAX_FORCING, Math.exp(0.5 * (current.logGradientNorm() - logInitialGradient)));
     if (accurate) eta = Math.min(eta, EXACT_FORCING);
     NewtonDirection direction = solve(function, current, radius, eta);
-    if (lastSteps > REBUILD_AFTER) factor = null;
+    rebuildDue = lastSteps > REBUILD_AFTER;
     return direction;
   }
 
   private void buildPreconditioner(ObjectiveFunction function, Evaluation current) {
     String what = "preconditioner " + (builds + 1);
-    Evaluation e = preconditioners.complete(function,
-        preconditioners.evaluate(function, current.point(), what), what);
+    Evaluation e;
+    if (preconditioners != null) {
+      e = preconditioners.complete(function, preconditioners.evaluate(function, current.point(), what), what);
+    } else {
+      RowSampling scores = RowSampling.fromFactor(factor, current.dim(), current.rows(), current.passGlobals(), 0,
+          SketchSpec.mix(seed + 0x9E3779B97F4A7C15L * (builds + 1)));
+      double total = function.evaluate(current.point(), scores, what + ": score total").leverageSum();
+      e = function.evaluate(current.point(), scores.withBudget(sampleRows).withScoreTotal(total),
+          what + ": row sample");
+      lastSampled = e.sampledRows();
+    }
     factor = LinearAlgebra.dampedCholesky(e.scaledHessian(), e.dim());
+    rebuildDue = false;
     builds++;
   }
 
@@ -166,7 +196,9 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   @Override public String current() {
+    String source = preconditioners != null ? preconditioners.current()
+        : "row sample of " + (lastSampled < 0 ? sampleRows : lastSampled);
     return String.format(Locale.ROOT, "newton-cg (preconditioner %s, built %d×; last direction %d CG steps)",
-        preconditioners.current(), builds, lastSteps);
+        source, builds, lastSteps);
   }
 }

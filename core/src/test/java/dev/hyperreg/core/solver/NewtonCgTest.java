@@ -33,7 +33,7 @@ class NewtonCgTest {
     double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(c.xStar(), 0.3)
         : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
     FitResult exact = SOLVER.minimize(f, x0, HessianStrategy.EXACT, IterationListener.NONE);
-    FitResult cg = SOLVER.minimize(f, x0, NewtonCg.forDimension(d, null, 42, 8 * 20L * d), IterationListener.NONE);
+    FitResult cg = SOLVER.minimize(f, x0, NewtonCg.forDimension(d, null, 42), IterationListener.NONE);
     assertTrue(exact.converged(), exact.message());
     assertTrue(cg.converged(), () -> cg.stopReason() + ": " + cg.message());
     assertEquals(0, Problems.relativeError(cg.coefficients(), exact.coefficients()), 1e-8);
@@ -51,7 +51,7 @@ class NewtonCgTest {
     Problems.PlantedCase c = Problems.plantedCase(ObjectiveKind.RESCALED, Link.EXP, false, true);
     ObjectiveFunction f = c.function();
     int d = c.xStar().length;
-    NewtonCg cg = NewtonCg.forDimension(d, null, 7, 8 * 20L * d);
+    NewtonCg cg = NewtonCg.forDimension(d, null, 7);
     Evaluation start = f.evaluate(NewtonSolverTest.perturbed(c.xStar(), 0.5), false, "start");
     cg.direction(f, start, 1, false); // builds the preconditioner here
     Evaluation near = f.evaluate(NewtonSolverTest.perturbed(c.xStar(), 0.05), true, "near");
@@ -72,7 +72,7 @@ class NewtonCgTest {
     Objective objective = new Objective(ObjectiveKind.PLAIN, Link.COSH, 3, 0, -1);
     ObjectiveFunction f = data.function(objective, false);
     double[] x0 = {0.01, -0.02, 0.015};
-    FitResult fit = SOLVER.minimize(f, x0, NewtonCg.forDimension(3, null, 3, 480), IterationListener.NONE);
+    FitResult fit = SOLVER.minimize(f, x0, NewtonCg.forDimension(3, null, 3), IterationListener.NONE);
     assertTrue(fit.converged(), fit.stopReason() + ": " + fit.message());
     assertTrue(fit.hessianMinEigenvalue() > 0, "a minimizer");
     assertTrue(Problems.independentLoss(data, objective, fit.coefficients())
@@ -86,7 +86,7 @@ class NewtonCgTest {
     for (int i = 0; i < data.n(); i++) data.b[i] = 3;
     Objective objective = new Objective(ObjectiveKind.PLAIN, Link.COSH, 3, 0, -1);
     FitResult fit = SOLVER.minimize(data.function(objective, false), new double[3],
-        NewtonCg.forDimension(3, null, 3, 480), IterationListener.NONE);
+        NewtonCg.forDimension(3, null, 3), IterationListener.NONE);
     assertTrue(fit.converged(), fit.message());
     assertTrue(fit.hessianMinEigenvalue() > 0, "a minimizer, not the stationary point");
     assertTrue(fit.iterations().stream().anyMatch(r -> "negative curvature step".equals(r.note())));

@@ -238,7 +238,7 @@ public final class Benchmark {
           case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
               .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), tracking);
           case "newton-cg" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, NewtonCg.forDimension(p.d(), null, 7, 8L * SketchedHessian.rowsFor(p.d(), null)), tracking);
+              .minimize(f, x0, NewtonCg.forDimension(p.d(), null, 7), tracking);
           default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, tracking);
         };
         double wall = (System.nanoTime() - t0) / 1e9;

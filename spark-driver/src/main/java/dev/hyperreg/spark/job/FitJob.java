@@ -170,8 +170,8 @@ public final class FitJob {
       double g = s.gradientTolerance() > 0 ? s.gradientTolerance() : 1e-8;
       fit = new LbfgsSolver(s.maxIterations(), g, 10, s.logGradientReference()).minimize(function, start.x(), listener);
     } else {
-      long maxRows = s.solver().equals("exact") ? 0
-          : largestSketchRows(s.solver(), dim, s.sketchSize(), Runtime.getRuntime().maxMemory());
+      boolean grows = s.solver().equals("sketch") || s.solver().equals("sample"); // newton-cg's sample does not
+      long maxRows = grows ? largestSketchRows(s.solver(), dim, s.sketchSize(), Runtime.getRuntime().maxMemory()) : 0;
       long initialRows = SketchedHessian.rowsFor(dim, s.sketchSize());
       if (maxRows > 0 && maxRows < SketchedHessian.MAX_GROWTH * initialRows) {
         LOG.info("the {} may grow from {} to {} rows only (what the driver's heap holds beside the d×d matrices),"
@@ -181,7 +181,7 @@ public final class FitJob {
       HessianStrategy hessians = switch (s.solver()) {
         case "exact" -> HessianStrategy.EXACT;
         case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed(), maxRows);
-        case "newton-cg" -> NewtonCg.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
+        case "newton-cg" -> NewtonCg.forDimension(dim, s.sketchSize(), s.seed());
         default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
       };
       NewtonSolver solver = new NewtonSolver().withMaxIterations(s.maxIterations()).withTolerance(s.tolerance())
@@ -204,8 +204,8 @@ public final class FitJob {
   /** d-vectors the driver holds per sketch (or sample) row: see {@link #driverMatrices}. */
   private static double copiesPerRow(String solver) {
     return switch (solver) {
-      case "sketch", "newton-cg" -> 3 * 1.125; // newton-cg: its preconditioner is the sketch
-      case "sample" -> 4;
+      case "sketch" -> 3 * 1.125;
+      case "sample", "newton-cg" -> 4; // newton-cg: its preconditioner is a row sample
       default -> 0;
     };
   }
