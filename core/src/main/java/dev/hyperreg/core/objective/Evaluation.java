@@ -29,6 +29,7 @@ public final class Evaluation {
   private long sampledRows = -1;
   private double leverageSum = Double.NaN;
   private double[] scaledHessianTimesDirection;
+  private LowRankPart lowRankPart;
 
   Evaluation(double[] point, double scaledLoss, double logScale, double scaledLossRoundingError,
       double[] scaledGradient, double[] scaledHessian, boolean exactHessian, long rows) {
@@ -71,6 +72,15 @@ public final class Evaluation {
     return this;
   }
 
+  /** Attaches the Hessian's low-rank part at this point, in this evaluation's scale; returns this. */
+  Evaluation withLowRankPart(LowRankPart part) {
+    this.lowRankPart = part;
+    return this;
+  }
+
+  /** The Hessian's part that is not a row sum ({@link LowRankPart}), in this scale; null when there is none. */
+  LowRankPart lowRankPart() { return lowRankPart; }
+
   /** Attaches H·v of a Hessian-vector pass, in this evaluation's scale; returns this. */
   Evaluation withHessianTimesDirection(double[] hv) {
     this.scaledHessianTimesDirection = hv;
@@ -78,8 +88,9 @@ public final class Evaluation {
   }
 
   /**
-   * H·v (scaled like the gradient: the true product is this times e^{logScale}) for the direction v
-   * of a Hessian-vector pass; null for other passes.
+   * The row sums' part of H·v (scaled like the gradient: the true product is this times
+   * e^{logScale}) for the direction v of a Hessian-vector pass, without the {@link LowRankPart}
+   * ({@link ObjectiveFunction#hessianTimes} adds it); null for other passes.
    */
   public double[] scaledHessianTimesDirection() { return scaledHessianTimesDirection; }
 

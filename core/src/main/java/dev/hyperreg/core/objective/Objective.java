@@ -104,6 +104,7 @@ public final class Objective implements Serializable {
     }
     acc.rescaleTo(terms.passExponent(blockExponent, acc, block));
     terms.accumulate(block, z, request, acc);
+    acc.transposes().flush(block);
     acc.addRows(n);
   }
 

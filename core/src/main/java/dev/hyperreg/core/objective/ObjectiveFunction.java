@@ -87,12 +87,14 @@ public final class ObjectiveFunction {
   /**
    * H(x)·v, exact, in one pass that ships d-vectors only: every d × d piece of the Hessian is
    * multiplied with v row by row (Aᵀ[W∘(Av)]) and the pieces are combined as the exact Hessian's
-   * are (see the per-objective classes). Returned in the scale e^{logScale} of the caller's
-   * evaluation at x (its {@link Evaluation#logScale()}), so that it matches that gradient.
+   * are (see the per-objective classes); the low-rank part, which depends on x only, comes from the
+   * evaluation {@code at} x ({@link LowRankPart}), so the pass collects no gradient. Returned in
+   * the scale of that evaluation, so that it matches its gradient.
    */
-  public double[] hessianTimes(double[] x, double[] v, double logScale, String description) {
-    if (x.length != objective.dim() || v.length != objective.dim()) {
-      throw new IllegalArgumentException("point or direction of the wrong length for d = " + objective.dim());
+  public double[] hessianTimes(Evaluation at, double[] v, String description) {
+    double[] x = at.point();
+    if (v.length != objective.dim()) {
+      throw new IllegalArgumentException("direction of length " + v.length + " for d = " + objective.dim());
     }
     PassRequest request = PassRequest.hessianTimes(v, objective.kind() == ObjectiveKind.SOFTMAX);
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
@@ -102,8 +104,9 @@ public final class ObjectiveFunction {
       throw new OverflowException(e.badRowId(), e.badRowValue(), objective.describe() + " in " + description);
     }
     double[] hv = e.scaledHessianTimesDirection();
-    double factor = Math.exp(e.logScale() - logScale);
+    double factor = Math.exp(e.logScale() - at.logScale());
     for (int j = 0; j < hv.length; j++) hv[j] *= factor;
+    if (at.lowRankPart() != null) at.lowRankPart().addTimes(v, hv);
     return hv;
   }
 

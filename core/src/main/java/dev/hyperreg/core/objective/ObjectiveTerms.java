@@ -116,7 +116,7 @@ abstract class ObjectiveTerms implements Serializable {
     for (int k = 0; k < count; k++) {
       for (int i = 0; i < n; i++) coefs[k * n + i] = weights[k * n + i] * av[i];
     }
-    block.addTransposeTimes(coefs, count, acc.array(PassSums.GRAM_TIMES_DIRECTION, group), firstItem * d);
+    acc.transposes().add(coefs, count, acc.array(PassSums.GRAM_TIMES_DIRECTION, group), firstItem * d);
   }
 
   /** Gram k of the group times the pass's direction (a Hessian-vector pass), copied. */
@@ -128,11 +128,6 @@ abstract class ObjectiveTerms implements Serializable {
     return v;
   }
 
-  /** out += c·p·(qᵀv): the product of the rank-one term c·pqᵀ with v. */
-  static void addOuterTimes(double[] out, double c, double[] p, double[] q, double[] v) {
-    double s = c * LinearAlgebra.dot(q, v);
-    for (int j = 0; j < out.length; j++) out[j] += s * p[j];
-  }
 
   /** Offers the block's rows, with their diagonal weights D_i, to the pass's row sample. */
   static void sampleRows(RowSampling sample, RowBlock block, double[] diagonal, PassSums acc) {

@@ -33,11 +33,12 @@ public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec s
   public static PassRequest lossAlone() { return new PassRequest(false, false, null, null, null, true, null); }
 
   /**
-   * Loss, gradient and the exact H·v. The regularizer's piece Aᵀdiag(w²)A is multiplied with v like
+   * The row sums' part of the exact H·v (and the loss; no gradient: its low-rank part comes from
+   * the evaluation at the same point, {@link LowRankPart}). The regularizer's piece Aᵀdiag(w²)A is multiplied with v like
    * the others where the objective keeps it apart (softmax), so no d × d matrix is formed anywhere.
    */
   public static PassRequest hessianTimes(double[] v, boolean regularizerApart) {
-    return new PassRequest(true, regularizerApart, null, null, null, false, v.clone());
+    return new PassRequest(true, regularizerApart, null, null, null, true, v.clone());
   }
 
   /** Whether the Hessian's pieces are multiplied with {@link #direction()} instead of collected. */

@@ -51,6 +51,8 @@ public final class PassSums implements Serializable {
   private double badRowValue;
   /** A·v of the block being folded in, for a Hessian-vector pass; scratch, never shipped. */
   private transient double[] blockDirectionProducts;
+  /** The Aᵀc products the block being folded in owes ({@link TransposeBatch}); scratch. */
+  private transient TransposeBatch transposes;
 
   /**
    * @param counts counts[kind][group] for the kinds scalar, vector, Gram, sketch matrix and sketch
@@ -122,6 +124,12 @@ public final class PassSums implements Serializable {
   void setBlockDirectionProducts(double[] av) { blockDirectionProducts = av; }
 
   double[] blockDirectionProducts() { return blockDirectionProducts; }
+
+  /** Where the block being folded in records its Aᵀc products; {@link Objective} flushes them after the block. */
+  TransposeBatch transposes() {
+    if (transposes == null) transposes = new TransposeBatch();
+    return transposes;
+  }
 
   /**
    * Scalar k of the group += value, with Neumaier's compensation: the rounding error of every

@@ -76,7 +76,7 @@ final class PlainTerms extends ObjectiveTerms {
       if (factor != null) factor[i] = v;
       if (diagonal != null) diagonal[i] = weight;
     }
-    if (!request.lossOnly()) block.addTransposeTimes(coefs, 1, acc.vectors(0), 0);
+    if (!request.lossOnly()) acc.transposes().add(coefs, 1, acc.vectors(0), 0);
     if (weights != null) addGrams(block, weights, 1, acc, 0, 0);
     if (diagonal != null) sampleRows(request.sample(), block, diagonal, acc);
     if (factor != null) sketchFitRows(block, request.sketch(), factor, null, acc);

@@ -30,8 +30,9 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * as part of the factor.
  *
  * <p>A Hessian-vector pass multiplies each of the three matrices with v as it goes
- * (Aᵀ[weights∘(Av)], a d-vector each) and the driver combines them as above, the rank-two part as
- * (qᵀv)p and so on: H·v exactly, with no d × d matrix anywhere.
+ * (Aᵀ[weights∘(Av)], a d-vector each) and the driver combines them as above; the rank-two part,
+ * which depends on x only, comes from the evaluation at x ({@link LowRankPart}): H·v exactly,
+ * with no d × d matrix anywhere.
  *
  * <p>Sampled ({@link RowSampling}, a second pass at the same point with α, β and m of the first):
  * each row's whole diagonal weight D_i = v² + u''(r_i − β) + w² is known, the row-wise part
@@ -134,8 +135,8 @@ final class RescaledTerms extends ObjectiveTerms {
       }
     }
     if (!request.lossOnly()) {
-      block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
-      block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+      acc.transposes().add(coefs1, 2, acc.vectors(1), 0);
+      acc.transposes().add(coefs2, 1, acc.vectors(2), 0);
     }
     if (weights1 != null) {
       addGrams(block, weights1, 2, acc, 1, 0);
@@ -213,14 +214,11 @@ final class RescaledTerms extends ObjectiveTerms {
     }
     Evaluation e = new Evaluation(x, loss, 2 * m, roundingError, gradient, hessian, exact, sums.rows())
         .withPassGlobals(m, alpha, beta);
-    if (direction == null) return e;
-    // H·v: each matrix above times v, its rank-two terms as (qᵀv)p etc.
+    if (direction == null) return e.withLowRankPart(new LowRankPart(p, q, sumB2));
+    // H·v's row sums: each matrix above times v (the rank-two part comes from the evaluation at x)
     double[] hv = gramTimesDirection(sums, 2, 0);
     LinearAlgebra.addScaled(hv, -delta, gramTimesDirection(sums, 1, GRAM_U2B));
     LinearAlgebra.addScaled(hv, -beta, gramTimesDirection(sums, 1, GRAM_U2));
-    addOuterTimes(hv, -1, p, q, direction);
-    addOuterTimes(hv, -1, q, p, direction);
-    addOuterTimes(hv, sumB2, q, q, direction);
     if (ridgeScale != 0) objective.addRidgeHessianTimes(ridgeScale, direction, hv);
     return e.withHessianTimesDirection(hv);
   }

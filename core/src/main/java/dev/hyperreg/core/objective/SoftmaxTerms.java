@@ -33,7 +33,8 @@ import dev.hyperreg.core.sketch.SketchSpec;
  * within a factor two of 1, says so and the pass is run again about 0.
  *
  * <p>A Hessian-vector pass multiplies each matrix, Aᵀdiag(w²)A included, with v as it goes
- * (Aᵀ[weights∘(Av)]) and combines the products as above, the rank-two terms as (σᵀv)ρ and so on.
+ * (Aᵀ[weights∘(Av)]) and combines the products as above; the rank-two terms, which depend on x
+ * only, come from the evaluation at x ({@link LowRankPart}).
  *
  * <p>Sampled ({@link RowSampling}, a second pass with m, S and γ of the first): the row-wise part
  * Aᵀdiag(D)A, D_i = 2s_i² − s_i b_i − γ s_i + w_i², from a leverage-score sample of the rows, and
@@ -114,10 +115,10 @@ final class SoftmaxTerms extends ObjectiveTerms {
       }
     }
     if (!request.lossOnly()) {
-      block.addTransposeTimes(coefs0, 1, acc.vectors(0), 0);
-      if (about) block.addTransposeTimes(coefsC, 1, acc.vectors(0), block.cols());
-      block.addTransposeTimes(coefs1, 2, acc.vectors(1), 0);
-      block.addTransposeTimes(coefs2, 1, acc.vectors(2), 0);
+      acc.transposes().add(coefs0, 1, acc.vectors(0), 0);
+      if (about) acc.transposes().add(coefsC, 1, acc.vectors(0), block.cols());
+      acc.transposes().add(coefs1, 2, acc.vectors(1), 0);
+      acc.transposes().add(coefs2, 1, acc.vectors(2), 0);
     }
     if (request.hessian()) {
       addGrams(block, coefs1, 2, acc, 1, 0);
@@ -207,16 +208,13 @@ final class SoftmaxTerms extends ObjectiveTerms {
     }
     Evaluation evaluation = new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows())
         .withPassGlobals(sums.exponent(), total, gamma);
-    if (direction == null) return evaluation;
-    // H·v: each matrix above times v (the regularizer's too, collected with the pass), rank-two terms as (σᵀv)ρ …
+    if (direction == null) return evaluation.withLowRankPart(new LowRankPart(rho, sigma, 3 * selfTerm - 2 * crossTerm));
+    // H·v's row sums: each matrix above times v (the regularizer's too); the rank-two part comes from the evaluation at x
     double[] hv = gramTimesDirection(sums, 2, 0);
     for (int j = 0; j < d; j++) hv[j] *= 2 / (total * total);
     LinearAlgebra.addScaled(hv, -1 / total, gramTimesDirection(sums, 1, EB));
     LinearAlgebra.addScaled(hv, -gamma / total, gramTimesDirection(sums, 1, E));
     if (sums.count(PassSums.GRAM_TIMES_DIRECTION, 0) > 0) LinearAlgebra.addScaled(hv, 1, gramTimesDirection(sums, 0, 0));
-    addOuterTimes(hv, -1, rho, sigma, direction);
-    addOuterTimes(hv, -1, sigma, rho, direction);
-    addOuterTimes(hv, 3 * selfTerm - 2 * crossTerm, sigma, sigma, direction);
     objective.addRidgeHessianTimes(1, direction, hv);
     return evaluation.withHessianTimesDirection(hv);
   }

@@ -133,7 +133,6 @@ public final class NewtonCg implements HessianStrategy {
    */
   private NewtonDirection solve(ObjectiveFunction function, Evaluation current, double radius, double eta) {
     int d = current.dim();
-    double[] x = current.point();
     double[] g = current.scaledGradient();
     double[] p = new double[d];
     double[] r = new double[d];
@@ -150,7 +149,7 @@ public final class NewtonCg implements HessianStrategy {
     lastSteps = 0;
     for (int step = 1; step <= maxSteps; step++) {
       lastSteps = step;
-      double[] hd = function.hessianTimes(x, dir, current.logScale(),
+      double[] hd = function.hessianTimes(current, dir,
           String.format(Locale.ROOT, "CG step %d (Hessian-vector product)", step));
       double dHd = LinearAlgebra.dot(dir, hd);
       if (!(dHd > 0)) {

@@ -84,7 +84,7 @@ class ObjectiveDerivativesTest {
       double[] v = Problems.randomPoint(4, dim, 1.0);
       Evaluation at = f.evaluate(x, true, "exact");
       double[] h = at.scaledHessian();
-      double[] hv = f.hessianTimes(x, v, at.logScale(), "H·v");
+      double[] hv = f.hessianTimes(at, v, "H·v");
       double[] expected = new double[dim];
       for (int j = 0; j < dim; j++) for (int i = 0; i < dim; i++) expected[i] += h[j * dim + i] * v[j];
       double tolerance = 1e-11 * maxAbs(h) * LinearAlgebra.norm(v);

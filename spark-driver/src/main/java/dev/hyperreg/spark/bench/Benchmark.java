@@ -4,6 +4,7 @@ import dev.hyperreg.core.data.BlockAggregator;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.data.RowBlockBuilder;
 import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
@@ -265,8 +266,8 @@ public final class Benchmark {
       // what a sketched pass costs on top of loss and gradient: m = 20d (an m × d sketch per task)
       // with s = 4 and s = 2 non-zeros per row, and m = 4d (the sampling solver's score sketch)
       r.put("lossGradientPassSeconds", medianSeconds(3, () -> f.evaluate(x0, false, "loss and gradient pass")));
-      double logScale = f.evaluate(x0, false, "scale").logScale();
-      r.put("hessianVectorPassSeconds", medianSeconds(3, () -> f.hessianTimes(x0, x0, logScale, "Hessian-vector pass")));
+      Evaluation atStart = f.evaluate(x0, false, "the point of the Hessian-vector passes");
+      r.put("hessianVectorPassSeconds", medianSeconds(3, () -> f.hessianTimes(atStart, x0, "Hessian-vector pass")));
       for (int[] size : new int[][] {{SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 4},
           {SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 2}, {4, SketchedHessian.DEFAULT_NONZEROS}}) {
         SketchSpec spec = SketchSpec.atLeast((long) size[0] * p.d(), size[1], 3);
