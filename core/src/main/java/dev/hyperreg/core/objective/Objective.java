@@ -79,15 +79,14 @@ public final class Objective implements Serializable {
       accumulateAt(block, z, request, acc);
       return;
     }
-    // [Ax | Av] in one read of the block
-    double[] xv = new double[2 * dim];
-    System.arraycopy(x, 0, xv, 0, dim);
-    System.arraycopy(request.direction(), 0, xv, dim, dim);
-    double[] zv = new double[2 * n];
-    block.multiply(xv, 2, zv);
-    acc.setBlockDirectionProducts(java.util.Arrays.copyOfRange(zv, n, 2 * n));
+    // Ax and Av by two matrix-vector products: measured faster than one two-column product
+    double[] z = new double[n];
+    double[] av = new double[n];
+    block.multiply(x, z);
+    block.multiply(request.direction(), av);
+    acc.setBlockDirectionProducts(av);
     try {
-      accumulateAt(block, java.util.Arrays.copyOf(zv, n), request, acc);
+      accumulateAt(block, z, request, acc);
     } finally {
       acc.setBlockDirectionProducts(null);
     }
