@@ -124,6 +124,17 @@ public final class DenseRowBlock extends RowBlock {
     }
   }
 
+  @Override public void addWeightedSquares(double[] weights, int count, double[] out, int offset) {
+    for (int k = 0; k < count; k++) {
+      for (int j = 0; j < cols; j++) {
+        int src = j * rows;
+        double s = 0;
+        for (int i = 0; i < rows; i++) s += weights[k * rows + i] * values[src + i] * values[src + i];
+        out[offset + k * cols + j] += s;
+      }
+    }
+  }
+
   /** Column panel width of the upper-triangle Gram: large enough for dgemm to run at speed. */
   private static final int GRAM_PANEL = 64;
 

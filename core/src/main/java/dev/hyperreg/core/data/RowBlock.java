@@ -89,6 +89,12 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   public abstract void addWeightedGrams(double[] weights, int count, double[] out, int offset);
 
   /**
+   * out[offset + k·cols + j] += Σ_i weights[k·rows + i]·a_ij² for k &lt; count: the diagonals of
+   * A^T diag(W_k) A, for a Jacobi preconditioner where d × d matrices do not fit.
+   */
+  public abstract void addWeightedSquares(double[] weights, int count, double[] out, int offset);
+
+  /**
    * Adds S·diag(weights)·A to the m × cols <em>row-major</em> matrix at out[offset] (a sketch row's
    * d entries are contiguous, so adding a data row to it is one streaming axpy), for the sketch S
    * restricted to this block's rows: row i, scaled by weights[i], is added with sign·1/√s to its

@@ -89,6 +89,17 @@ public final class SparseRowBlock extends RowBlock {
     }
   }
 
+  @Override public void addWeightedSquares(double[] weights, int count, double[] out, int offset) {
+    for (int k = 0; k < count; k++) {
+      int base = offset + k * cols;
+      for (int i = 0; i < rows; i++) {
+        double w = weights[k * rows + i];
+        if (w == 0) continue;
+        for (int p = rowStart[i]; p < rowStart[i + 1]; p++) out[base + colIndex[p]] += w * values[p] * values[p];
+      }
+    }
+  }
+
   /** The upper triangle of w·a_i a_iᵀ into the cols × cols matrix at out[base]. */
   private void addOuter(int i, double w, double[] out, int base) {
     if (w == 0) return;

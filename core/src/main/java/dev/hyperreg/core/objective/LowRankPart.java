@@ -10,6 +10,11 @@ import java.io.Serializable;
  * pass at the same point takes it from the evaluation there and collects the row sums alone.
  */
 public record LowRankPart(double[] u, double[] w, double c) implements Serializable {
+  /** out += diag(−(u wᵀ + w uᵀ) + c·w wᵀ) = −2u∘w + c·w∘w. */
+  void addDiagonal(double[] out) {
+    for (int j = 0; j < out.length; j++) out[j] += -2 * u[j] * w[j] + c * w[j] * w[j];
+  }
+
   /** out += (−(u wᵀ + w uᵀ) + c·w wᵀ)·v. */
   void addTimes(double[] v, double[] out) {
     double wv = LinearAlgebra.dot(w, v), uv = LinearAlgebra.dot(u, v);

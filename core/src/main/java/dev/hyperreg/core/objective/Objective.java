@@ -73,7 +73,7 @@ public final class Objective implements Serializable {
   public void accumulate(RowBlock block, double[] x, PassRequest request, PassSums acc) {
     int n = block.rows();
     if (n == 0) return;
-    if (!request.directional()) {
+    if (!request.directional() || request.diagonal()) {
       double[] z = new double[n];
       block.multiply(x, z);
       accumulateAt(block, z, request, acc);

@@ -96,18 +96,36 @@ public final class ObjectiveFunction {
     if (v.length != objective.dim()) {
       throw new IllegalArgumentException("direction of length " + v.length + " for d = " + objective.dim());
     }
-    PassRequest request = PassRequest.hessianTimes(v, objective.kind() == ObjectiveKind.SOFTMAX);
+    double[] hv = rowSumsPart(at, PassRequest.hessianTimes(v, objective.kind() == ObjectiveKind.SOFTMAX), description);
+    if (at.lowRankPart() != null) at.lowRankPart().addTimes(v, hv);
+    return hv;
+  }
+
+  /**
+   * diag(H(x)), exact, in one pass that ships d-vectors only (each piece Aᵀdiag(W)A reduced to
+   * Σ_i W_i·a_ij² as the pass goes), in the scale of the evaluation {@code at} x: a Jacobi
+   * preconditioner for when no d × d matrix fits.
+   */
+  public double[] hessianDiagonal(Evaluation at, String description) {
+    double[] diagonal = rowSumsPart(at,
+        PassRequest.hessianDiagonal(objective.dim(), objective.kind() == ObjectiveKind.SOFTMAX), description);
+    if (at.lowRankPart() != null) at.lowRankPart().addDiagonal(diagonal);
+    return diagonal;
+  }
+
+  /** The row sums' part of a directional pass at the evaluation's point, in its scale. */
+  private double[] rowSumsPart(Evaluation at, PassRequest request, String description) {
+    double[] x = at.point();
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
     passes++;
-    Evaluation e = objective.finish(sums, x, regularizerGram, v);
+    Evaluation e = objective.finish(sums, x, regularizerGram, request.direction());
     if (!e.isFinite()) {
       throw new OverflowException(e.badRowId(), e.badRowValue(), objective.describe() + " in " + description);
     }
-    double[] hv = e.scaledHessianTimesDirection();
+    double[] part = e.scaledHessianTimesDirection();
     double factor = Math.exp(e.logScale() - at.logScale());
-    for (int j = 0; j < hv.length; j++) hv[j] *= factor;
-    if (at.lowRankPart() != null) at.lowRankPart().addTimes(v, hv);
-    return hv;
+    for (int j = 0; j < part.length; j++) part[j] *= factor;
+    return part;
   }
 
   private Evaluation run(double[] x, PassRequest request, String description) {

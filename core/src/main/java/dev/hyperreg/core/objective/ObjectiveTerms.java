@@ -28,7 +28,7 @@ abstract class ObjectiveTerms implements Serializable {
 
   PassSums newSums(int dim, PassRequest request) {
     PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request),
-        request.directional());
+        request.directional(), request.diagonal());
     sums.useReference(request.reference());
     if (request.sketch() != null && request.sketch().heavyRows() > 0) {
       int[] groups = fitFactorGroups();
@@ -102,10 +102,15 @@ abstract class ObjectiveTerms implements Serializable {
   /**
    * Adds the block's Aᵀdiag(W_k)A, k &lt; count, as Grams {@code firstItem}, … of the group (upper
    * triangles) — or, in a Hessian-vector pass, their products Aᵀdiag(W_k)(Av) with the direction v,
-   * one multiplication by Aᵀ instead of a d × d update per row.
+   * one multiplication by Aᵀ instead of a d × d update per row; or, in a diagonal pass, their
+   * diagonals Σ_i W_k,i·a_ij².
    */
   static void addGrams(RowBlock block, double[] weights, int count, PassSums acc, int group, int firstItem) {
     int d = block.cols();
+    if (acc.holdsGramDiagonals()) {
+      block.addWeightedSquares(weights, count, acc.array(PassSums.GRAM_VECTOR, group), firstItem * d);
+      return;
+    }
     double[] av = acc.blockDirectionProducts();
     if (av == null) {
       block.addWeightedGrams(weights, count, acc.grams(group), firstItem * d * d);
@@ -116,14 +121,14 @@ abstract class ObjectiveTerms implements Serializable {
     for (int k = 0; k < count; k++) {
       for (int i = 0; i < n; i++) coefs[k * n + i] = weights[k * n + i] * av[i];
     }
-    acc.transposes().add(coefs, count, acc.array(PassSums.GRAM_TIMES_DIRECTION, group), firstItem * d);
+    acc.transposes().add(coefs, count, acc.array(PassSums.GRAM_VECTOR, group), firstItem * d);
   }
 
-  /** Gram k of the group times the pass's direction (a Hessian-vector pass), copied. */
+  /** Gram k of the group reduced to a d-vector (times the direction, or its diagonal), copied. */
   static double[] gramTimesDirection(PassSums sums, int group, int k) {
     int d = sums.dim();
     double[] v = new double[d];
-    double[] all = sums.array(PassSums.GRAM_TIMES_DIRECTION, group);
+    double[] all = sums.array(PassSums.GRAM_VECTOR, group);
     System.arraycopy(all, k * d, v, 0, d);
     return v;
   }

@@ -22,15 +22,17 @@ import java.io.Serializable;
  * @param direction when not null (with {@code hessian}), the product of every d × d piece of the
  *     exact Hessian with this vector instead of the piece itself: Aᵀdiag(W)(Av), a d-vector, so the
  *     pass yields H·v (Newton–CG's Hessian-vector product) and ships d-vectors only
+ * @param diagonal with {@code direction} = 1: each piece's diagonal instead of its product, so the
+ *     pass yields diag(H) (a Jacobi preconditioner where no d × d matrix fits)
  */
 public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample,
-    double[] reference, boolean lossOnly, double[] direction) implements Serializable {
+    double[] reference, boolean lossOnly, double[] direction, boolean diagonal) implements Serializable {
   public PassRequest(boolean hessian, boolean regularizerGram, SketchSpec sketch, RowSampling sample) {
-    this(hessian, regularizerGram, sketch, sample, null, false, null);
+    this(hessian, regularizerGram, sketch, sample, null, false, null, false);
   }
 
   /** The loss alone. */
-  public static PassRequest lossAlone() { return new PassRequest(false, false, null, null, null, true, null); }
+  public static PassRequest lossAlone() { return new PassRequest(false, false, null, null, null, true, null, false); }
 
   /**
    * The row sums' part of the exact H·v (and the loss; no gradient: its low-rank part comes from
@@ -38,10 +40,20 @@ public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec s
    * the others where the objective keeps it apart (softmax), so no d × d matrix is formed anywhere.
    */
   public static PassRequest hessianTimes(double[] v, boolean regularizerApart) {
-    return new PassRequest(true, regularizerApart, null, null, null, true, v.clone());
+    return new PassRequest(true, regularizerApart, null, null, null, true, v.clone(), false);
   }
 
-  /** Whether the Hessian's pieces are multiplied with {@link #direction()} instead of collected. */
+  /** The row sums' part of diag(H), each d × d piece reduced to its diagonal as the pass goes. */
+  public static PassRequest hessianDiagonal(int dim, boolean regularizerApart) {
+    double[] ones = new double[dim];
+    java.util.Arrays.fill(ones, 1);
+    return new PassRequest(true, regularizerApart, null, null, null, true, ones, true);
+  }
+
+  /**
+   * Whether the Hessian's pieces are reduced to d-vectors (multiplied with {@link #direction()}, or
+   * their diagonals) instead of collected.
+   */
   public boolean directional() { return direction != null; }
 
   public static PassRequest sketched(SketchSpec sketch) { return new PassRequest(false, false, sketch, null); }
@@ -50,6 +62,6 @@ public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec s
 
   /** The same request, accumulated about the given reference. */
   public PassRequest withReference(double[] newReference) {
-    return new PassRequest(hessian, regularizerGram, sketch, sample, newReference, lossOnly, direction);
+    return new PassRequest(hessian, regularizerGram, sketch, sample, newReference, lossOnly, direction, diagonal);
   }
 }

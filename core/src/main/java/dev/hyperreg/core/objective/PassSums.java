@@ -28,8 +28,11 @@ public final class PassSums implements Serializable {
   static final int SCALAR = 0, VECTOR = 1, GRAM = 2, SKETCH = 3, SKETCH_VECTOR = 4;
   /** The running compensation of each scalar ({@link #addScalar}). */
   private static final int SCALAR_COMPENSATION = 5;
-  /** A Gram piece times the direction, Aᵀdiag(W)(Av): a d-vector where the piece would be d × d. */
-  static final int GRAM_TIMES_DIRECTION = 6;
+  /**
+   * A Gram piece reduced to a d-vector where the piece would be d × d: times the direction,
+   * Aᵀdiag(W)(Av), or its diagonal.
+   */
+  static final int GRAM_VECTOR = 6;
   private static final int KINDS = 7;
 
   private final int dim;
@@ -49,6 +52,8 @@ public final class PassSums implements Serializable {
   /** First row (smallest id) whose terms were not finite, −1 if none, and its z. */
   private long badRowId = -1;
   private double badRowValue;
+  /** Whether the Grams are reduced to their diagonals (else, when reduced, times the direction). */
+  private final boolean gramDiagonals;
   /** A·v of the block being folded in, for a Hessian-vector pass; scratch, never shipped. */
   private transient double[] blockDirectionProducts;
   /** The Aᵀc products the block being folded in owes ({@link TransposeBatch}); scratch. */
@@ -57,22 +62,24 @@ public final class PassSums implements Serializable {
   /**
    * @param counts counts[kind][group] for the kinds scalar, vector, Gram, sketch matrix and sketch
    *     vector (missing trailing kinds count 0)
-   * @param gramsTimesDirection whether the Grams are held as their products with a direction
-   *     (d-vectors, {@link #GRAM_TIMES_DIRECTION}) instead of as d × d matrices
+   * @param gramsAsVectors whether the Grams are held as d-vectors ({@link #GRAM_VECTOR}) instead of
+   *     as d × d matrices
+   * @param gramDiagonals with gramsAsVectors: the vectors are the diagonals, not products with a direction
    */
-  public PassSums(int dim, int sketchRows, int[][] counts, boolean gramsTimesDirection) {
+  public PassSums(int dim, int sketchRows, int[][] counts, boolean gramsAsVectors, boolean gramDiagonals) {
     this.dim = dim;
     this.sketchRows = sketchRows;
     this.counts = new int[KINDS][GROUPS];
     for (int kind = 0; kind < counts.length; kind++) this.counts[kind] = counts[kind].clone();
     this.counts[SCALAR_COMPENSATION] = this.counts[SCALAR].clone();
-    if (gramsTimesDirection) {
-      this.counts[GRAM_TIMES_DIRECTION] = this.counts[GRAM];
+    if (gramsAsVectors) {
+      this.counts[GRAM_VECTOR] = this.counts[GRAM];
       this.counts[GRAM] = new int[GROUPS];
     }
+    this.gramDiagonals = gramsAsVectors && gramDiagonals;
   }
 
-  public PassSums(int dim, int sketchRows, int[][] counts) { this(dim, sketchRows, counts, false); }
+  public PassSums(int dim, int sketchRows, int[][] counts) { this(dim, sketchRows, counts, false, false); }
 
   public int dim() { return dim; }
   public int sketchRows() { return sketchRows; }
@@ -86,7 +93,7 @@ public final class PassSums implements Serializable {
   private long itemSize(int kind) {
     return switch (kind) {
       case SCALAR, SCALAR_COMPENSATION -> 1;
-      case VECTOR, GRAM_TIMES_DIRECTION -> dim;
+      case VECTOR, GRAM_VECTOR -> dim;
       case GRAM -> (long) dim * dim;
       case SKETCH -> (long) sketchRows * dim;
       case SKETCH_VECTOR -> sketchRows;
@@ -114,11 +121,8 @@ public final class PassSums implements Serializable {
 
   int count(int kind, int group) { return counts[kind][group]; }
 
-  /** Whether the pass holds Gram pieces times a direction ({@link PassRequest#direction()}). */
-  boolean holdsGramsTimesDirection() {
-    for (int g = 0; g < GROUPS; g++) if (counts[GRAM_TIMES_DIRECTION][g] > 0) return true;
-    return false;
-  }
+  /** Whether the Grams are reduced to their diagonals ({@link PassRequest#diagonal()}). */
+  boolean holdsGramDiagonals() { return gramDiagonals; }
 
   /** Sets A·v of the block about to be folded in (a Hessian-vector pass). */
   void setBlockDirectionProducts(double[] av) { blockDirectionProducts = av; }

@@ -214,7 +214,7 @@ final class SoftmaxTerms extends ObjectiveTerms {
     for (int j = 0; j < d; j++) hv[j] *= 2 / (total * total);
     LinearAlgebra.addScaled(hv, -1 / total, gramTimesDirection(sums, 1, EB));
     LinearAlgebra.addScaled(hv, -gamma / total, gramTimesDirection(sums, 1, E));
-    if (sums.count(PassSums.GRAM_TIMES_DIRECTION, 0) > 0) LinearAlgebra.addScaled(hv, 1, gramTimesDirection(sums, 0, 0));
+    if (sums.count(PassSums.GRAM_VECTOR, 0) > 0) LinearAlgebra.addScaled(hv, 1, gramTimesDirection(sums, 0, 0));
     objective.addRidgeHessianTimes(1, direction, hv);
     return evaluation.withHessianTimesDirection(hv);
   }

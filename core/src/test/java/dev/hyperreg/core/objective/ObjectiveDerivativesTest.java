@@ -65,12 +65,12 @@ class ObjectiveDerivativesTest {
 
   /**
    * The Hessian-vector pass against the exact Hessian (itself checked against finite differences
-   * above) times v, in the scale of the evaluation at x; at a point where the rescaled loss
+   * above) times v, and the diagonal pass against its diagonal, in the scale of the evaluation at x; at a point where the rescaled loss
    * exceeds the double range too (the scaled form is then the only one there is).
    */
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
   @MethodSource("dev.hyperreg.core.Problems#everyCombination")
-  void hessianTimesVectorMatchesTheExactHessian(ObjectiveKind kind, Link link, boolean sparse,
+  void hessianTimesVectorAndDiagonalMatchTheExactHessian(ObjectiveKind kind, Link link, boolean sparse,
       boolean regularized) {
     int d = 7;
     boolean intercept = regularized && kind != ObjectiveKind.SOFTMAX;
@@ -89,6 +89,10 @@ class ObjectiveDerivativesTest {
       for (int j = 0; j < dim; j++) for (int i = 0; i < dim; i++) expected[i] += h[j * dim + i] * v[j];
       double tolerance = 1e-11 * maxAbs(h) * LinearAlgebra.norm(v);
       for (int i = 0; i < dim; i++) assertEquals(expected[i], hv[i], tolerance, "(H·v)_" + i + " at scale " + scale);
+      double[] diagonal = f.hessianDiagonal(at, "diag H");
+      for (int j = 0; j < dim; j++) {
+        assertEquals(h[j * dim + j], diagonal[j], 1e-11 * maxAbs(h), "H_jj, j = " + j + " at scale " + scale);
+      }
     }
   }
 
