@@ -5,6 +5,8 @@ import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveKind;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.StartingPoint;
+import dev.hyperreg.spark.InputFormatException;
+import dev.hyperreg.spark.UsageException;
 import dev.hyperreg.spark.io.BlockedData;
 import dev.hyperreg.spark.io.TableInput;
 import dev.hyperreg.spark.job.FitJob;
@@ -183,9 +185,15 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
       FitJob.SolverSettings settings = new FitJob.SolverSettings(getSolver(),
           getSketchSize() > 0 ? getSketchSize() : null, getSeed(), getMaxIter(), getTol(), 0, getAggregationDepth());
       LOG.info("{}: fitting {} rows × {} features", uid, data.rows(), data.dim());
-      FitJob.Fitted fitted = FitJob.fitBlocks(jsc, data.blocks(), objective, settings,
-          x0 == null ? null : new StartingPoint(x0, "initialModel"), "hyperreg-ml " + uid,
-          r -> LOG.info("{} {}", uid, FitJob.describe(r)));
+      FitJob.Fitted fitted;
+      try {
+        fitted = FitJob.fitBlocks(jsc, data.blocks(), objective, settings,
+            x0 == null ? null : new StartingPoint(x0, "initialModel"), "hyperreg-ml " + uid,
+            r -> LOG.info("{} {}", uid, FitJob.describe(r)));
+      } catch (UsageException | InputFormatException e) {
+        // the driver's limits (d × d matrices, spark.driver.maxResultSize): the caller's settings
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
       FitResult fit = fitted.fit();
       if (fit.converged()) {
         LOG.info("{}: {} after {} iterations, {} data passes", uid, fit.message(), fit.iterationCount(), fitted.passes());

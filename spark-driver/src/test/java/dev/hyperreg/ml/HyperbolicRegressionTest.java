@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.spark.SparkTestSession;
+import dev.hyperreg.spark.WideData;
 import dev.hyperreg.spark.cli.HyperregCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +43,26 @@ class HyperbolicRegressionTest {
 
   static HyperbolicRegression softmaxEstimator() {
     return new HyperbolicRegression().setObjective("softmax").setRidge(1e-4).setSeed(3);
+  }
+
+  /**
+   * The estimator runs the CLI's driver checks: at d = 12 000 newton-cg fits matrix-free, and a
+   * solver that needs d × d matrices is refused up front by IllegalArgumentException naming d.
+   */
+  @Test
+  void wideFeaturesFitMatrixFreeOrAreRefusedUpFront() throws IOException {
+    Path file = dir.resolve("wide.libsvm");
+    int width = WideData.write(file, 12_000, 2000, 8);
+    Dataset<Row> wide = SparkTestSession.get().read().format("libsvm").option("numFeatures", width)
+        .load(file.toString());
+    HyperbolicRegression e = new HyperbolicRegression().setObjective("plain").setLink("exp").setRidge(0.1)
+        .setSolver("newton-cg");
+    HyperbolicRegressionModel model = e.fit(wide);
+    assertTrue(model.summary().converged(), model.summary().message());
+    assertEquals(width, model.coefficients().size());
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> e.copy(org.apache.spark.ml.param.ParamMap.empty()).setSolver("exact").fit(wide));
+    assertTrue(refused.getMessage().contains("d = " + width), refused.getMessage());
   }
 
   @Test

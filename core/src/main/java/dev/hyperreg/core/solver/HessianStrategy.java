@@ -1,5 +1,6 @@
 package dev.hyperreg.core.solver;
 
+import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 
@@ -41,6 +42,16 @@ public interface HessianStrategy {
    */
   default Evaluation forExactStep(ObjectiveFunction function, Evaluation current, String description) {
     return function.evaluate(current.point(), true, description);
+  }
+
+  /**
+   * λ_min of the Hessian at the answer, the check that a converged fit is a minimum: by default
+   * from one exact pass (unless the evaluation has the exact Hessian) and a dense eigendecomposition.
+   */
+  default double smallestEigenvalue(ObjectiveFunction function, Evaluation last) {
+    Evaluation exact = last.hasExactHessian() ? last
+        : function.evaluate(last.point(), true, "final check: exact Hessian at the answer");
+    return LinearAlgebra.symmetricEigenvalues(exact.scaledHessian(), exact.dim())[0] * Math.exp(exact.logScale());
   }
 
   /** Whether an accepted trial evaluation lacks what {@link #direction} needs (its Hessian, by default). */

@@ -43,8 +43,15 @@ public final class NewtonCg implements HessianStrategy {
   /** The forcing term of a step convergence is judged on. */
   static final double EXACT_FORCING = 1e-3;
 
+  /** Lanczos steps of the matrix-free curvature check at the answer, at most. */
+  static final int LANCZOS_STEPS = 30;
+
   /** Where M comes from; null: a row sample of about {@code sampleRows} rows, O(m·d) traffic in all. */
   private final HessianStrategy preconditioners;
+  /** No d × d matrix anywhere: M = diag(H) (clamped positive), the final check by Lanczos. */
+  private final boolean matrixFree;
+  /** 1 / M_jj of the matrix-free preconditioner. */
+  private double[] inverseDiagonal;
   private final long sampleRows;
   private final long seed;
   private final int maxSteps;
@@ -56,9 +63,10 @@ public final class NewtonCg implements HessianStrategy {
   private int lastSteps;
   private long lastSampled = -1;
 
-  private NewtonCg(HessianStrategy preconditioners, long sampleRows, long seed, int maxSteps) {
+  private NewtonCg(HessianStrategy preconditioners, boolean matrixFree, long sampleRows, long seed, int maxSteps) {
     if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
     this.preconditioners = preconditioners;
+    this.matrixFree = matrixFree;
     this.sampleRows = sampleRows;
     this.seed = seed;
     this.maxSteps = maxSteps;
@@ -71,7 +79,7 @@ public final class NewtonCg implements HessianStrategy {
    * @param maxSteps CG steps per direction at most; past it the iterate so far is the direction
    */
   public static NewtonCg preconditionedBy(HessianStrategy preconditioners, int maxSteps) {
-    return new NewtonCg(preconditioners, 0, 0, maxSteps);
+    return new NewtonCg(preconditioners, false, 0, 0, maxSteps);
   }
 
   /**
@@ -82,8 +90,22 @@ public final class NewtonCg implements HessianStrategy {
    * instead of m per task; the Hessian's low-rank part is added exactly.
    */
   public static NewtonCg forDimension(int dim, Integer sampleRows, long seed) {
-    return new NewtonCg(null, SketchedHessian.rowsFor(dim, sampleRows), seed, Math.max(20, Math.min(dim, 200)));
+    return new NewtonCg(null, false, SketchedHessian.rowsFor(dim, sampleRows), seed, Math.max(20, Math.min(dim, 200)));
   }
+
+  /**
+   * For d whose d × d matrices do not fit: M = diag(H) from one diagonal pass
+   * ({@link ObjectiveFunction#hessianDiagonal}), entries clamped to at least 10⁻¹² of the largest
+   * (the second-order term can make some ≤ 0), at most 250 CG steps a direction, and the curvature
+   * check at the answer by {@value #LANCZOS_STEPS} Lanczos steps on Hessian-vector passes instead of
+   * a dense eigendecomposition. Every pass ships d-vectors.
+   */
+  public static NewtonCg matrixFree() {
+    return new NewtonCg(null, true, 0, 0, 250);
+  }
+
+  /** Whether this is the matrix-free mode ({@link #matrixFree()}). */
+  public boolean isMatrixFree() { return matrixFree; }
 
   /** Loss and gradient: the curvature comes later, from Hessian-vector passes. */
   @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {
@@ -110,6 +132,19 @@ public final class NewtonCg implements HessianStrategy {
 
   private void buildPreconditioner(ObjectiveFunction function, Evaluation current) {
     String what = "preconditioner " + (builds + 1);
+    builds++;
+    rebuildDue = false;
+    if (matrixFree) {
+      double[] diagonal = function.hessianDiagonal(current, what + ": diag(H)");
+      double largest = 0;
+      for (double v : diagonal) largest = Math.max(largest, Math.abs(v));
+      inverseDiagonal = new double[diagonal.length];
+      for (int j = 0; j < diagonal.length; j++) {
+        double clamped = Math.max(diagonal[j], 1e-12 * largest);
+        inverseDiagonal[j] = clamped > 0 ? 1 / clamped : 1;
+      }
+      return;
+    }
     Evaluation e;
     if (preconditioners != null) {
       e = preconditioners.complete(function, preconditioners.evaluate(function, current.point(), what), what);
@@ -122,8 +157,14 @@ public final class NewtonCg implements HessianStrategy {
       lastSampled = e.sampledRows();
     }
     factor = LinearAlgebra.dampedCholesky(e.scaledHessian(), e.dim());
-    rebuildDue = false;
-    builds++;
+  }
+
+  /** z = M⁻¹r. */
+  private double[] precondition(double[] r) {
+    if (!matrixFree) return LinearAlgebra.solveWithCholesky(factor, r.length, r);
+    double[] z = new double[r.length];
+    for (int j = 0; j < r.length; j++) z[j] = inverseDiagonal[j] * r[j];
+    return z;
   }
 
   /**
@@ -141,7 +182,7 @@ public final class NewtonCg implements HessianStrategy {
     // vector shows whether H has negative curvature there (the step stays 0 either way)
     boolean probe = LinearAlgebra.norm(r) == 0;
     if (probe) r = new java.util.Random(d).doubles(d, -1, 1).toArray();
-    double[] z = LinearAlgebra.solveWithCholesky(factor, d, r);
+    double[] z = precondition(r);
     double[] dir = z.clone();
     double rz = LinearAlgebra.dot(r, z);
     double stopAt = eta * eta * rz;
@@ -162,7 +203,7 @@ public final class NewtonCg implements HessianStrategy {
         r[j] -= alpha * hd[j];
       }
       curvature += alpha * alpha * dHd;
-      z = LinearAlgebra.solveWithCholesky(factor, d, r);
+      z = precondition(r);
       double rzNext = LinearAlgebra.dot(r, z);
       if (rzNext <= stopAt) {
         return probe ? new NewtonDirection(new double[d], 0, null, 0, true)
@@ -194,7 +235,72 @@ public final class NewtonCg implements HessianStrategy {
     return new NewtonDirection(step, damping, unit, radius * radius * dHd / (norm * norm), false);
   }
 
+  /**
+   * Matrix-free: the smallest Ritz value of {@value #LANCZOS_STEPS} Lanczos steps on H from a fixed
+   * random start (each a Hessian-vector pass; fully reorthogonalized), stopping early once a Ritz
+   * value ≤ 0 appears or the smallest one has settled to 10⁻³. A Ritz value is an upper bound on
+   * λ_min: a negative one proves the point is no minimum; a positive one is an estimate. Otherwise
+   * the default: one exact pass and a dense eigendecomposition.
+   */
+  @Override public double smallestEigenvalue(ObjectiveFunction function, Evaluation last) {
+    if (!matrixFree) return HessianStrategy.super.smallestEigenvalue(function, last);
+    int d = last.dim();
+    int steps = Math.min(d, LANCZOS_STEPS);
+    double[][] basis = new double[steps][];
+    double[] alphas = new double[steps], betas = new double[steps];
+    double[] q = new java.util.Random(31).doubles(d, -1, 1).toArray();
+    double norm = LinearAlgebra.norm(q);
+    for (int j = 0; j < d; j++) q[j] /= norm;
+    double previous = Double.NaN;
+    double smallest = Double.NaN;
+    int k = 0;
+    for (; k < steps; k++) {
+      basis[k] = q;
+      double[] w = function.hessianTimes(last, q, String.format(Locale.ROOT, "final check: Lanczos step %d", k + 1));
+      alphas[k] = LinearAlgebra.dot(w, q);
+      for (int i = 0; i <= k; i++) { // full reorthogonalization: k ≤ 30 vectors
+        double c = LinearAlgebra.dot(w, basis[i]);
+        for (int j = 0; j < d; j++) w[j] -= c * basis[i][j];
+      }
+      smallest = smallestOfTridiagonal(alphas, betas, k + 1);
+      if (smallest <= 0 || Math.abs(smallest - previous) <= 1e-3 * Math.abs(smallest)) {
+        k++;
+        break;
+      }
+      previous = smallest;
+      double beta = LinearAlgebra.norm(w);
+      if (!(beta > 1e-14 * Math.abs(alphas[k])) || k + 1 == steps) {
+        k++;
+        break; // an invariant subspace: its Ritz values are eigenvalues
+      }
+      betas[k] = beta;
+      q = w;
+      for (int j = 0; j < d; j++) q[j] /= beta;
+    }
+    lanczosSteps = k;
+    return smallest * Math.exp(last.logScale());
+  }
+
+  private int lanczosSteps;
+
+  /** The smallest eigenvalue of the k × k tridiagonal matrix with diagonal a and off-diagonal b. */
+  private static double smallestOfTridiagonal(double[] a, double[] b, int k) {
+    double[] t = new double[k * k];
+    for (int i = 0; i < k; i++) {
+      t[i * k + i] = a[i];
+      if (i + 1 < k) {
+        t[i * k + i + 1] = b[i];
+        t[(i + 1) * k + i] = b[i];
+      }
+    }
+    return LinearAlgebra.symmetricEigenvalues(t, k)[0];
+  }
+
   @Override public String current() {
+    if (matrixFree) {
+      return String.format(Locale.ROOT, "newton-cg matrix-free (diagonal preconditioner, built %d×; last direction"
+          + " %d CG steps)", builds, lastSteps) + (lanczosSteps > 0 ? ", " + lanczosSteps + " Lanczos steps" : "");
+    }
     String source = preconditioners != null ? preconditioners.current()
         : "row sample of " + (lastSampled < 0 ? sampleRows : lastSampled);
     return String.format(Locale.ROOT, "newton-cg (preconditioner %s, built %d×; last direction %d CG steps)",

@@ -154,14 +154,14 @@ public final class NewtonSolver {
       if (positiveDefinite && stepNorm <= tolerance * xScale) {
         return finish(StopReason.CONVERGED, String.format(Locale.ROOT,
             "converged: Newton step %.3g ≤ tol·max(1,‖x‖) = %.3g", stepNorm, tolerance * xScale),
-            current, records, function, passesBefore, start);
+            current, records, function, hessians, passesBefore, start);
       }
       double relativeGradient = Math.exp(current.logGradientNorm() - logInitialGradient);
       if (positiveDefinite && relativeGradient <= gradientTolerance
           && stepNorm <= Math.sqrt(gradientTolerance) * xScale) {
         return finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT,
             "converged: gradient norm %.3g of its start value ≤ %.3g", relativeGradient, gradientTolerance),
-            current, records, function, passesBefore, start);
+            current, records, function, hessians, passesBefore, start);
       }
       if (!positiveDefinite && stepNorm <= tolerance * xScale) {
         Evaluation escaped = escapeSaddle(function, hessians, k, current, direction, xScale);
@@ -169,11 +169,11 @@ public final class NewtonSolver {
           return finish(StopReason.STATIONARY_NOT_MINIMUM,
               "stationary point where the Hessian is not positive definite (a saddle or maximum), and no"
                   + " step along its negative curvature lowers the objective; start elsewhere (--x0)",
-              current, records, function, passesBefore, start);
+              current, records, function, hessians, passesBefore, start);
         }
         if (k > maxIterations) {
           return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
-              current, records, function, passesBefore, start);
+              current, records, function, hessians, passesBefore, start);
         }
         double escapeNorm = LinearAlgebra.distance(escaped.point(), x);
         current = hessians.complete(function, escaped, "iteration " + k + ": past the saddle");
@@ -187,7 +187,7 @@ public final class NewtonSolver {
       }
       if (k > maxIterations) {
         return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
-            current, records, function, passesBefore, start);
+            current, records, function, hessians, passesBefore, start);
       }
 
       double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step());
@@ -220,12 +220,12 @@ public final class NewtonSolver {
       if (accepted == null) {
         if (positiveDefinite && stepNorm <= Math.sqrt(tolerance) * xScale) {
           return atFloor("no decrease is measurable", stepNorm, relativeGradient, current, records, function,
-              passesBefore, start);
+              hessians, passesBefore, start);
         }
         return finish(StopReason.LINE_SEARCH_FAILED, String.format(Locale.ROOT, "line search failed: no step"
             + " along the Newton direction (damping %.3g, length %.3g) decreased the objective; the gradient is"
             + " %.3g of its start value", direction.damping(), stepNorm, relativeGradient),
-            current, records, function, passesBefore, start);
+            current, records, function, hessians, passesBefore, start);
       }
 
       t = LinearAlgebra.distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
@@ -254,11 +254,12 @@ public final class NewtonSolver {
         double nextNorm = LinearAlgebra.norm(next.step());
         if (next.damping() == 0 && nextNorm <= Math.sqrt(tolerance) * scale) {
           return atFloor("three steps changed the objective by less than its rounding error", nextNorm, gradient,
-              current, records, function, passesBefore, start);
+              current, records, function, hessians, passesBefore, start);
         }
         return finish(StopReason.NO_PROGRESS, String.format(Locale.ROOT, "no progress: three steps changed the"
             + " objective by less than its rounding error while the gradient is still %.3g of its start value"
-            + " and the Newton step %.3g", gradient, nextNorm), current, records, function, passesBefore, start);
+            + " and the Newton step %.3g", gradient, nextNorm), current, records, function, hessians, passesBefore,
+            start);
       }
     }
   }
@@ -272,17 +273,18 @@ public final class NewtonSolver {
    * minimum.
    */
   private FitResult atFloor(String what, double stepNorm, double relativeGradient, Evaluation current,
-      List<IterationRecord> records, ObjectiveFunction function, long passesBefore, long start) {
+      List<IterationRecord> records, ObjectiveFunction function, HessianStrategy hessians, long passesBefore,
+      long start) {
     double gradientTest = gradientTolerance > 0 ? gradientTolerance : Math.sqrt(tolerance);
     if (relativeGradient <= gradientTest) {
       return finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT, "converged to rounding precision: %s,"
           + " the Newton step is %.3g and the gradient %.3g of its start value (≤ %.3g)", what, stepNorm,
-          relativeGradient, gradientTest), current, records, function, passesBefore, start);
+          relativeGradient, gradientTest), current, records, function, hessians, passesBefore, start);
     }
     return finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s at a Newton step of"
         + " %.3g, but the gradient is still %.3g of its start value (test %.3g): the objective's values are"
         + " noisier than their rounding error (do the data change between passes?)", what, stepNorm,
-        relativeGradient, gradientTest), current, records, function, passesBefore, start);
+        relativeGradient, gradientTest), current, records, function, hessians, passesBefore, start);
   }
 
   /**
@@ -360,12 +362,10 @@ public final class NewtonSolver {
   }
 
   private FitResult finish(StopReason reason, String message, Evaluation last,
-      List<IterationRecord> records, ObjectiveFunction function, long passesBefore, long startNanos) {
-    int d = last.dim();
+      List<IterationRecord> records, ObjectiveFunction function, HessianStrategy hessians, long passesBefore,
+      long startNanos) {
     double solveSeconds = (System.nanoTime() - startNanos) / 1e9;
-    Evaluation exact = last.hasExactHessian() ? last
-        : function.evaluate(last.point(), true, "final check: exact Hessian at the answer");
-    double minEigen = LinearAlgebra.symmetricEigenvalues(exact.scaledHessian(), d)[0] * Math.exp(exact.logScale());
+    double minEigen = hessians.smallestEigenvalue(function, last);
     long passes = function.passes() - passesBefore;
     String fullMessage = message;
     if (reason.converged() && !(minEigen > 0)) {

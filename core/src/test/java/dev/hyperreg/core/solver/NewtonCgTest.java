@@ -43,6 +43,43 @@ class NewtonCgTest {
   }
 
   /**
+   * Matrix-free (diagonal preconditioner, Lanczos curvature check): the same minimizer, and the
+   * check's λ_min equals the dense eigendecomposition's (with d ≤ 30 Lanczos steps span the space).
+   */
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void matrixFreeReachesTheExactMinimizer(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
+    ObjectiveFunction f = c.function();
+    int d = c.xStar().length;
+    double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(c.xStar(), 0.3)
+        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+    FitResult exact = SOLVER.minimize(f, x0, HessianStrategy.EXACT, IterationListener.NONE);
+    FitResult free = SOLVER.minimize(f, x0, NewtonCg.matrixFree(), IterationListener.NONE);
+    assertTrue(free.converged(), () -> free.stopReason() + ": " + free.message());
+    assertEquals(0, Problems.relativeError(free.coefficients(), exact.coefficients()), 1e-8);
+    assertEquals(exact.hessianMinEigenvalue(), free.hessianMinEigenvalue(), 1e-6 * Math.abs(exact.hessianMinEigenvalue()));
+    assertTrue(free.iterations().get(1).hessian().startsWith("newton-cg matrix-free"));
+  }
+
+  /** d = 800 sparse columns: matrix-free and the sample-preconditioned mode agree. */
+  @Test
+  void matrixFreeAgreesWithThePreconditionedModeAtLargerD() {
+    int d = 800;
+    Problems.Data data = Problems.random(17, 2000, d, 0.008, false, 0);
+    Objective objective = new Objective(ObjectiveKind.PLAIN, Link.EXP, d, 0.05, -1);
+    ObjectiveFunction f = data.function(objective, true);
+    double[] x0 = new double[d];
+    FitResult free = SOLVER.minimize(f, x0, NewtonCg.matrixFree(), IterationListener.NONE);
+    FitResult sampled = SOLVER.minimize(f, x0, NewtonCg.forDimension(d, null, 5), IterationListener.NONE);
+    assertTrue(free.converged(), free.message());
+    assertTrue(sampled.converged(), sampled.message());
+    assertEquals(0, Problems.relativeError(free.coefficients(), sampled.coefficients()), 1e-8);
+    assertTrue(free.hessianMinEigenvalue() >= sampled.hessianMinEigenvalue() * (1 - 1e-9),
+        "a Ritz value bounds λ_min from above: " + free.hessianMinEigenvalue() + " vs " + sampled.hessianMinEigenvalue());
+  }
+
+  /**
    * Asked for a step to judge convergence on, CG solves to the exact forcing term: the step is the
    * dense exact Newton step to 1%, from a preconditioner built at a different point.
    */
@@ -80,13 +117,14 @@ class NewtonCgTest {
   }
 
   /** At the stationary maximum x = 0 (g = 0) CG probes for negative curvature and the solver leaves. */
-  @Test
-  void aStationaryPointWithNegativeCurvatureIsLeft() {
+  @ParameterizedTest(name = "matrix-free={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aStationaryPointWithNegativeCurvatureIsLeft(boolean matrixFree) {
     Problems.Data data = Problems.random(6, 100, 3, 1.0, false, 0);
     for (int i = 0; i < data.n(); i++) data.b[i] = 3;
     Objective objective = new Objective(ObjectiveKind.PLAIN, Link.COSH, 3, 0, -1);
     FitResult fit = SOLVER.minimize(data.function(objective, false), new double[3],
-        NewtonCg.forDimension(3, null, 3), IterationListener.NONE);
+        matrixFree ? NewtonCg.matrixFree() : NewtonCg.forDimension(3, null, 3), IterationListener.NONE);
     assertTrue(fit.converged(), fit.message());
     assertTrue(fit.hessianMinEigenvalue() > 0, "a minimizer, not the stationary point");
     assertTrue(fit.iterations().stream().anyMatch(r -> "negative curvature step".equals(r.note())));

@@ -33,7 +33,7 @@ public final class SparkPassRunner implements PassRunner {
   }
 
   /** Depth 2 up to 64 partitions, then one more level per factor of 8 (fan-in ≈ 8 per level). */
-  static int aggregationDepth(int partitions) {
+  public static int aggregationDepth(int partitions) {
     int depth = 2;
     for (long fanIn = 64; partitions > fanIn; fanIn *= 8) depth++;
     return depth;

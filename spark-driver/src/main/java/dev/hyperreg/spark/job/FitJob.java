@@ -20,6 +20,7 @@ import dev.hyperreg.core.solver.SketchedHessian;
 import dev.hyperreg.core.solver.StartingPoint;
 import dev.hyperreg.spark.ExitStatus;
 import dev.hyperreg.spark.InputFormatException;
+import dev.hyperreg.spark.UsageException;
 import dev.hyperreg.spark.exec.SparkPassRunner;
 import dev.hyperreg.spark.io.AtomicOutput;
 import dev.hyperreg.spark.io.BlockedData;
@@ -68,7 +69,6 @@ public final class FitJob {
     BlockedData data = LibsvmInput.unwrapInputErrors(() -> o.load(jsc));
     try {
       int dim = data.dim();
-      checkDimension(dim, driverMatrices(o, dim), Runtime.getRuntime().maxMemory());
       if (x0 != null) PointFile.checkLength(x0, dim, o.x0, o.intercept);
       LOG.info("loaded {} rows × {} features ({} non-zeros) from {} file(s) into {} blocks ({} dense), {} partitions",
           data.rows(), data.features(), data.nonZeros(), data.files().size(), data.totalBlocks(), data.denseBlocks(),
@@ -103,7 +103,7 @@ public final class FitJob {
       }
       FitResult fit = fitted.fit();
       double seconds = (System.nanoTime() - started) / 1e9;
-      Map<String, Object> summary = summary(o, data, fit, fitted.start(), fitted.passes(), seconds, jsc.version());
+      Map<String, Object> summary = summary(o, data, fitted, seconds, jsc.version());
       summary.put("resumedFromIteration", resumedFrom >= 0 ? resumedFrom : null);
       output.add("summary.json", toJson(summary));
       output.add("coefficients.txt", PointFile.format(fit.coefficients()));
@@ -144,8 +144,22 @@ public final class FitJob {
     }
   }
 
-  /** A fit with the start it came from and the data passes it made (start included). */
-  public record Fitted(FitResult fit, StartingPoint start, long passes) {}
+  /**
+   * A fit with the start it came from, the data passes it made (start included), and whether it
+   * ran matrix-free (no d × d matrix on the driver: {@link #matrixFree}).
+   */
+  public record Fitted(FitResult fit, StartingPoint start, long passes, boolean matrixFree) {}
+
+  /**
+   * Whether a fit runs with no d × d matrix on the driver: newton-cg (diagonal preconditioner,
+   * Lanczos check) and L-BFGS (Lanczos check) when the d × d matrices they would hold (the
+   * preconditioner, the final exact check) do not fit the driver's heap or d exceeds
+   * {@link #MAX_DIM}. The other solvers need their d × d matrices ({@link #checkDimension}).
+   */
+  static boolean matrixFree(String solver, int dim, Integer sketchSize, long maxHeapBytes) {
+    boolean canBe = solver.equals("lbfgs") || solver.equals("newton-cg");
+    return canBe && !fits(dim, driverMatrices(solver, sketchSize, dim), maxHeapBytes);
+  }
 
   /**
    * The one fitting path of the command line and the Spark ML estimator: the start (the given one,
@@ -158,8 +172,22 @@ public final class FitJob {
   public static Fitted fitBlocks(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, Objective objective,
       SolverSettings s, StartingPoint start, String jobGroup, IterationListener listener) {
     int dim = objective.dim();
+    long heap = Runtime.getRuntime().maxMemory();
+    boolean matrixFree = matrixFree(s.solver(), dim, s.sketchSize(), heap);
+    if (!matrixFree) checkDimension(dim, driverMatrices(s.solver(), s.sketchSize(), dim), heap);
+    int partitions = blocks.getNumPartitions();
+    int depth = s.aggregationDepth() > 0 ? s.aggregationDepth() : SparkPassRunner.aggregationDepth(partitions);
+    checkResultSize(jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g"), s.solver(), matrixFree, dim,
+        s.sketchSize(), start == null, partitions, depth);
     ObjectiveFunction function = new ObjectiveFunction(objective,
         new SparkPassRunner(jsc, blocks, jobGroup, s.aggregationDepth()));
+    if (matrixFree) {
+      LOG.info("d = {}: the d×d matrices would not fit the driver's {} GiB heap, so the {} solver runs matrix-free"
+          + " (Hessian-vector and diagonal passes, Lanczos for the final curvature check)", dim,
+          String.format(Locale.ROOT, "%.1f", heap / (double) (1L << 30)), s.solver());
+      if (start == null) start = new StartingPoint(new double[dim], "x = 0 (matrix-free: the least-squares start needs"
+          + " a d × d system)");
+    }
     if (start == null) {
       SketchSpec startSketch = s.solver().equals("exact") ? null : StartingPoint.startSketch(dim, s.seed());
       start = StartingPoint.defaultFor(function, startSketch);
@@ -168,7 +196,8 @@ public final class FitJob {
     FitResult fit;
     if (s.solver().equals("lbfgs")) {
       double g = s.gradientTolerance() > 0 ? s.gradientTolerance() : 1e-8;
-      fit = new LbfgsSolver(s.maxIterations(), g, 10, s.logGradientReference()).minimize(function, start.x(), listener);
+      LbfgsSolver lbfgs = new LbfgsSolver(s.maxIterations(), g, 10, s.logGradientReference());
+      fit = (matrixFree ? lbfgs.matrixFree() : lbfgs).minimize(function, start.x(), listener);
     } else {
       boolean grows = s.solver().equals("sketch") || s.solver().equals("sample"); // newton-cg's sample does not
       long maxRows = grows ? largestSketchRows(s.solver(), dim, s.sketchSize(), Runtime.getRuntime().maxMemory()) : 0;
@@ -181,14 +210,14 @@ public final class FitJob {
       HessianStrategy hessians = switch (s.solver()) {
         case "exact" -> HessianStrategy.EXACT;
         case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed(), maxRows);
-        case "newton-cg" -> NewtonCg.forDimension(dim, s.sketchSize(), s.seed());
+        case "newton-cg" -> matrixFree ? NewtonCg.matrixFree() : NewtonCg.forDimension(dim, s.sketchSize(), s.seed());
         default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
       };
       NewtonSolver solver = new NewtonSolver().withMaxIterations(s.maxIterations()).withTolerance(s.tolerance())
           .withGradientTolerance(s.gradientTolerance()).withGradientReference(s.logGradientReference());
       fit = solver.minimize(function, start.x(), hessians, listener);
     }
-    return new Fitted(fit, start, function.passes());
+    return new Fitted(fit, start, function.passes(), matrixFree);
   }
 
   /**
@@ -197,8 +226,10 @@ public final class FitJob {
    * the factor) on top; for a sample, its m kept rows of d values (twice while merging, and the
    * plain and weighted copies its Gram is formed from).
    */
-  static double driverMatrices(FitOptions o, int dim) {
-    return DRIVER_MATRICES + copiesPerRow(o.solver) * SketchedHessian.rowsFor(dim, o.sketchSize) / dim;
+  static double driverMatrices(FitOptions o, int dim) { return driverMatrices(o.solver, o.sketchSize, dim); }
+
+  static double driverMatrices(String solver, Integer sketchSize, int dim) {
+    return DRIVER_MATRICES + copiesPerRow(solver) * SketchedHessian.rowsFor(dim, sketchSize) / dim;
   }
 
   /** d-vectors the driver holds per sketch (or sample) row: see {@link #driverMatrices}. */
@@ -224,18 +255,78 @@ public final class FitJob {
     return Math.max(m, Math.min(SketchedHessian.MAX_GROWTH * m, fits));
   }
 
-  /** Refuses a d the driver cannot hold, saying how much memory it would need. */
+  /**
+   * Refuses a fit whose largest pass would return more than {@code spark.driver.maxResultSize}
+   * (0: no limit) to the driver, which Spark would abort in the middle of the fit: what the
+   * tasks of treeAggregate's last level return, each the size of one task's sums
+   * ({@link #largestTaskResultBytes}).
+   */
+  static void checkResultSize(long maxResultSize, String solver, boolean matrixFree, int dim, Integer sketchSize,
+      boolean defaultStart, int partitions, int depth) {
+    if (maxResultSize <= 0 || matrixFree) return; // matrix-free passes return d-vectors
+    int results = finalAggregationTasks(partitions, depth);
+    double total = largestPassResultBytes(solver, dim, sketchSize, defaultStart, results);
+    if (total <= maxResultSize) return;
+    long needed = (long) Math.ceil(1.25 * total / (1 << 20));
+    throw new UsageException(String.format(Locale.ROOT, "the %s solver's largest pass returns about %.0f MB to the"
+        + " driver (from %d results of treeAggregate's last level, d = %d), more than spark.driver.maxResultSize"
+        + " = %.0f MB, and Spark would abort the fit: set spark.driver.maxResultSize to at least %dm (--conf"
+        + " spark.driver.maxResultSize=%dm), or raise the aggregation depth, or use --solver newton-cg, whose passes"
+        + " return d-vectors (and about 20·d rows at a preconditioner)", solver, total / (1 << 20), results, dim,
+        maxResultSize / (double) (1 << 20), needed, needed));
+  }
+
+  /**
+   * Bytes the fit's largest pass returns to the driver from {@code results} tasks: each returns the
+   * exact Hessian's pieces (up to four d × d matrices), the sketch's (m + m/8) × d or the sample's
+   * (m + 1) × d at their largest, the default start's two sketches (two Grams for exact), or the
+   * final exact check's pieces; newton-cg's normalized sample is about m rows in all (1.5·m allowed).
+   */
+  static double largestPassResultBytes(String solver, int dim, Integer sketchSize, boolean defaultStart, int results) {
+    double gram = 8.0 * dim * dim;
+    double row = 8.0 * dim;
+    long m = SketchedHessian.rowsFor(dim, sketchSize);
+    double start = !defaultStart ? 0 : solver.equals("exact") ? 2 * gram
+        : 2 * row * StartingPoint.startSketch(dim, 0).rows();
+    double perTask = switch (solver) {
+      case "exact" -> 4 * gram;
+      case "sketch" -> row * 1.125 * SketchedHessian.MAX_GROWTH * m + gram;
+      case "sample" -> row * (SketchedHessian.MAX_GROWTH * m + 1);
+      default -> 4 * gram; // newton-cg and lbfgs: the final exact check
+    };
+    double total = results * Math.max(start, perTask);
+    return solver.equals("newton-cg") ? Math.max(total, 1.5 * m * row) : total;
+  }
+
+  /**
+   * How many results reach the driver from a treeAggregate of P partitions at the given depth:
+   * Spark's own rule (scale = max(⌈P^(1/depth)⌉, 2); merge by scale while P &gt; scale + ⌈P/scale⌉).
+   */
+  static int finalAggregationTasks(int partitions, int depth) {
+    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+    int n = partitions;
+    while (n > scale + (int) Math.ceil((double) n / scale)) n /= scale;
+    return n;
+  }
+
+  /** Whether d × d matrices of that count fit the driver (within {@link #MAX_DIM} and 80% of the heap). */
+  static boolean fits(int dim, double matrices, long maxHeapBytes) {
+    return dim <= MAX_DIM && matrices * 8.0 * dim * dim <= 0.8 * maxHeapBytes;
+  }
+
+  /** Refuses a d the driver cannot hold, saying how much memory it would need and what runs without. */
   public static void checkDimension(int dim, double matrices, long maxHeapBytes) {
     double needed = matrices * 8.0 * dim * dim;
+    String instead = " (--solver newton-cg or lbfgs fit any d: they run matrix-free when d × d matrices do not fit)";
     if (dim > MAX_DIM) {
       throw new InputFormatException(String.format(Locale.ROOT,
-          "the design has d = %d columns; the exact solver supports at most d = %d", dim, MAX_DIM));
+          "the design has d = %d columns; solvers with d × d matrices support at most d = %d", dim, MAX_DIM) + instead);
     }
     if (needed > 0.8 * maxHeapBytes) {
       throw new InputFormatException(String.format(Locale.ROOT,
           "d = %d needs about %.2f GiB of driver memory (%.0f d×d matrices of 8·d² bytes) but the driver has"
               + " %.2f GiB: raise spark.driver.memory (or -Xmx for local runs)",
-          dim, needed / (1L << 30), matrices, maxHeapBytes / (double) (1L << 30)));
+          dim, needed / (1L << 30), matrices, maxHeapBytes / (double) (1L << 30)) + instead);
     }
   }
 
@@ -303,8 +394,11 @@ public final class FitJob {
         r.dataPasses(), r.seconds(), r.hessian(), r.note() == null ? "" : "; " + r.note());
   }
 
-  static Map<String, Object> summary(FitOptions o, BlockedData data, FitResult fit, StartingPoint start,
-      long passes, double seconds, String sparkVersion) {
+  static Map<String, Object> summary(FitOptions o, BlockedData data, Fitted fitted, double seconds,
+      String sparkVersion) {
+    FitResult fit = fitted.fit();
+    StartingPoint start = fitted.start();
+    long passes = fitted.passes();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("objective", o.objective.label());
     m.put("link", o.link.label());
@@ -332,7 +426,9 @@ public final class FitJob {
     m.put("totalSeconds", seconds);
     m.put("solveSeconds", fit.seconds());
     m.put("start", start.description());
-    m.put("finalHessianCheck", !o.solver.equals("exact")); // one exact pass at the answer (counted in dataPasses)
+    m.put("matrixFree", fitted.matrixFree());
+    // how the answer's curvature was checked: none needed (exact), one exact pass, or Lanczos (all in dataPasses)
+    m.put("finalHessianCheck", o.solver.equals("exact") ? "none" : fitted.matrixFree() ? "lanczos" : "exact pass");
     m.put("configuration", o.toMap());
     Map<String, Object> versions = new LinkedHashMap<>();
     versions.put("hyperreg", hyperregVersion());

@@ -9,8 +9,10 @@ import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.solver.FitResult;
+import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
 import dev.hyperreg.core.solver.IterationRecord;
+import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.StopReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,8 @@ import scala.Tuple2;
  * Breeze's absolute gradient floor of 1e-8 into the relative test used here.
  *
  * <p>Stops as converged when ‖∇L‖ ≤ gradientTolerance·‖∇L(x₀)‖; the answer's smallest Hessian
- * eigenvalue is then checked on one exact pass.
+ * eigenvalue is then checked on one exact pass, or, where d × d matrices do not fit
+ * ({@link #matrixFree}), by Lanczos on Hessian-vector passes ({@link NewtonCg#smallestEigenvalue}).
  */
 public final class LbfgsSolver {
   private final int maxIterations;
@@ -35,6 +38,8 @@ public final class LbfgsSolver {
   private final int memory;
   /** log ‖∇L‖ of the run's original start (a resumed fit), or NaN for this start's. */
   private final double logGradientReference;
+  /** How the answer's curvature is checked: one exact pass, or Lanczos when matrix-free. */
+  private final HessianStrategy curvatureCheck;
 
   public LbfgsSolver(int maxIterations, double gradientTolerance, int memory) {
     this(maxIterations, gradientTolerance, memory, Double.NaN);
@@ -42,10 +47,21 @@ public final class LbfgsSolver {
 
   /** @param logGradientReference the scale and the gradient test's reference, NaN for the start point's */
   public LbfgsSolver(int maxIterations, double gradientTolerance, int memory, double logGradientReference) {
+    this(maxIterations, gradientTolerance, memory, logGradientReference, HessianStrategy.EXACT);
+  }
+
+  private LbfgsSolver(int maxIterations, double gradientTolerance, int memory, double logGradientReference,
+      HessianStrategy curvatureCheck) {
     this.maxIterations = maxIterations;
     this.gradientTolerance = gradientTolerance;
     this.memory = memory;
     this.logGradientReference = logGradientReference;
+    this.curvatureCheck = curvatureCheck;
+  }
+
+  /** The same solver checking the answer's curvature without a d × d matrix (Lanczos). */
+  public LbfgsSolver matrixFree() {
+    return new LbfgsSolver(maxIterations, gradientTolerance, memory, logGradientReference, NewtonCg.matrixFree());
   }
 
   public FitResult minimize(ObjectiveFunction function, double[] x0, IterationListener listener) {
@@ -114,8 +130,9 @@ public final class LbfgsSolver {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Evaluation check = function.evaluate(x, true, "final check: exact Hessian at the answer");
-    double minEigen = LinearAlgebra.symmetricEigenvalues(check.scaledHessian(), x.length)[0] * Math.exp(check.logScale());
+    boolean exact = curvatureCheck == HessianStrategy.EXACT;
+    Evaluation check = function.evaluate(x, exact, exact ? "final check: exact Hessian at the answer" : "final check");
+    double minEigen = curvatureCheck.smallestEigenvalue(function, check);
     if (reason.converged() && !(minEigen > 0)) {
       reason = StopReason.STATIONARY_NOT_MINIMUM;
       message += ", but the Hessian's smallest eigenvalue is " + minEigen;
