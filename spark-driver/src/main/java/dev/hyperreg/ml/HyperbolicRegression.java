@@ -81,11 +81,12 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
     regWeight = new DoubleParam(this, "regWeight", "w for every row when regWeightCol is empty (≥ 0)",
         ParamValidators.gtEq(0));
     ridge = new DoubleParam(this, "ridge", "ridge λ on ‖x‖² (≥ 0)", ParamValidators.gtEq(0));
-    solver = new Param<>(this, "solver", "sketch (default: sketched Gauss–Newton Hessian), sample"
-        + " (leverage-score sampled Hessian, two passes per iteration), newton-cg (CG on exact Hessian-vector"
-        + " passes, sketch-preconditioned: d-vectors per task), exact, or lbfgs",
+    solver = new Param<>(this, "solver", "newton-cg (default: CG on exact Hessian-vector passes, d-vectors per"
+        + " task, preconditioned by a row-sampled Hessian; matrix-free for any d), sketch (sketched Gauss–Newton"
+        + " Hessian), sample (leverage-score sampled Hessian, two passes per iteration), exact, or lbfgs",
         ParamValidators.inArray(FitOptions.SOLVERS));
-    sketchSize = new IntParam(this, "sketchSize", "rows of the sketch, or rows to sample (0: 20·d)",
+    sketchSize = new IntParam(this, "sketchSize", "rows of the sketch, or rows to sample (for sample and newton-cg's"
+        + " preconditioner; 0: 20·d)",
         ParamValidators.gtEq(0));
     maxIter = new IntParam(this, "maxIter", "maximum Newton (or L-BFGS) iterations (≥ 1)", ParamValidators.gtEq(1));
     tol = new DoubleParam(this, "tol", "converged when the Newton step is ≤ tol·max(1, ‖x‖), in (0, 1)",
@@ -104,7 +105,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
     setDefault(regWeightCol, "");
     setDefault(regWeight, 0.0);
     setDefault(ridge, 0.0);
-    setDefault(solver, "sketch");
+    setDefault(solver, "newton-cg");
     setDefault(sketchSize, 0);
     setDefault(maxIter, 100);
     setDefault(tol, 1e-10);

@@ -69,7 +69,7 @@ class HyperbolicRegressionTest {
   void paramsHaveDefaultsSettersAndSurviveCopyAndSave() throws IOException {
     HyperbolicRegression e = new HyperbolicRegression();
     assertEquals("rescaled", e.getObjective());
-    assertEquals("sketch", e.getSolver());
+    assertEquals("newton-cg", e.getSolver());
     assertEquals(100, e.getMaxIter());
     e.setFeaturesCol("f").setLabelCol("y").setRegWeightCol("w").setPredictionCol("p").setShareCol("s")
         .setObjective("SOFTMAX").setLink("exp").setRegWeight(0.5).setRidge(0.25).setSolver("sample")

@@ -99,7 +99,7 @@ class KryoTest {
     properties.put("spark.driver.bindAddress", "127.0.0.1");
     properties.put("log4j.configurationFile", Path.of("..", "conf", "log4j2.properties").toAbsolutePath().toString());
     String input = DATA.resolve("rescaled-exp.libsvm").toString();
-    for (String solver : List.of("sketch", "exact")) {
+    for (String solver : List.of("newton-cg", "sketch", "exact")) {
       Path out = dir.resolve("kryo-" + solver);
       try (ChildJvm job = ChildJvm.start(dir.resolve(solver + ".log"), properties, Map.of(), ChildJvm.testClasspath(),
           HyperregCli.class.getName(), "fit", "--input", input, "--reg-weight", "0.01", "--solver", solver,
@@ -110,7 +110,10 @@ class KryoTest {
       CliRun r = CliRun.run("fit", "--input", input, "--reg-weight", "0.01", "--solver", solver,
           "--partitions", "4", "--output", reference.toString());
       assertEquals(0, r.status(), r.err());
-      assertArrayEquals(coefficients(reference), coefficients(out), 1e-12);
+      // Spark merges the last level's results as they arrive, so sums may round differently from run
+      // to run; a CG solve can then take one step more or fewer, and newton-cg lands elsewhere within
+      // its tolerance (1e-10 relative) instead of within rounding
+      assertArrayEquals(coefficients(reference), coefficients(out), solver.equals("newton-cg") ? 1e-9 : 1e-12);
     }
     // CSV read through Spark SQL and spread over more partitions than the file has (a shuffle of rows)
     List<String> csv = new java.util.ArrayList<>(List.of("label,f1,f2,f3,f4,f5,f6"));
@@ -130,7 +133,7 @@ class KryoTest {
     Path csvOut = dir.resolve("kryo-csv");
     try (ChildJvm job = ChildJvm.start(dir.resolve("csv.log"), properties, Map.of(), ChildJvm.testClasspath(),
         HyperregCli.class.getName(), "fit", "--input", csvFile.toString(), "--format", "csv", "--reg-weight", "0.01",
-        "--partitions", "5", "--output", csvOut.toString())) {
+        "--solver", "sketch", "--partitions", "5", "--output", csvOut.toString())) {
       assertEquals(0, job.waitFor(300), job.output());
     }
     assertArrayEquals(coefficients(dir.resolve("java-sketch")), coefficients(csvOut), 1e-12);

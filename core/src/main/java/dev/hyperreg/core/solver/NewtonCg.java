@@ -297,13 +297,11 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   @Override public String current() {
-    if (matrixFree) {
-      return String.format(Locale.ROOT, "newton-cg matrix-free (diagonal preconditioner, built %d×; last direction"
-          + " %d CG steps)", builds, lastSteps) + (lanczosSteps > 0 ? ", " + lanczosSteps + " Lanczos steps" : "");
-    }
-    String source = preconditioners != null ? preconditioners.current()
+    String mode = matrixFree ? "newton-cg matrix-free" : "newton-cg";
+    if (builds == 0) return mode;
+    String source = matrixFree ? "diagonal" : preconditioners != null ? preconditioners.current()
         : "row sample of " + (lastSampled < 0 ? sampleRows : lastSampled);
-    return String.format(Locale.ROOT, "newton-cg (preconditioner %s, built %d×; last direction %d CG steps)",
-        source, builds, lastSteps);
+    return String.format(Locale.ROOT, "%s: %d CG steps (preconditioner %s, built %d×)%s", mode, lastSteps, source,
+        builds, lanczosSteps > 0 ? ", " + lanczosSteps + " Lanczos steps" : "");
   }
 }

@@ -71,12 +71,12 @@ public final class FitOptions {
   public boolean intercept = false;
 
   @Option(names = "--solver", paramLabel = "NAME", order = 12, converter = LowerCase.class,
-      description = "sketch | sample | newton-cg | exact | lbfgs (default sketch)")
-  public String solver = "sketch";
+      description = "newton-cg | sketch | sample | exact | lbfgs (default newton-cg)")
+  public String solver = "newton-cg";
 
   @Option(names = "--sketch-size", paramLabel = "M", order = 13, converter = WholeNumber.class,
-      description = "rows of the sketch, or rows to sample for 'sample' (default 20·d, grown when steps make too"
-          + " little progress)")
+      description = "rows of the sketch, or rows to sample for 'sample' and for newton-cg's preconditioner"
+          + " (default 20·d; sketch and sample grow it when steps make too little progress)")
   public Integer sketchSize;
 
   @Option(names = "--max-iter", paramLabel = "N", order = 14, converter = WholeNumber.class,

@@ -64,7 +64,7 @@ class CliTest {
     long finalCheck = s.get("finalHessianCheck").asText().equals("exact pass") ? 1 : 0;
     assertEquals(s.get("dataPasses").asLong(), passes + s.get("passesOutsideIterations").asLong());
     assertTrue(s.get("passesOutsideIterations").asLong() >= 1 + finalCheck, "start-point pass and final check");
-    assertEquals("sketch", s.get("solver").asText(), "sketch is the default solver");
+    assertEquals("newton-cg", s.get("solver").asText(), "newton-cg is the default solver");
     assertTrue(Math.abs(Math.log(s.get("objectiveValue").asDouble()) - s.get("logObjectiveValue").asDouble()) < 1e-12);
 
     // coefficients.txt holds exactly the summary's numbers and is accepted back as --x0
@@ -290,7 +290,9 @@ class CliTest {
       if (first == null) {
         first = x;
       } else {
-        for (int j = 0; j < x.length; j++) assertEquals(first[j], x[j], 1e-12 * Math.max(1e-3, Math.abs(first[j])));
+        // rows are hashed by id, so only rounding differs; a CG solve may then stop a step apart
+        double relative = solver.equals("newton-cg") ? 1e-9 : 1e-12;
+        for (int j = 0; j < x.length; j++) assertEquals(first[j], x[j], relative * Math.max(1e-3, Math.abs(first[j])));
       }
     }
   }
