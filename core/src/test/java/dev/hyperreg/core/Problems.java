@@ -314,6 +314,30 @@ public final class Problems {
   }
 
   /** ‖x − reference‖ / ‖reference‖, written out here rather than taken from the library under test. */
+  /**
+   * Asserts that the mean of {@code samples} draws of a random matrix lies within 4 standard
+   * errors (of the mean, from the draws' own spread) of {@code expected}: an unbiased estimator
+   * passes, one off by more than its noise fails.
+   */
+  public static void assertUnbiased(double[] expected, int samples, java.util.function.IntFunction<double[]> draw) {
+    double[] mean = new double[expected.length];
+    double squaredErrors = 0;
+    for (int r = 0; r < samples; r++) {
+      double[] h = draw.apply(r);
+      double e = 0;
+      for (int i = 0; i < h.length; i++) {
+        mean[i] += h[i] / samples;
+        e += (h[i] - expected[i]) * (h[i] - expected[i]);
+      }
+      squaredErrors += e / samples;
+    }
+    double bias = 0;
+    for (int i = 0; i < mean.length; i++) bias += (mean[i] - expected[i]) * (mean[i] - expected[i]);
+    double standardError = Math.sqrt(squaredErrors / samples);
+    org.junit.jupiter.api.Assertions.assertTrue(Math.sqrt(bias) <= 4 * standardError,
+        "‖mean − expected‖ = " + Math.sqrt(bias) + ", standard error " + standardError);
+  }
+
   public static double relativeError(double[] x, double[] reference) {
     double difference = 0;
     double size = 0;

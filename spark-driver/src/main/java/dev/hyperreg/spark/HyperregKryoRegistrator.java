@@ -39,6 +39,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "[Ldev.hyperreg.core.objective.PassSums;",
       "dev.hyperreg.core.solver.StartingPoint$NormalEquations",
       "dev.hyperreg.core.solver.StartingPoint$InverseLinkFit",
+      "dev.hyperreg.core.solver.StartingPoint$SampledFit",
+      "dev.hyperreg.core.solver.StartingPoint$SampledInverseLinkFit",
       "dev.hyperreg.core.shift.SensitivityPasses$Globals",
       "dev.hyperreg.core.shift.SensitivityPasses$LocalSums",
       "dev.hyperreg.core.shift.ResponsePasses$ShiftSums",

@@ -25,7 +25,9 @@ public final class PrioritySample implements Serializable {
   private final int size;
   /** Priorities below this are never kept (see {@link RowSampling}'s normalized mode); 0: none. */
   private final double floor;
-  /** Keyed by priority; numbers per row: D_i and w_i. */
+  /** Whether rows are kept as [a_i, 1] with a target y_i (a least-squares sample, {@link #withTargets}). */
+  private final boolean augmented;
+  /** Keyed by priority; numbers per row: D_i and w_i, and y_i when augmented. */
   private final TopRows top;
   private double scoreSum;
 
@@ -36,10 +38,22 @@ public final class PrioritySample implements Serializable {
    *     size = m, 1/m drops rows that could never be among the top m + 1 of a well-scaled sample, so
    *     a task ships only the rows likely to be kept; 0 keeps the plain priority sample
    */
-  public PrioritySample(int size, int dim, double floor) {
+  public PrioritySample(int size, int dim, double floor) { this(size, dim, floor, false); }
+
+  private PrioritySample(int size, int dim, double floor, boolean augmented) {
     this.size = size;
     this.floor = floor;
-    this.top = new TopRows(size + 1, dim, 2);
+    this.augmented = augmented;
+    this.top = augmented ? new TopRows(size + 1, dim + 1, 3) : new TopRows(size + 1, dim, 2);
+  }
+
+  /**
+   * A sample for a weighted least-squares fit [A 1][x; c] ≈ y: rows kept as [a_i, 1] with their
+   * targets, so that {@link #gram} is the sampled (d + 1) × (d + 1) normal matrix and
+   * {@link #weightedTargets} its right-hand side.
+   */
+  public static PrioritySample withTargets(int size, int dim, double floor) {
+    return new PrioritySample(size, dim, floor, true);
   }
 
   /**
@@ -47,14 +61,26 @@ public final class PrioritySample implements Serializable {
    * w_i / u_i.
    */
   void offer(RowBlock block, int i, double diagonal, double weight, double uniform) {
+    offer(block, i, diagonal, weight, uniform, Double.NaN);
+  }
+
+  /** The same with the row's target y_i (a sample {@link #withTargets}). */
+  void offer(RowBlock block, int i, double diagonal, double weight, double uniform, double target) {
     double priority = weight / uniform;
     if (priority < floor) return;
     int slot = top.offer(block.rowId(i), priority);
     if (slot < 0) return;
-    top.numbers[2 * slot] = diagonal;
-    top.numbers[2 * slot + 1] = weight;
+    top.numbers[top.extras * slot] = diagonal;
+    top.numbers[top.extras * slot + 1] = weight;
     block.addRow(i, 1, top.rows, slot * top.dim);
+    if (augmented) {
+      top.numbers[top.extras * slot + 2] = target;
+      top.rows[slot * top.dim + top.dim - 1] = 1;
+    }
   }
+
+  /** Whether the rows carry targets ({@link #withTargets}). */
+  boolean augmented() { return augmented; }
 
   /** Adds to Σℓ̃, the sum of the rows' leverage estimates. */
   void addScores(double sum) { scoreSum += sum; }
@@ -77,21 +103,14 @@ public final class PrioritySample implements Serializable {
    */
   public double[] gram() {
     int d = top.dim;
-    // the set holds size + 1 rows once full: then τ is the smallest kept priority, and that row is
-    // left out; until then τ is the floor (every row at or above it is kept: p_i = min(1, w_i/floor))
     int full = top.lightestSlot();
-    double tau = full < 0 ? floor : top.keys[full];
-    int[] order = top.slotsById();
     int kept = keptRows();
     double[] rows = new double[kept * d];
     double[] scaled = new double[kept * d];
     int t = 0;
-    for (int slot : order) {
+    for (int slot : top.slotsById()) {
       if (slot == full) continue;
-      double diagonal = top.numbers[2 * slot];
-      double weight = top.numbers[2 * slot + 1];
-      double probability = tau == 0 ? 1 : Math.min(1, weight / tau);
-      double c = diagonal / probability;
+      double c = top.numbers[top.extras * slot] / probability(slot);
       for (int j = 0; j < d; j++) {
         double v = top.rows[slot * d + j];
         rows[t * d + j] = v;
@@ -103,5 +122,30 @@ public final class PrioritySample implements Serializable {
     if (kept > 0) LinearAlgebra.blas().dgemm("N", "T", d, d, kept, 1.0, scaled, 0, d, rows, 0, d, 0.0, h, 0, d);
     LinearAlgebra.mirrorUpper(h, d, 0); // (c·a_i)·a_j and (c·a_j)·a_i may differ in the last bit
     return h;
+  }
+
+  /**
+   * p_i = min(1, w_i/τ) of a kept row. The set holds size + 1 rows once full: then τ is the
+   * smallest kept priority, and that row is left out; until then τ is the floor (every row at or
+   * above it is kept).
+   */
+  private double probability(int slot) {
+    int full = top.lightestSlot();
+    double tau = full < 0 ? floor : top.keys[full];
+    return tau == 0 ? 1 : Math.min(1, top.numbers[top.extras * slot + 1] / tau);
+  }
+
+  /** Σ_kept (D_i/p_i)·y_i·[a_i, 1], in row-id order: the right-hand side to {@link #gram} of a sample {@link #withTargets}. */
+  public double[] weightedTargets() {
+    if (!augmented) throw new IllegalStateException("a sample without targets");
+    int d = top.dim;
+    int full = top.lightestSlot();
+    double[] r = new double[d];
+    for (int slot : top.slotsById()) {
+      if (slot == full) continue;
+      double c = top.numbers[top.extras * slot] / probability(slot) * top.numbers[top.extras * slot + 2];
+      for (int j = 0; j < d; j++) r[j] += c * top.rows[slot * d + j];
+    }
+    return r;
   }
 }

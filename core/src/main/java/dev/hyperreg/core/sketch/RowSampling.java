@@ -91,8 +91,11 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
     return new RowSampling(projection, k, rows, totalRows, seed, globals, scoreTotal);
   }
 
-  /** The priority below which a row cannot be kept (normalized mode), else 0. */
-  public double floor() { return Double.isNaN(scoreTotal) || size() == 0 ? 0 : 1.0 / size(); }
+  /**
+   * The priority below which a row cannot be kept (normalized mode), else 0; 0 too when the budget
+   * covers every row, which are then all kept.
+   */
+  public double floor() { return Double.isNaN(scoreTotal) || size() == 0 || size() >= totalRows ? 0 : 1.0 / size(); }
 
   /** The exponent m of the first pass, which the sampling pass adopts. */
   public double exponent() { return globals[0]; }
@@ -107,6 +110,14 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
    * @param diagonal D_i per row of the block (0 for rows to skip)
    */
   public void addRows(RowBlock block, double[] diagonal, PrioritySample sample) {
+    addRows(block, diagonal, null, sample);
+  }
+
+  /**
+   * The same for a least-squares sample ({@link PrioritySample#withTargets}): each row offered with
+   * its target y_i.
+   */
+  public void addRows(RowBlock block, double[] diagonal, double[] targets, PrioritySample sample) {
     int n = block.rows();
     double[] z = null;
     if (projection != null) {
@@ -124,7 +135,7 @@ public record RowSampling(double[] projection, int k, double budget, long totalR
       double leverage = Math.abs(diagonal[i]) * squared;
       scores += leverage;
       double weight = (1 - UNIFORM_SHARE) * leverage / scale + UNIFORM_SHARE / totalRows;
-      sample.offer(block, i, diagonal[i], weight, uniform(block.rowId(i)));
+      sample.offer(block, i, diagonal[i], weight, uniform(block.rowId(i)), targets == null ? Double.NaN : targets[i]);
     }
     sample.addScores(scores);
   }

@@ -16,7 +16,7 @@ import java.util.Locale;
  *
  * <ul>
  *   <li><b>Forcing.</b> CG stops when the preconditioned residual ‖r‖_{M⁻¹} falls below
- *       η·‖g‖_{M⁻¹} with η = min(½, √(‖g‖/‖g₀‖)) (Eisenstat–Walker's superlinear choice): loose
+ *       η·‖g‖_{M⁻¹} with η = min(0.1, √(‖g‖/‖g₀‖)) (Eisenstat–Walker's superlinear choice): loose
  *       far from the answer, where a rough direction does as well, tight near it, where the
  *       Newton iteration's quadratic rate depends on it.</li>
  *   <li><b>Convergence is judged on an exact step.</b> Asked for one, CG runs to η = 10⁻³: then
@@ -50,18 +50,19 @@ public final class NewtonCg implements HessianStrategy {
   private final HessianStrategy preconditioners;
   /** No d × d matrix anywhere: M = diag(H) (clamped positive), the final check by Lanczos. */
   private final boolean matrixFree;
-  /** 1 / M_jj of the matrix-free preconditioner. */
-  private double[] inverseDiagonal;
   private final long sampleRows;
   private final long seed;
   private final int maxSteps;
   private double logInitialGradient = Double.NaN;
   /** Upper Cholesky factor of the preconditioner; null before the first build. */
   private double[] factor;
+  /** 1 / M_jj of the matrix-free preconditioner. */
+  private double[] inverseDiagonal;
   private boolean rebuildDue = true;
   private int builds;
   private int lastSteps;
   private long lastSampled = -1;
+  private int lanczosSteps;
 
   private NewtonCg(HessianStrategy preconditioners, boolean matrixFree, long sampleRows, long seed, int maxSteps) {
     if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
@@ -103,9 +104,6 @@ public final class NewtonCg implements HessianStrategy {
   public static NewtonCg matrixFree() {
     return new NewtonCg(null, true, 0, 0, 250);
   }
-
-  /** Whether this is the matrix-free mode ({@link #matrixFree()}). */
-  public boolean isMatrixFree() { return matrixFree; }
 
   /** Loss and gradient: the curvature comes later, from Hessian-vector passes. */
   @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {
@@ -280,8 +278,6 @@ public final class NewtonCg implements HessianStrategy {
     lanczosSteps = k;
     return smallest * Math.exp(last.logScale());
   }
-
-  private int lanczosSteps;
 
   /** The smallest eigenvalue of the k × k tridiagonal matrix with diagonal a and off-diagonal b. */
   private static double smallestOfTridiagonal(double[] a, double[] b, int k) {

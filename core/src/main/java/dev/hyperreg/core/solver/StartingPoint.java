@@ -7,6 +7,8 @@ import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.core.sketch.PrioritySample;
+import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
 import java.io.Serializable;
 import java.util.Locale;
@@ -56,8 +58,7 @@ public record StartingPoint(double[] x, String description) {
     int d = objective.dim();
     NormalEquations ne = function.runner().aggregate(new InverseLinkFit(link, d, sketch), "starting point");
     function.countPass();
-    boolean freeConstant = objective.interceptColumn() < 0 && (objective.kind() == ObjectiveKind.SOFTMAX
-        || (objective.kind() == ObjectiveKind.RESCALED && link == Link.EXP));
+    boolean freeConstant = hasFreeConstant(objective);
     double[] x = ne.used == 0 ? new double[d] : freeConstant ? ne.solveWithConstant()
         : LinearAlgebra.regularizedNormalSolve(ne.gram(0), d, ne.rhs());
     boolean usable = ne.used > 0 && LinearAlgebra.norm(x) > 0;
@@ -67,19 +68,84 @@ public record StartingPoint(double[] x, String description) {
           "least squares fit of f⁻¹(b)%s over %d of %d rows", freeConstant ? " with a free constant" : "",
           ne.used, ne.rows));
     }
+    double[] all = ne.gram(1);
+    double[] columnSquares = new double[d];
+    for (int j = 0; j < d; j++) columnSquares[j] = all[j * d + j];
+    return fallback(link, columnSquares, ne.rows);
+  }
+
+  /**
+   * The same least-squares start from a row sample, for solvers whose every pass must return
+   * little (Newton–CG): one pass sums the rows' scores W_i·‖a_i‖² (W_i the row's weight in the fit),
+   * the next keeps about {@code sampleRows} rows by normalized priority sampling
+   * ({@link RowSampling}: tasks return only rows that can be kept, about m in all), and the driver
+   * solves the sampled normal equations Σ (W_i/p_i)·[a_i; 1][a_i; 1]ᵀ, an unbiased estimate of the
+   * exact ones. Two passes, each returning a few numbers and a d-vector per task besides the rows.
+   */
+  public static StartingPoint sampled(ObjectiveFunction function, long sampleRows, long seed) {
+    Objective objective = function.objective();
+    Link link = objective.link();
+    int d = objective.dim();
+    RowSampling scores = RowSampling.fromFactor(null, d, 1, new double[] {0}, 0, seed);
+    SampledFit totals = function.runner().aggregate(new SampledInverseLinkFit(link, d, scores),
+        "starting point: row scores");
+    function.countPass();
+    if (totals.used == 0) return fallback(link, totals.columnSquares, totals.rows);
+    RowSampling sampling = RowSampling.fromFactor(null, d, totals.used, new double[] {0}, sampleRows, seed)
+        .withScoreTotal(totals.sample.leverageSum());
+    SampledFit fit = function.runner().aggregate(new SampledInverseLinkFit(link, d, sampling),
+        "starting point: row sample");
+    function.countPass();
+    double[] g = fit.sample.gram();
+    double[] r = fit.sample.weightedTargets();
+    double[] x;
+    if (hasFreeConstant(objective)) {
+      x = java.util.Arrays.copyOf(LinearAlgebra.regularizedNormalSolve(g, d + 1, r), d);
+    } else {
+      double[] leading = new double[d * d];
+      for (int j = 0; j < d; j++) System.arraycopy(g, j * (d + 1), leading, j * d, d);
+      x = LinearAlgebra.regularizedNormalSolve(leading, d, java.util.Arrays.copyOf(r, d));
+    }
+    boolean usable = LinearAlgebra.norm(x) > 0;
+    for (double v : x) usable &= Double.isFinite(v);
+    if (!usable) return fallback(link, totals.columnSquares, totals.rows);
+    return new StartingPoint(x, String.format(Locale.ROOT, "least squares fit of f⁻¹(b)%s over a sample of %d of"
+        + " the %d of %d rows where it is defined", hasFreeConstant(objective) ? " with a free constant" : "",
+        fit.sample.keptRows(), totals.used, totals.rows));
+  }
+
+  /** Rescaled exp and softmax fit log b up to a constant (see the class comment), unless A has an intercept. */
+  private static boolean hasFreeConstant(Objective objective) {
+    return objective.interceptColumn() < 0 && (objective.kind() == ObjectiveKind.SOFTMAX
+        || (objective.kind() == ObjectiveKind.RESCALED && objective.link() == Link.EXP));
+  }
+
+  /**
+   * Where the fit is unavailable: x = 0, except for cosh, which must not start at its stationary
+   * point 0: x_j = 0.5 / (√d · rms_j) gives a·x a spread of about 0.5 when the columns are roughly
+   * independent (rms_j from Σ_i a_ij² over the rows).
+   */
+  private static StartingPoint fallback(Link link, double[] columnSquares, long rows) {
+    int d = columnSquares.length;
     if (link != Link.COSH) {
       return new StartingPoint(new double[d], "x = 0 (f⁻¹(b) is defined on no row)");
     }
-    // cosh: never start at the stationary point 0. x_j = 0.5 / (√d · rms_j) gives a·x a spread of
-    // about 0.5 when the columns are roughly independent.
-    double[] all = ne.gram(1);
     double[] fallback = new double[d];
     for (int j = 0; j < d; j++) {
-      double rms = Math.sqrt(all[j * d + j] / Math.max(1, ne.rows));
+      double rms = Math.sqrt(columnSquares[j] / Math.max(1, rows));
       fallback[j] = rms > 0 ? 0.5 / (Math.sqrt(d) * rms) : 0;
     }
     return new StartingPoint(fallback,
         "small non-zero point (cosh is stationary at 0 and acosh(b) is defined on no row)");
+  }
+
+  /**
+   * A row's weight in the start's fit: exp rows count with b², since near the fit
+   * e^z − b ≈ b·(z − log b); 0 where f⁻¹(b) is not defined (y not finite).
+   */
+  private static double fitWeight(Link link, double b, double y) {
+    if (!Double.isFinite(y)) return 0;
+    return link == Link.EXP ? b * b : 1;
   }
 
   /**
@@ -192,9 +258,8 @@ public record StartingPoint(double[] x, String description) {
         double b = block.label(i);
         double y = link.inverse(b);
         if (Double.isFinite(y)) {
-          // exp: the residual e^z − b ≈ b·(z − log b) near the fit, so rows count with weight b²;
           // least squares on the sketch takes the square root of the weight into each row
-          double weight = link == Link.EXP ? b * b : 1;
+          double weight = fitWeight(link, b, y);
           double rowWeight = sketch == null ? weight : Math.sqrt(weight);
           weights[i] = rowWeight;
           targets[i] = rowWeight * y;
@@ -230,6 +295,65 @@ public record StartingPoint(double[] x, String description) {
       if (left.sketchedTargets != null) {
         for (int i = 0; i < left.sketchedTargets.length; i++) left.sketchedTargets[i] += right.sketchedTargets[i];
       }
+      left.used += right.used;
+      left.rows += right.rows;
+      return left;
+    }
+  }
+
+  /** What a sampled start's pass collects: the sample, the row counts and Σ_i a_ij² per column. */
+  static final class SampledFit implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final PrioritySample sample;
+    final double[] columnSquares;
+    long used;
+    long rows;
+
+    SampledFit(PrioritySample sample, int dim) {
+      this.sample = sample;
+      this.columnSquares = new double[dim];
+    }
+  }
+
+  /** The sampled start's pass: each row offered with weight W_i and target f⁻¹(b_i). */
+  static final class SampledInverseLinkFit implements BlockAggregator<SampledFit> {
+    private static final long serialVersionUID = 1L;
+    private final Link link;
+    private final int dim;
+    private final RowSampling sampling;
+
+    SampledInverseLinkFit(Link link, int dim, RowSampling sampling) {
+      this.link = link;
+      this.dim = dim;
+      this.sampling = sampling;
+    }
+
+    @Override public SampledFit zero() {
+      return new SampledFit(PrioritySample.withTargets(sampling.size(), dim, sampling.floor()), dim);
+    }
+
+    @Override public SampledFit add(SampledFit acc, RowBlock block) {
+      int n = block.rows();
+      double[] weights = new double[n];
+      double[] targets = new double[n];
+      double[] ones = new double[n];
+      for (int i = 0; i < n; i++) {
+        double b = block.label(i);
+        double y = link.inverse(b);
+        weights[i] = fitWeight(link, b, y);
+        targets[i] = weights[i] == 0 ? 0 : y;
+        if (weights[i] != 0) acc.used++;
+        ones[i] = 1;
+      }
+      sampling.addRows(block, weights, targets, acc.sample);
+      block.addWeightedSquares(ones, 1, acc.columnSquares, 0);
+      acc.rows += n;
+      return acc;
+    }
+
+    @Override public SampledFit merge(SampledFit left, SampledFit right) {
+      left.sample.merge(right.sample);
+      for (int j = 0; j < dim; j++) left.columnSquares[j] += right.columnSquares[j];
       left.used += right.used;
       left.rows += right.rows;
       return left;

@@ -76,22 +76,6 @@ class RowSamplingTest {
         for (int k = 0; k < D; k++) exact[j * D + k] += (1 + i % 3) * DATA.a[i][j] * DATA.a[i][k];
       }
     }
-    int samples = 300;
-    double[] mean = new double[exact.length];
-    double squaredErrors = 0;
-    for (int r = 0; r < samples; r++) {
-      double[] h = sample(normalized(1000 + r)).gram();
-      double e = 0;
-      for (int i = 0; i < h.length; i++) {
-        mean[i] += h[i] / samples;
-        e += (h[i] - exact[i]) * (h[i] - exact[i]);
-      }
-      squaredErrors += e / samples;
-    }
-    double bias = 0;
-    for (int i = 0; i < mean.length; i++) bias += (mean[i] - exact[i]) * (mean[i] - exact[i]);
-    double standardError = Math.sqrt(squaredErrors / samples);
-    assertTrue(Math.sqrt(bias) <= 4 * standardError, "‖mean − H‖ = " + Math.sqrt(bias) + ", standard error "
-        + standardError);
+    Problems.assertUnbiased(exact, 300, r -> sample(normalized(1000 + r)).gram());
   }
 }

@@ -10,7 +10,6 @@ import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
-import dev.hyperreg.core.sketch.SketchSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,8 +29,7 @@ class NewtonCgTest {
     Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
     ObjectiveFunction f = c.function();
     int d = c.xStar().length;
-    double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(c.xStar(), 0.3)
-        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+    double[] x0 = SketchedNewtonTest.sketchedStart(c, f);
     FitResult exact = SOLVER.minimize(f, x0, HessianStrategy.EXACT, IterationListener.NONE);
     FitResult cg = SOLVER.minimize(f, x0, NewtonCg.forDimension(d, null, 42), IterationListener.NONE);
     assertTrue(exact.converged(), exact.message());
@@ -51,9 +49,7 @@ class NewtonCgTest {
   void matrixFreeReachesTheExactMinimizer(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
     Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
     ObjectiveFunction f = c.function();
-    int d = c.xStar().length;
-    double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(c.xStar(), 0.3)
-        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+    double[] x0 = SketchedNewtonTest.sketchedStart(c, f);
     FitResult exact = SOLVER.minimize(f, x0, HessianStrategy.EXACT, IterationListener.NONE);
     FitResult free = SOLVER.minimize(f, x0, NewtonCg.matrixFree(), IterationListener.NONE);
     assertTrue(free.converged(), () -> free.stopReason() + ": " + free.message());

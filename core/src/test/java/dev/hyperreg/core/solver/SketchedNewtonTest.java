@@ -24,6 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SketchedNewtonTest {
   private static final NewtonSolver SOLVER = new NewtonSolver().withMaxIterations(200).withTolerance(1e-11);
 
+  /** Near x* where the default start cannot be used (cosh, rescaled sinh), else the sketched default start. */
+  static double[] sketchedStart(Problems.PlantedCase c, ObjectiveFunction f) {
+    int d = c.xStar().length;
+    return c.nearStart() ? NewtonSolverTest.perturbed(c.xStar(), 0.3)
+        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+  }
+
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
   @MethodSource("dev.hyperreg.core.Problems#everyCombination")
   void sketchReachesTheExactMinimizer(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
@@ -32,8 +39,7 @@ class SketchedNewtonTest {
     ObjectiveFunction f = c.function();
     int d = xStar.length;
     SketchedHessian sketch = SketchedHessian.forDimension(d, null, 42);
-    double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(xStar, 0.3)
-        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+    double[] x0 = sketchedStart(c, f);
     FitResult fit = SOLVER.minimize(f, x0, sketch, IterationListener.NONE);
     assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
     // 1e-6 as promised for approximate Hessians: the stopping rule measures the step with the
@@ -50,8 +56,7 @@ class SketchedNewtonTest {
     double[] xStar = c.xStar();
     ObjectiveFunction f = c.function();
     int d = xStar.length;
-    double[] x0 = c.nearStart() ? NewtonSolverTest.perturbed(xStar, 0.3)
-        : StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
+    double[] x0 = sketchedStart(c, f);
     FitResult fit = SOLVER.minimize(f, x0, SketchedHessian.sampling(d, null, 42), IterationListener.NONE);
     assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
     assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-6);
@@ -162,22 +167,8 @@ class SketchedNewtonTest {
     double[] x = NewtonSolverTest.perturbed(c.xStar(), 0.3);
     double[] exact = f.evaluate(x, true, "exact").scaledHessian();
     Evaluation scores = f.evaluate(x, SketchSpec.atLeast(4L * x.length, 2, 5), "scores");
-    int samples = 400;
-    double[] mean = new double[exact.length];
-    double squaredErrors = 0;
-    for (int r = 0; r < samples; r++) {
-      double[] h = f.evaluate(x, SketchedHessian.sampling(scores, 30, 1000 + r), "sample").scaledHessian();
-      double e = 0;
-      for (int i = 0; i < h.length; i++) {
-        mean[i] += h[i] / samples;
-        e += (h[i] - exact[i]) * (h[i] - exact[i]);
-      }
-      squaredErrors += e / samples;
-    }
-    double bias = 0;
-    for (int i = 0; i < mean.length; i++) bias += (mean[i] - exact[i]) * (mean[i] - exact[i]);
-    double standardError = Math.sqrt(squaredErrors / samples);
-    assertTrue(Math.sqrt(bias) <= 4 * standardError, "‖mean − H‖ = " + Math.sqrt(bias) + ", standard error " + standardError);
+    Problems.assertUnbiased(exact, 400,
+        r -> f.evaluate(x, SketchedHessian.sampling(scores, 30, 1000 + r), "sample").scaledHessian());
   }
 
   /**

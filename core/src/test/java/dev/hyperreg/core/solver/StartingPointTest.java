@@ -31,15 +31,15 @@ class StartingPointTest {
     List<Arguments> cases = new ArrayList<>();
     for (ObjectiveKind kind : new ObjectiveKind[] {ObjectiveKind.RESCALED, ObjectiveKind.SOFTMAX}) {
       for (boolean sparse : new boolean[] {false, true}) {
-        for (boolean sketched : new boolean[] {false, true}) cases.add(Arguments.of(kind, sparse, sketched));
+        for (String how : new String[] {"exact", "sketched", "sampled"}) cases.add(Arguments.of(kind, sparse, how));
       }
     }
     return cases.stream();
   }
 
-  @ParameterizedTest(name = "{0} exp sparse={1} sketched={2}")
+  @ParameterizedTest(name = "{0} exp sparse={1} {2}")
   @MethodSource("constantShiftedProblems")
-  void theStartLeavesTheConstantFree(ObjectiveKind kind, boolean sparse, boolean sketched) {
+  void theStartLeavesTheConstantFree(ObjectiveKind kind, boolean sparse, String how) {
     int n = 3000, d = 8;
     // softmax's fit term is of order 1/n²: a regularizer of the rescaled kind would swamp it
     double regWeight = kind == ObjectiveKind.SOFTMAX ? 0 : 0.01;
@@ -50,10 +50,35 @@ class StartingPointTest {
     ObjectiveFunction f = data.function(objective, sparse);
     double[] minimizer = new NewtonSolver().withTolerance(1e-12).minimize(f, xStar, IterationListener.NONE)
         .coefficients();
-    StartingPoint start = sketched ? StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 2, 9))
-        : StartingPoint.defaultFor(f);
+    StartingPoint start = switch (how) {
+      case "sketched" -> StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 2, 9));
+      case "sampled" -> StartingPoint.sampled(f, 20L * d, 9);
+      default -> StartingPoint.defaultFor(f);
+    };
     double error = Problems.relativeError(start.x(), minimizer);
     assertTrue(error <= 0.2, start.description() + ": relative error " + error);
+  }
+
+  /**
+   * With a budget that keeps every row (p_i = 1) the sampled start solves the exact normal
+   * equations: the same point as the exact start, weights, targets and free constant included, for
+   * every link — and the same small non-zero point for cosh where acosh(b) is defined nowhere.
+   */
+  @ParameterizedTest(name = "{0} {1} sparse={2}")
+  @MethodSource("dev.hyperreg.core.Problems#unregularizedCombinations")
+  void aSampleOfEveryRowIsTheExactStart(ObjectiveKind kind, Link link, boolean sparse) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, false);
+    ObjectiveFunction f = c.function();
+    StartingPoint exact = StartingPoint.defaultFor(f);
+    StartingPoint sampled = StartingPoint.sampled(f, 1_000_000, 4);
+    assertTrue(Problems.relativeError(sampled.x(), exact.x()) < 1e-10,
+        sampled.description() + " vs " + exact.description());
+    if (link == Link.COSH) {
+      for (int i = 0; i < c.data().n(); i++) c.data().b[i] = 0.3;
+      ObjectiveFunction undefined = c.data().function(c.objective(), sparse);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(StartingPoint.defaultFor(undefined).x(),
+          StartingPoint.sampled(undefined, 100, 4).x(), 1e-12);
+    }
   }
 
   private static double[] shares(ObjectiveKind kind, double[] z, double noise, Random rnd) {

@@ -188,7 +188,10 @@ public final class FitJob {
       if (start == null) start = new StartingPoint(new double[dim], "x = 0 (matrix-free: the least-squares start needs"
           + " a d × d system)");
     }
-    if (start == null) {
+    if (start == null && s.solver().equals("newton-cg")) {
+      // its passes return little, and so do the start's: a row sample, not a sketch per task
+      start = StartingPoint.sampled(function, SketchedHessian.rowsFor(dim, s.sketchSize()), s.seed());
+    } else if (start == null) {
       SketchSpec startSketch = s.solver().equals("exact") ? null : StartingPoint.startSketch(dim, s.seed());
       start = StartingPoint.defaultFor(function, startSketch);
     }
@@ -286,8 +289,8 @@ public final class FitJob {
     double gram = 8.0 * dim * dim;
     double row = 8.0 * dim;
     long m = SketchedHessian.rowsFor(dim, sketchSize);
-    double start = !defaultStart ? 0 : solver.equals("exact") ? 2 * gram
-        : 2 * row * StartingPoint.startSketch(dim, 0).rows();
+    double start = !defaultStart || solver.equals("newton-cg") ? 0 // newton-cg: a row sample, ≈ m rows in all
+        : solver.equals("exact") ? 2 * gram : 2 * row * StartingPoint.startSketch(dim, 0).rows();
     double perTask = switch (solver) {
       case "exact" -> 4 * gram;
       case "sketch" -> row * 1.125 * SketchedHessian.MAX_GROWTH * m + gram;
