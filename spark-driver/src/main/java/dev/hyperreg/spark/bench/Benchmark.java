@@ -211,7 +211,18 @@ public final class Benchmark {
       double barePass = medianSeconds(3, () -> runner.aggregate(new BarePass(p.d()), "bare pass"));
       r.put("barePassSeconds", barePass);
       ObjectiveFunction startFunction = new ObjectiveFunction(objective, runner);
+      // every method starts from the same sketched start; what the starts cost is measured beside it:
+      // the sketched one (two sketches per task, one pass) and newton-cg's sampled one (two passes)
+      PassTraffic.Totals beforeStart = traffic.total();
+      long startNanos = System.nanoTime();
       double[] x0 = StartingPoint.defaultFor(startFunction, StartingPoint.startSketch(p.d(), 1)).x();
+      r.put("sketchedStartSeconds", (System.nanoTime() - startNanos) / 1e9);
+      r.put("sketchedStartMB", traffic.total().since(beforeStart).bytes() / 1e6);
+      beforeStart = traffic.total();
+      startNanos = System.nanoTime();
+      double[] sampledStart = StartingPoint.sampled(startFunction, SketchedHessian.rowsFor(p.d(), null), 1).x();
+      r.put("sampledStartSeconds", (System.nanoTime() - startNanos) / 1e9);
+      r.put("sampledStartMB", traffic.total().since(beforeStart).bytes() / 1e6);
 
       Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
       double[] exactAnswer = null;
@@ -253,6 +264,10 @@ public final class Benchmark {
         if (exactAnswer != null) m.put("relativeErrorVsExact", LinearAlgebra.relativeDistance(fit.coefficients(), exactAnswer));
         methods.put(method, m);
         out.printf(Locale.ROOT, "  %-7s %s%n", method, m);
+      }
+      if (exactAnswer != null) {
+        r.put("sketchedStartRelativeError", LinearAlgebra.relativeDistance(x0, exactAnswer));
+        r.put("sampledStartRelativeError", LinearAlgebra.relativeDistance(sampledStart, exactAnswer));
       }
       // exact's Gram throughput: one Hessian pass at x0 against one bare pass
       ObjectiveFunction f = new ObjectiveFunction(objective, runner);
