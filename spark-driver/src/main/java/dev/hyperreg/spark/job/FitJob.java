@@ -203,7 +203,7 @@ public final class FitJob {
       fit = (matrixFree ? lbfgs.matrixFree() : lbfgs).minimize(function, start.x(), listener);
     } else {
       boolean grows = s.solver().equals("sketch") || s.solver().equals("sample"); // newton-cg's sample does not
-      long maxRows = grows ? largestSketchRows(s.solver(), dim, s.sketchSize(), Runtime.getRuntime().maxMemory()) : 0;
+      long maxRows = grows ? largestSketchRows(s.solver(), dim, s.sketchSize(), heap) : 0;
       long initialRows = SketchedHessian.rowsFor(dim, s.sketchSize());
       if (maxRows > 0 && maxRows < SketchedHessian.MAX_GROWTH * initialRows) {
         LOG.info("the {} may grow from {} to {} rows only (what the driver's heap holds beside the d×d matrices),"
@@ -261,8 +261,7 @@ public final class FitJob {
   /**
    * Refuses a fit whose largest pass would return more than {@code spark.driver.maxResultSize}
    * (0: no limit) to the driver, which Spark would abort in the middle of the fit: what the
-   * tasks of treeAggregate's last level return, each the size of one task's sums
-   * ({@link #largestTaskResultBytes}).
+   * tasks of treeAggregate's last level return ({@link #largestPassResultBytes}).
    */
   static void checkResultSize(long maxResultSize, String solver, boolean matrixFree, int dim, Integer sketchSize,
       boolean defaultStart, int partitions, int depth) {
