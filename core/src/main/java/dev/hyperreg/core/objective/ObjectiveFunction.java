@@ -92,7 +92,6 @@ public final class ObjectiveFunction {
    * the scale of that evaluation, so that it matches its gradient.
    */
   public double[] hessianTimes(Evaluation at, double[] v, String description) {
-    double[] x = at.point();
     if (v.length != objective.dim()) {
       throw new IllegalArgumentException("direction of length " + v.length + " for d = " + objective.dim());
     }

@@ -79,9 +79,6 @@ public final class PrioritySample implements Serializable {
     }
   }
 
-  /** Whether the rows carry targets ({@link #withTargets}). */
-  boolean augmented() { return augmented; }
-
   /** Adds to Σℓ̃, the sum of the rows' leverage estimates. */
   void addScores(double sum) { scoreSum += sum; }
 
