@@ -41,6 +41,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.solver.StartingPoint$InverseLinkFit",
       "dev.hyperreg.core.solver.StartingPoint$SampledFit",
       "dev.hyperreg.core.solver.StartingPoint$SampledInverseLinkFit",
+      "dev.hyperreg.core.solver.StartingPoint$LeastSquaresSums",
+      "dev.hyperreg.core.solver.StartingPoint$LeastSquaresPass",
       "dev.hyperreg.core.shift.SensitivityPasses$Globals",
       "dev.hyperreg.core.shift.SensitivityPasses$LocalSums",
       "dev.hyperreg.core.shift.ResponsePasses$ShiftSums",

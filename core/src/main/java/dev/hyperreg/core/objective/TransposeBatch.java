@@ -1,5 +1,6 @@
 package dev.hyperreg.core.objective;
 
+import dev.hyperreg.core.data.DenseRowBlock;
 import dev.hyperreg.core.data.RowBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +8,9 @@ import java.util.List;
 /**
  * The products Aᵀc one block owes to a pass's sums (gradient pieces, and in a Hessian-vector pass
  * each Gram times the direction), gathered and computed as one Aᵀ[c₁ … c_K]: the block is read once
- * instead of once per call. A pass over cached rows is bound by reading them, so this is what keeps
- * a Hessian-vector pass near the cost of a gradient pass.
+ * instead of once per call (dense blocks; a sparse block's products are done one by one). A pass
+ * over cached rows is bound by reading them, so this is what keeps a Hessian-vector pass near the
+ * cost of a gradient pass.
  */
 final class TransposeBatch {
   private record Owed(double[] coefs, int count, double[] out, int offset) {}
@@ -26,9 +28,10 @@ final class TransposeBatch {
   void flush(RowBlock block) {
     if (owed.isEmpty()) return;
     int n = block.rows(), d = block.cols();
-    if (owed.size() == 1) {
-      Owed o = owed.get(0);
-      block.addTransposeTimes(o.coefs(), o.count(), o.out(), o.offset());
+    if (owed.size() == 1 || !(block instanceof DenseRowBlock)) {
+      // a sparse block's product costs its non-zeros per column anyway: no gain from batching, and
+      // the d × K scratch would cost more than the product at large d
+      for (Owed o : owed) block.addTransposeTimes(o.coefs(), o.count(), o.out(), o.offset());
     } else {
       double[] all = new double[n * columns];
       int at = 0;

@@ -114,6 +114,62 @@ public record StartingPoint(double[] x, String description) {
         fit.sample.keptRows(), totals.used, totals.rows));
   }
 
+  /**
+   * The same least-squares start without a d × d matrix, for d too wide for one (the matrix-free
+   * solvers): conjugate gradients on the normal equations ÃᵀWÃ θ = ÃᵀWy of Ã = [A 1] (A alone
+   * without the free constant), preconditioned by their diagonal, from θ = 0, to a relative
+   * residual of 10⁻³ or {@code maxSteps} steps. One pass gives the right-hand side and the diagonal,
+   * and each step's product ÃᵀW(Ãθ) is one pass that returns a d-vector per task.
+   */
+  public static StartingPoint matrixFree(ObjectiveFunction function, int maxSteps) {
+    Objective objective = function.objective();
+    Link link = objective.link();
+    int d = objective.dim();
+    boolean constant = hasFreeConstant(objective);
+    int e = constant ? d + 1 : d;
+    LeastSquaresSums setup = function.runner().aggregate(new LeastSquaresPass(link, d, null),
+        "starting point: right-hand side and diagonal");
+    function.countPass();
+    if (setup.used == 0) return fallback(link, setup.columnSquares, setup.rows);
+    double[] rhs = java.util.Arrays.copyOf(setup.products, e);
+    double[] diagonal = java.util.Arrays.copyOf(setup.diagonal, e);
+    double largest = 0;
+    for (double v : diagonal) largest = Math.max(largest, v);
+    double[] theta = new double[e];
+    double[] r = rhs.clone();
+    double[] z = new double[e];
+    for (int j = 0; j < e; j++) z[j] = diagonal[j] > 1e-12 * largest ? r[j] / diagonal[j] : 0;
+    double[] p = z.clone();
+    double rz = LinearAlgebra.dot(r, z);
+    double stop = 1e-6 * rz; // a relative residual of 10⁻³ in the preconditioned norm
+    int steps = 0;
+    while (steps < maxSteps && rz > stop) {
+      steps++;
+      double[] direction = java.util.Arrays.copyOf(p, d + 1); // the constant's entry 0 without one
+      LeastSquaresSums product = function.runner().aggregate(new LeastSquaresPass(link, d, direction),
+          String.format(Locale.ROOT, "starting point: CG step %d", steps));
+      function.countPass();
+      double[] q = java.util.Arrays.copyOf(product.products, e);
+      double pq = LinearAlgebra.dot(p, q);
+      if (!(pq > 0)) break;
+      double alpha = rz / pq;
+      for (int j = 0; j < e; j++) {
+        theta[j] += alpha * p[j];
+        r[j] -= alpha * q[j];
+        z[j] = diagonal[j] > 1e-12 * largest ? r[j] / diagonal[j] : 0;
+      }
+      double next = LinearAlgebra.dot(r, z);
+      for (int j = 0; j < e; j++) p[j] = z[j] + next / rz * p[j];
+      rz = next;
+    }
+    double[] x = java.util.Arrays.copyOf(theta, d);
+    boolean usable = LinearAlgebra.norm(x) > 0;
+    for (double v : x) usable &= Double.isFinite(v);
+    if (!usable) return fallback(link, setup.columnSquares, setup.rows);
+    return new StartingPoint(x, String.format(Locale.ROOT, "least squares fit of f⁻¹(b)%s over %d of %d rows,"
+        + " matrix-free (%d CG steps)", constant ? " with a free constant" : "", setup.used, setup.rows, steps));
+  }
+
   /** Rescaled exp and softmax fit log b up to a constant (see the class comment), unless A has an intercept. */
   private static boolean hasFreeConstant(Objective objective) {
     return objective.interceptColumn() < 0 && (objective.kind() == ObjectiveKind.SOFTMAX
@@ -354,6 +410,84 @@ public record StartingPoint(double[] x, String description) {
     @Override public SampledFit merge(SampledFit left, SampledFit right) {
       left.sample.merge(right.sample);
       for (int j = 0; j < dim; j++) left.columnSquares[j] += right.columnSquares[j];
+      left.used += right.used;
+      left.rows += right.rows;
+      return left;
+    }
+  }
+
+  /**
+   * What a matrix-free start's pass collects over [A 1] with weights W: without a direction, the
+   * right-hand side [AᵀWy; ΣWy] and the diagonal [Σ W a_ij²; ΣW] (and Σ a_ij² per column for cosh's
+   * fallback); with a direction θ, the product [AᵀW(Aθ_x + θ_c); ΣW(Aθ_x + θ_c)].
+   */
+  static final class LeastSquaresSums implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final double[] products;
+    final double[] diagonal;
+    final double[] columnSquares;
+    long used;
+    long rows;
+
+    LeastSquaresSums(int dim, boolean setup) {
+      this.products = new double[dim + 1];
+      this.diagonal = setup ? new double[dim + 1] : null;
+      this.columnSquares = setup ? new double[dim] : null;
+    }
+  }
+
+  /** The matrix-free start's pass: the setup sums, or one product with the direction. */
+  static final class LeastSquaresPass implements BlockAggregator<LeastSquaresSums> {
+    private static final long serialVersionUID = 1L;
+    private final Link link;
+    private final int dim;
+    /** θ = [θ_x; θ_c], or null for the setup pass. */
+    private final double[] direction;
+
+    LeastSquaresPass(Link link, int dim, double[] direction) {
+      this.link = link;
+      this.dim = dim;
+      this.direction = direction;
+    }
+
+    @Override public LeastSquaresSums zero() { return new LeastSquaresSums(dim, direction == null); }
+
+    @Override public LeastSquaresSums add(LeastSquaresSums acc, RowBlock block) {
+      int n = block.rows();
+      double[] weights = new double[n];
+      double[] coefs = new double[n];
+      double[] t = direction == null ? null : new double[n];
+      if (t != null) block.multiply(java.util.Arrays.copyOf(direction, dim), t);
+      for (int i = 0; i < n; i++) {
+        double b = block.label(i);
+        double y = link.inverse(b);
+        weights[i] = fitWeight(link, b, y);
+        if (weights[i] == 0) continue;
+        double value = t == null ? y : t[i] + direction[dim];
+        coefs[i] = weights[i] * value;
+        acc.products[dim] += coefs[i];
+        if (t == null) {
+          acc.diagonal[dim] += weights[i];
+          acc.used++;
+        }
+      }
+      block.addTransposeTimes(coefs, 1, acc.products, 0);
+      if (t == null) {
+        block.addWeightedSquares(weights, 1, acc.diagonal, 0);
+        double[] ones = new double[n];
+        java.util.Arrays.fill(ones, 1);
+        block.addWeightedSquares(ones, 1, acc.columnSquares, 0);
+      }
+      acc.rows += n;
+      return acc;
+    }
+
+    @Override public LeastSquaresSums merge(LeastSquaresSums left, LeastSquaresSums right) {
+      for (int j = 0; j <= dim; j++) left.products[j] += right.products[j];
+      if (left.diagonal != null) {
+        for (int j = 0; j <= dim; j++) left.diagonal[j] += right.diagonal[j];
+        for (int j = 0; j < dim; j++) left.columnSquares[j] += right.columnSquares[j];
+      }
       left.used += right.used;
       left.rows += right.rows;
       return left;

@@ -73,11 +73,17 @@ class StartingPointTest {
     StartingPoint sampled = StartingPoint.sampled(f, 1_000_000, 4);
     assertTrue(Problems.relativeError(sampled.x(), exact.x()) < 1e-10,
         sampled.description() + " vs " + exact.description());
+    // the matrix-free start solves the same normal equations by CG (to 10⁻³ of the residual)
+    StartingPoint matrixFree = StartingPoint.matrixFree(f, 50);
+    assertTrue(Problems.relativeError(matrixFree.x(), exact.x()) < 1e-2,
+        matrixFree.description() + ": " + Problems.relativeError(matrixFree.x(), exact.x()));
     if (link == Link.COSH) {
       for (int i = 0; i < c.data().n(); i++) c.data().b[i] = 0.3;
       ObjectiveFunction undefined = c.data().function(c.objective(), sparse);
       org.junit.jupiter.api.Assertions.assertArrayEquals(StartingPoint.defaultFor(undefined).x(),
           StartingPoint.sampled(undefined, 100, 4).x(), 1e-12);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(StartingPoint.defaultFor(undefined).x(),
+          StartingPoint.matrixFree(undefined, 50).x(), 1e-12);
     }
   }
 

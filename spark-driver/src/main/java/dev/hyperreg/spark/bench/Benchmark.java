@@ -73,6 +73,9 @@ public final class Benchmark {
       "                 bytes moved per pass are reported for every method",
       "  --trace        print every iteration (log L, gradient, step, passes, Hessian used)");
 
+  /** Below this density rows are drawn by jumping between non-zeros (the wide problems). */
+  static final double WIDE_DENSITY = 1e-3;
+
   /** A generated problem: rows N(0, 1/(d·density)) (or G·Σ^{1/2}), b from the model with 5% noise. */
   record Problem(String name, long n, int d, double density, boolean illConditioned, ObjectiveKind kind, Link link,
       double regWeight, boolean scaling) implements java.io.Serializable {}
@@ -97,6 +100,8 @@ public final class Benchmark {
       p.add(new Problem("ill-conditioned-n1e6-d100", 1_000_000, 100, 1, true, r, Link.EXP, 0.01, false));
       p.add(new Problem("sparse-n4e6-d1000", 4_000_000, 1000, 0.01, false, r, Link.EXP, 0.01, false));
       p.add(new Problem("plain-exp-glr-n1e6-d100", 1_000_000, 100, 1, false, ObjectiveKind.PLAIN, Link.EXP, 0, false));
+      // past every d × d solver: newton-cg and lbfgs matrix-free, 10 non-zeros per row
+      p.add(new Problem("sparse-n1e6-d1e5", 1_000_000, 100_000, 1e-4, false, r, Link.EXP, 0.01, false));
       for (long n : new long[] {250_000, 500_000, 1_000_000, 2_000_000, 4_000_000}) {
         p.add(new Problem("scaling-n" + n, n, 100, 1, false, r, Link.EXP, 0.01, true));
       }
@@ -211,22 +216,31 @@ public final class Benchmark {
       double barePass = medianSeconds(3, () -> runner.aggregate(new BarePass(p.d()), "bare pass"));
       r.put("barePassSeconds", barePass);
       ObjectiveFunction startFunction = new ObjectiveFunction(objective, runner);
+      // past d × d matrices (matrix-free: newton-cg and lbfgs only, from the matrix-free start, against
+      // newton-cg's answer)
+      boolean wide = p.d() > FitJob.MAX_DIM;
+      r.put("reference", wide ? "newton-cg (matrix-free)" : "exact");
       // every method starts from the same sketched start; what the starts cost is measured beside it:
       // the sketched one (two sketches per task, one pass) and newton-cg's sampled one (two passes)
-      PassTraffic.Totals beforeStart = traffic.total();
-      long startNanos = System.nanoTime();
-      double[] x0 = StartingPoint.defaultFor(startFunction, StartingPoint.startSketch(p.d(), 1)).x();
-      r.put("sketchedStartSeconds", (System.nanoTime() - startNanos) / 1e9);
-      r.put("sketchedStartMB", traffic.total().since(beforeStart).bytes() / 1e6);
-      beforeStart = traffic.total();
-      startNanos = System.nanoTime();
-      double[] sampledStart = StartingPoint.sampled(startFunction, SketchedHessian.rowsFor(p.d(), null), 1).x();
-      r.put("sampledStartSeconds", (System.nanoTime() - startNanos) / 1e9);
-      r.put("sampledStartMB", traffic.total().since(beforeStart).bytes() / 1e6);
+      double[] x0 = wide ? StartingPoint.matrixFree(startFunction, 30).x() : null;
+      double[] sampledStart = null;
+      if (!wide) {
+        PassTraffic.Totals beforeStart = traffic.total();
+        long startNanos = System.nanoTime();
+        x0 = StartingPoint.defaultFor(startFunction, StartingPoint.startSketch(p.d(), 1)).x();
+        r.put("sketchedStartSeconds", (System.nanoTime() - startNanos) / 1e9);
+        r.put("sketchedStartMB", traffic.total().since(beforeStart).bytes() / 1e6);
+        beforeStart = traffic.total();
+        startNanos = System.nanoTime();
+        sampledStart = StartingPoint.sampled(startFunction, SketchedHessian.rowsFor(p.d(), null), 1).x();
+        r.put("sampledStartSeconds", (System.nanoTime() - startNanos) / 1e9);
+        r.put("sampledStartMB", traffic.total().since(beforeStart).bytes() / 1e6);
+      }
+      double[] start = x0;
 
       Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
       double[] exactAnswer = null;
-      List<String> chosen = p.scaling() ? List.of("exact", "sketch", "newton-cg")
+      List<String> chosen = wide ? List.of("newton-cg", "lbfgs") : p.scaling() ? List.of("exact", "sketch", "newton-cg")
           : List.of("exact", "sketch", "sample", "newton-cg", "lbfgs");
       for (String method : chosen) {
         if (only != null && !only.contains(method)) continue;
@@ -250,12 +264,15 @@ public final class Benchmark {
           case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
               .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), tracking);
           case "newton-cg" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, NewtonCg.forDimension(p.d(), null, 7), tracking);
-          default -> new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10).minimize(f, x0, tracking);
+              .minimize(f, x0, wide ? NewtonCg.matrixFree() : NewtonCg.forDimension(p.d(), null, 7), tracking);
+          default -> {
+            LbfgsSolver lbfgs = new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10);
+            yield (wide ? lbfgs.matrixFree() : lbfgs).minimize(f, x0, tracking);
+          }
         };
         double wall = (System.nanoTime() - t0) / 1e9;
         PassTraffic.Totals moved = traffic.total().since(before);
-        if (method.equals("exact")) exactAnswer = fit.coefficients();
+        if (method.equals("exact") || (wide && method.equals("newton-cg"))) exactAnswer = fit.coefficients();
         Map<String, Object> m = describe(fit, wall);
         m.put("bytesPerPass", moved.bytes() / (double) Math.max(1, fit.dataPasses()));
         m.put("taskResultBytes", moved.resultBytes());
@@ -265,13 +282,18 @@ public final class Benchmark {
         methods.put(method, m);
         out.printf(Locale.ROOT, "  %-7s %s%n", method, m);
       }
-      if (exactAnswer != null) {
+      if (exactAnswer != null && !wide) {
         r.put("sketchedStartRelativeError", LinearAlgebra.relativeDistance(x0, exactAnswer));
         r.put("sampledStartRelativeError", LinearAlgebra.relativeDistance(sampledStart, exactAnswer));
       }
-      // exact's Gram throughput: one Hessian pass at x0 against one bare pass
       ObjectiveFunction f = new ObjectiveFunction(objective, runner);
-      double hessianPass = medianSeconds(1, () -> f.evaluate(x0, true, "exact Hessian pass"));
+      r.put("lossGradientPassSeconds", medianSeconds(3, () -> f.evaluate(start, false, "loss and gradient pass")));
+      Evaluation atStart = f.evaluate(start, false, "the point of the Hessian-vector passes");
+      r.put("hessianVectorPassSeconds", medianSeconds(3, () -> f.hessianTimes(atStart, start, "Hessian-vector pass")));
+      r.put("methods", methods);
+      if (wide) return r; // no d × d pass fits
+      // exact's Gram throughput: one Hessian pass at x0 against one bare pass
+      double hessianPass = medianSeconds(1, () -> f.evaluate(start, true, "exact Hessian pass"));
       int grams = p.kind() == ObjectiveKind.PLAIN ? 1 : 3;
       // the upper triangle of each Gram: n·d(d + 1) flops dense, about n·(d·density)² sparse
       double flops = grams * (p.density() >= RowBlockBuilder.DENSE_FRACTION
@@ -280,21 +302,17 @@ public final class Benchmark {
       r.put("exactGramGflops", flops / (hessianPass - Math.min(hessianPass / 2, barePass)) / 1e9);
       // what a sketched pass costs on top of loss and gradient: m = 20d (an m × d sketch per task)
       // with s = 4 and s = 2 non-zeros per row, and m = 4d (the sampling solver's score sketch)
-      r.put("lossGradientPassSeconds", medianSeconds(3, () -> f.evaluate(x0, false, "loss and gradient pass")));
-      Evaluation atStart = f.evaluate(x0, false, "the point of the Hessian-vector passes");
-      r.put("hessianVectorPassSeconds", medianSeconds(3, () -> f.hessianTimes(atStart, x0, "Hessian-vector pass")));
       for (int[] size : new int[][] {{SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 4},
           {SketchedHessian.DEFAULT_ROWS_PER_COLUMN, 2}, {4, SketchedHessian.DEFAULT_NONZEROS}}) {
         SketchSpec spec = SketchSpec.atLeast((long) size[0] * p.d(), size[1], 3);
         r.put("sketch" + size[0] + "dS" + size[1] + "PassSeconds",
-            medianSeconds(3, () -> f.evaluate(x0, spec, "sketch pass")));
+            medianSeconds(3, () -> f.evaluate(start, spec, "sketch pass")));
       }
       // the same 20d, s = 2 pass doing what every sketched pass did before run K: hashing the n
       // regularizer rows diag(w)A into the sketch too (into a second m × d array kept in the task)
       SketchSpec regularizerSpec = SketchSpec.atLeast((long) SketchedHessian.DEFAULT_ROWS_PER_COLUMN * p.d(), 2, 3);
       r.put("sketch20dS2RegularizerHashedPassSeconds", medianSeconds(3, () -> runner.aggregate(
-          new RegularizerHashedPass(objective, x0, regularizerSpec), "sketch pass, regularizer rows hashed")));
-      r.put("methods", methods);
+          new RegularizerHashedPass(objective, start, regularizerSpec), "sketch pass, regularizer rows hashed")));
       // Spark's GLR is judged against the exact answer: only when the exact method ran
       if (p.kind() == ObjectiveKind.PLAIN && p.link() == Link.EXP && !p.scaling() && exactAnswer != null) {
         r.put("sparkGlr", glr(spark, blocks, p, exactAnswer));
@@ -426,12 +444,25 @@ public final class Benchmark {
         SplittableRandom rnd = new SplittableRandom(SketchSpec.mixForRows(row));
         int k = 0;
         double z = 0;
-        for (int j = 0; j < d; j++) {
-          if (p.density() >= 1 || rnd.nextDouble() < p.density()) {
-            idx[k] = j;
-            val[k] = entryScale * columnScale[j] * rnd.nextGaussian();
-            z += val[k] * xStar[j];
+        if (p.density() < WIDE_DENSITY) {
+          // very sparse rows: jump from non-zero to non-zero (geometric gaps: the same Bernoulli
+          // pattern in distribution) instead of a draw per column
+          double logMiss = Math.log1p(-p.density());
+          for (long j = (long) Math.floor(Math.log(1 - rnd.nextDouble()) / logMiss); j < d;
+              j += 1 + (long) Math.floor(Math.log(1 - rnd.nextDouble()) / logMiss)) {
+            idx[k] = (int) j;
+            val[k] = entryScale * columnScale[(int) j] * rnd.nextGaussian();
+            z += val[k] * xStar[(int) j];
             k++;
+          }
+        } else {
+          for (int j = 0; j < d; j++) {
+            if (p.density() >= 1 || rnd.nextDouble() < p.density()) {
+              idx[k] = j;
+              val[k] = entryScale * columnScale[j] * rnd.nextGaussian();
+              z += val[k] * xStar[j];
+              k++;
+            }
           }
         }
         double u = p.link().value(z) * (1 + 0.05 * rnd.nextGaussian());

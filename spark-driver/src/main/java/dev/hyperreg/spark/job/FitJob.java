@@ -50,6 +50,8 @@ public final class FitJob {
   private static final Logger LOG = LoggerFactory.getLogger("dev.hyperreg.fit");
   /** The largest design width the exact solver accepts (a d × d matrix of doubles is then 800 MB). */
   public static final int MAX_DIM = 10_000;
+  /** CG steps (passes) the matrix-free least-squares start may take. */
+  static final int MATRIX_FREE_START_STEPS = 30;
   /** d × d matrices the driver holds at once in the exact solver (pass sums, Hessian, factor, merges). */
   static final int DRIVER_MATRICES = 10;
 
@@ -185,8 +187,7 @@ public final class FitJob {
       LOG.info("d = {}: the d×d matrices would not fit the driver's {} GiB heap, so the {} solver runs matrix-free"
           + " (Hessian-vector and diagonal passes, Lanczos for the final curvature check)", dim,
           String.format(Locale.ROOT, "%.1f", heap / (double) (1L << 30)), s.solver());
-      if (start == null) start = new StartingPoint(new double[dim], "x = 0 (matrix-free: the least-squares start needs"
-          + " a d × d system)");
+      if (start == null) start = StartingPoint.matrixFree(function, MATRIX_FREE_START_STEPS);
     }
     if (start == null && s.solver().equals("newton-cg")) {
       // its passes return little, and so do the start's: a row sample, not a sketch per task
