@@ -73,16 +73,14 @@ public final class Objective implements Serializable {
   public void accumulate(RowBlock block, double[] x, PassRequest request, PassSums acc) {
     int n = block.rows();
     if (n == 0) return;
+    double[] z = new double[n];
+    block.multiply(x, z);
     if (!request.directional() || request.diagonal()) {
-      double[] z = new double[n];
-      block.multiply(x, z);
       accumulateAt(block, z, request, acc);
       return;
     }
-    // Ax and Av by two matrix-vector products: measured faster than one two-column product
-    double[] z = new double[n];
+    // Av by a second matrix-vector product: measured faster than one two-column product [x v]
     double[] av = new double[n];
-    block.multiply(x, z);
     block.multiply(request.direction(), av);
     acc.setBlockDirectionProducts(av);
     try {

@@ -61,9 +61,7 @@ public record StartingPoint(double[] x, String description) {
     boolean freeConstant = hasFreeConstant(objective);
     double[] x = ne.used == 0 ? new double[d] : freeConstant ? ne.solveWithConstant()
         : LinearAlgebra.regularizedNormalSolve(ne.gram(0), d, ne.rhs());
-    boolean usable = ne.used > 0 && LinearAlgebra.norm(x) > 0;
-    for (double v : x) usable &= Double.isFinite(v);
-    if (usable) {
+    if (ne.used > 0 && usable(x)) {
       return new StartingPoint(x, String.format(Locale.ROOT,
           "least squares fit of f⁻¹(b)%s over %d of %d rows", freeConstant ? " with a free constant" : "",
           ne.used, ne.rows));
@@ -106,9 +104,7 @@ public record StartingPoint(double[] x, String description) {
       for (int j = 0; j < d; j++) System.arraycopy(g, j * (d + 1), leading, j * d, d);
       x = LinearAlgebra.regularizedNormalSolve(leading, d, java.util.Arrays.copyOf(r, d));
     }
-    boolean usable = LinearAlgebra.norm(x) > 0;
-    for (double v : x) usable &= Double.isFinite(v);
-    if (!usable) return fallback(link, totals.columnSquares, totals.rows);
+    if (!usable(x)) return fallback(link, totals.columnSquares, totals.rows);
     return new StartingPoint(x, String.format(Locale.ROOT, "least squares fit of f⁻¹(b)%s over a sample of %d of"
         + " the %d of %d rows where it is defined", hasFreeConstant(objective) ? " with a free constant" : "",
         fit.sample.keptRows(), totals.used, totals.rows));
@@ -131,14 +127,14 @@ public record StartingPoint(double[] x, String description) {
         "starting point: right-hand side and diagonal");
     function.countPass();
     if (setup.used == 0) return fallback(link, setup.columnSquares, setup.rows);
-    double[] rhs = java.util.Arrays.copyOf(setup.products, e);
     double[] diagonal = java.util.Arrays.copyOf(setup.diagonal, e);
     double largest = 0;
     for (double v : diagonal) largest = Math.max(largest, v);
+    double floor = 1e-12 * largest;
     double[] theta = new double[e];
-    double[] r = rhs.clone();
+    double[] r = java.util.Arrays.copyOf(setup.products, e);
     double[] z = new double[e];
-    for (int j = 0; j < e; j++) z[j] = diagonal[j] > 1e-12 * largest ? r[j] / diagonal[j] : 0;
+    jacobi(r, diagonal, floor, z);
     double[] p = z.clone();
     double rz = LinearAlgebra.dot(r, z);
     double stop = 1e-6 * rz; // a relative residual of 10⁻³ in the preconditioned norm
@@ -156,18 +152,35 @@ public record StartingPoint(double[] x, String description) {
       for (int j = 0; j < e; j++) {
         theta[j] += alpha * p[j];
         r[j] -= alpha * q[j];
-        z[j] = diagonal[j] > 1e-12 * largest ? r[j] / diagonal[j] : 0;
       }
+      jacobi(r, diagonal, floor, z);
       double next = LinearAlgebra.dot(r, z);
       for (int j = 0; j < e; j++) p[j] = z[j] + next / rz * p[j];
       rz = next;
     }
     double[] x = java.util.Arrays.copyOf(theta, d);
-    boolean usable = LinearAlgebra.norm(x) > 0;
-    for (double v : x) usable &= Double.isFinite(v);
-    if (!usable) return fallback(link, setup.columnSquares, setup.rows);
+    if (!usable(x)) return fallback(link, setup.columnSquares, setup.rows);
     return new StartingPoint(x, String.format(Locale.ROOT, "least squares fit of f⁻¹(b)%s over %d of %d rows,"
         + " matrix-free (%d CG steps)", constant ? " with a free constant" : "", setup.used, setup.rows, steps));
+  }
+
+  /** z = r / diagonal, 0 where the diagonal is at most the floor (columns no used row touches). */
+  private static void jacobi(double[] r, double[] diagonal, double floor, double[] z) {
+    for (int j = 0; j < r.length; j++) z[j] = diagonal[j] > floor ? r[j] / diagonal[j] : 0;
+  }
+
+  /** out[j] += Σ_i a_ij² over the block's rows: the column scales of cosh's fallback. */
+  private static void addColumnSquares(RowBlock block, double[] out) {
+    double[] ones = new double[block.rows()];
+    java.util.Arrays.fill(ones, 1);
+    block.addWeightedSquares(ones, 1, out, 0);
+  }
+
+  /** Whether a fitted start can be used: finite and not the origin. */
+  private static boolean usable(double[] x) {
+    if (!(LinearAlgebra.norm(x) > 0)) return false;
+    for (double v : x) if (!Double.isFinite(v)) return false;
+    return true;
   }
 
   /** Rescaled exp and softmax fit log b up to a constant (see the class comment), unless A has an intercept. */
@@ -392,17 +405,15 @@ public record StartingPoint(double[] x, String description) {
       int n = block.rows();
       double[] weights = new double[n];
       double[] targets = new double[n];
-      double[] ones = new double[n];
       for (int i = 0; i < n; i++) {
         double b = block.label(i);
         double y = link.inverse(b);
         weights[i] = fitWeight(link, b, y);
         targets[i] = weights[i] == 0 ? 0 : y;
         if (weights[i] != 0) acc.used++;
-        ones[i] = 1;
       }
       sampling.addRows(block, weights, targets, acc.sample);
-      block.addWeightedSquares(ones, 1, acc.columnSquares, 0);
+      addColumnSquares(block, acc.columnSquares);
       acc.rows += n;
       return acc;
     }
@@ -441,13 +452,17 @@ public record StartingPoint(double[] x, String description) {
     private static final long serialVersionUID = 1L;
     private final Link link;
     private final int dim;
-    /** θ = [θ_x; θ_c], or null for the setup pass. */
+    /** θ_x, or null for the setup pass. */
     private final double[] direction;
+    /** θ_c, the constant column's entry. */
+    private final double constant;
 
+    /** @param direction θ = [θ_x; θ_c] (length d + 1), or null for the setup pass */
     LeastSquaresPass(Link link, int dim, double[] direction) {
       this.link = link;
       this.dim = dim;
-      this.direction = direction;
+      this.direction = direction == null ? null : java.util.Arrays.copyOf(direction, dim);
+      this.constant = direction == null ? 0 : direction[dim];
     }
 
     @Override public LeastSquaresSums zero() { return new LeastSquaresSums(dim, direction == null); }
@@ -457,13 +472,13 @@ public record StartingPoint(double[] x, String description) {
       double[] weights = new double[n];
       double[] coefs = new double[n];
       double[] t = direction == null ? null : new double[n];
-      if (t != null) block.multiply(java.util.Arrays.copyOf(direction, dim), t);
+      if (t != null) block.multiply(direction, t);
       for (int i = 0; i < n; i++) {
         double b = block.label(i);
         double y = link.inverse(b);
         weights[i] = fitWeight(link, b, y);
         if (weights[i] == 0) continue;
-        double value = t == null ? y : t[i] + direction[dim];
+        double value = t == null ? y : t[i] + constant;
         coefs[i] = weights[i] * value;
         acc.products[dim] += coefs[i];
         if (t == null) {
@@ -474,9 +489,7 @@ public record StartingPoint(double[] x, String description) {
       block.addTransposeTimes(coefs, 1, acc.products, 0);
       if (t == null) {
         block.addWeightedSquares(weights, 1, acc.diagonal, 0);
-        double[] ones = new double[n];
-        java.util.Arrays.fill(ones, 1);
-        block.addWeightedSquares(ones, 1, acc.columnSquares, 0);
+        addColumnSquares(block, acc.columnSquares);
       }
       acc.rows += n;
       return acc;
