@@ -20,7 +20,7 @@ class NewtonCgTest {
 
   /**
    * The exact minimizer (to the accuracy convergence is claimed at, against exact Newton's answer)
-   * in outer iterations within 1.5× exact Newton's (+1: the start).
+   * in at most one outer iteration more than exact Newton: the forcing term keeps the quadratic rate.
    */
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
   @MethodSource("dev.hyperreg.core.Problems#everyCombination")
@@ -36,7 +36,7 @@ class NewtonCgTest {
     assertTrue(cg.converged(), () -> cg.stopReason() + ": " + cg.message());
     assertEquals(0, Problems.relativeError(cg.coefficients(), exact.coefficients()), 1e-8);
     int exactIterations = exact.iterations().size() - 1, cgIterations = cg.iterations().size() - 1;
-    assertTrue(cgIterations <= 1.5 * exactIterations + 1, cgIterations + " CG-Newton vs " + exactIterations + " exact");
+    assertTrue(cgIterations <= exactIterations + 1, cgIterations + " CG-Newton vs " + exactIterations + " exact");
     assertTrue(cg.iterations().get(1).hessian().startsWith("newton-cg"), cg.iterations().get(1).hessian());
   }
 

@@ -370,6 +370,7 @@ public final class Benchmark {
     m.put("stopReason", fit.stopReason().name());
     m.put("finalRelativeGradient", its.get(its.size() - 1).gradientNorm() / g0);
     m.put("hessianAtEnd", its.get(its.size() - 1).hessian());
+    m.put("hessianMinEigenvalue", fit.hessianMinEigenvalue()); // exact's is the reference for the others' checks
     return m;
   }
 

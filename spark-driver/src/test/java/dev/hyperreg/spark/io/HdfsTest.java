@@ -143,11 +143,11 @@ class HdfsTest {
   void checkpointAndResumeOnHdfs() throws Exception {
     String input = root + "/data/rescaled-exp.libsvm";
     String checkpoint = root + "/runs/checkpoint";
-    CliRun stopped = CliRun.run("fit", "--input", input, "--reg-weight", "0.01", "--max-iter", "3",
+    CliRun stopped = CliRun.run("fit", "--input", input, "--reg-weight", "0.01", "--max-iter", "2",
         "--checkpoint", checkpoint, "--output", root + "/runs/stopped");
     assertEquals(3, stopped.status(), stopped.err());
     assertFalse(fs.exists(hdfs("/runs/stopped/_SUCCESS")), "not converged: no marker");
-    assertTrue(fs.exists(hdfs("/runs/checkpoint/iterate-000003.json")));
+    assertTrue(fs.exists(hdfs("/runs/checkpoint/iterate-000002.json")));
     CliRun resumed = CliRun.run("fit", "--input", input, "--reg-weight", "0.01", "--checkpoint", checkpoint,
         "--resume", "--output", root + "/runs/resumed");
     assertEquals(0, resumed.status(), resumed.err());
