@@ -190,12 +190,19 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
       try {
         fitted = FitJob.fitBlocks(jsc, data.blocks(), objective, settings,
             x0 == null ? null : new StartingPoint(x0, "initialModel"), "hyperreg-ml " + uid,
-            r -> LOG.info("{} {}", uid, FitJob.describe(r)));
+            r -> {
+              String line = FitJob.describe(r);
+              LOG.info("{} {}", uid, line);
+              FitProgress.publish(uid, line);
+            });
       } catch (UsageException | InputFormatException e) {
         // the driver's limits (d × d matrices, spark.driver.maxResultSize): the caller's settings
         throw new IllegalArgumentException(e.getMessage(), e);
       }
       FitResult fit = fitted.fit();
+      FitProgress.publish(uid, String.format(java.util.Locale.ROOT, "%s%s after %d iterations, %d data passes",
+          fit.converged() ? "" : "NOT CONVERGED (" + fit.stopReason() + "): ", fit.message(), fit.iterationCount(),
+          fitted.passes()));
       if (fit.converged()) {
         LOG.info("{}: {} after {} iterations, {} data passes", uid, fit.message(), fit.iterationCount(), fitted.passes());
       } else {

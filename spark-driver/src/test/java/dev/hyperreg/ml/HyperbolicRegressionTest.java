@@ -120,8 +120,15 @@ class HyperbolicRegressionTest {
 
   @Test
   void summaryReportsTheFit() {
-    HyperbolicRegressionModel model = softmaxEstimator().setSolver("exact").fit(libsvm("softmax.libsvm"));
+    long before = FitProgress.latest();
+    HyperbolicRegression estimator = softmaxEstimator().setSolver("exact");
+    HyperbolicRegressionModel model = estimator.fit(libsvm("softmax.libsvm"));
     HyperbolicRegressionTrainingSummary s = model.summary();
+    // the progress lines pollers read: one per iteration (the start's included) and the outcome
+    String[] lines = java.util.Arrays.stream(FitProgress.since(before))
+        .filter(l -> l.split(" ", 3)[1].equals(estimator.uid())).toArray(String[]::new);
+    assertEquals(s.totalIterations() + 2, lines.length, String.join("\n", lines));
+    assertTrue(lines[lines.length - 1].contains("converged"), lines[lines.length - 1]);
     assertTrue(model.hasSummary());
     assertTrue(s.converged());
     assertEquals("CONVERGED", s.stopReason());

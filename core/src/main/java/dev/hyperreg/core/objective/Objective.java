@@ -80,8 +80,10 @@ public final class Objective implements Serializable {
       return;
     }
     // Av by a second matrix-vector product: measured faster than one two-column product [x v]
-    double[] av = new double[n];
-    block.multiply(request.direction(), av);
+    int directions = request.directionCount(dim);
+    double[] av = new double[directions * n];
+    if (directions == 1) block.multiply(request.direction(), av);
+    else block.multiply(request.direction(), directions, av);
     acc.setBlockDirectionProducts(av);
     try {
       accumulateAt(block, z, request, acc);

@@ -92,11 +92,24 @@ public final class ObjectiveFunction {
    * the scale of that evaluation, so that it matches its gradient.
    */
   public double[] hessianTimes(Evaluation at, double[] v, String description) {
-    if (v.length != objective.dim()) {
-      throw new IllegalArgumentException("direction of length " + v.length + " for d = " + objective.dim());
+    return hessianTimes(at, new double[][] {v}, description)[0];
+  }
+
+  /**
+   * H(x)·v₁, …, H(x)·v_k in one pass: each task ships k d-vectors per piece, and reads its rows
+   * once for all of them (a block eigensolver's product, {@code BlockLobpcg}).
+   */
+  public double[][] hessianTimes(Evaluation at, double[][] vs, String description) {
+    for (double[] v : vs) {
+      if (v.length != objective.dim()) {
+        throw new IllegalArgumentException("direction of length " + v.length + " for d = " + objective.dim());
+      }
     }
-    double[] hv = rowSumsPart(at, PassRequest.hessianTimes(v, objective.kind() == ObjectiveKind.SOFTMAX), description);
-    if (at.lowRankPart() != null) at.lowRankPart().addTimes(v, hv);
+    double[][] hv = rowSumsParts(at, PassRequest.hessianTimes(vs, objective.kind() == ObjectiveKind.SOFTMAX), vs,
+        description);
+    if (at.lowRankPart() != null) {
+      for (int j = 0; j < vs.length; j++) at.lowRankPart().addTimes(vs[j], hv[j]);
+    }
     return hv;
   }
 
@@ -106,25 +119,33 @@ public final class ObjectiveFunction {
    * preconditioner for when no d × d matrix fits.
    */
   public double[] hessianDiagonal(Evaluation at, String description) {
-    double[] diagonal = rowSumsPart(at,
-        PassRequest.hessianDiagonal(objective.dim(), objective.kind() == ObjectiveKind.SOFTMAX), description);
+    PassRequest request = PassRequest.hessianDiagonal(objective.dim(), objective.kind() == ObjectiveKind.SOFTMAX);
+    double[] diagonal = rowSumsParts(at, request, new double[][] {request.direction()}, description)[0];
     if (at.lowRankPart() != null) at.lowRankPart().addDiagonal(diagonal);
     return diagonal;
   }
 
-  /** The row sums' part of a directional pass at the evaluation's point, in its scale. */
-  private double[] rowSumsPart(Evaluation at, PassRequest request, String description) {
+  /**
+   * The row sums' part of a directional pass at the evaluation's point, in its scale: one vector
+   * per direction the pass multiplied with (the finish step adds each one's ridge term).
+   */
+  private double[][] rowSumsParts(Evaluation at, PassRequest request, double[][] directions, String description) {
     double[] x = at.point();
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
     passes++;
-    Evaluation e = objective.finish(sums, x, regularizerGram, request.direction());
-    if (!e.isFinite()) {
-      throw new OverflowException(e.badRowId(), e.badRowValue(), objective.describe() + " in " + description);
+    double[][] parts = new double[directions.length][];
+    for (int j = 0; j < directions.length; j++) {
+      sums.selectDirection(j);
+      Evaluation e = objective.finish(sums, x, regularizerGram, directions[j]);
+      if (!e.isFinite()) {
+        throw new OverflowException(e.badRowId(), e.badRowValue(), objective.describe() + " in " + description);
+      }
+      double[] part = e.scaledHessianTimesDirection();
+      double factor = Math.exp(e.logScale() - at.logScale());
+      for (int i = 0; i < part.length; i++) part[i] *= factor;
+      parts[j] = part;
     }
-    double[] part = e.scaledHessianTimesDirection();
-    double factor = Math.exp(e.logScale() - at.logScale());
-    for (int j = 0; j < part.length; j++) part[j] *= factor;
-    return part;
+    return parts;
   }
 
   private Evaluation run(double[] x, PassRequest request, String description) {
@@ -223,6 +244,9 @@ public final class ObjectiveFunction {
       this.x = x;
       this.request = request;
     }
+
+    /** What the pass collects (for runners that trace or meter passes). */
+    public PassRequest request() { return request; }
 
     @Override public PassSums zero() { return objective.newSums(request); }
 

@@ -28,7 +28,7 @@ abstract class ObjectiveTerms implements Serializable {
 
   PassSums newSums(int dim, PassRequest request) {
     PassSums sums = new PassSums(dim, request.sketch() == null ? 0 : request.sketch().rows(), layout(request),
-        request.directional(), request.diagonal());
+        request.directional(), request.diagonal(), request.directionCount(dim));
     sums.useReference(request.reference());
     if (request.sketch() != null && request.sketch().heavyRows() > 0) {
       int[] groups = fitFactorGroups();
@@ -101,8 +101,8 @@ abstract class ObjectiveTerms implements Serializable {
 
   /**
    * Adds the block's Aᵀdiag(W_k)A, k &lt; count, as Grams {@code firstItem}, … of the group (upper
-   * triangles) — or, in a Hessian-vector pass, their products Aᵀdiag(W_k)(Av) with the direction v,
-   * one multiplication by Aᵀ instead of a d × d update per row; or, in a diagonal pass, their
+   * triangles) — or, in a Hessian-vector pass, their products Aᵀdiag(W_k)(Av) with each direction v,
+   * one multiplication by Aᵀ for all of them instead of a d × d update per row; or, in a diagonal pass, their
    * diagonals Σ_i W_k,i·a_ij².
    */
   static void addGrams(RowBlock block, double[] weights, int count, PassSums acc, int group, int firstItem) {
@@ -117,19 +117,23 @@ abstract class ObjectiveTerms implements Serializable {
       return;
     }
     int n = block.rows();
-    double[] coefs = new double[count * n];
+    int directions = acc.directions();
+    double[] coefs = new double[count * directions * n];
     for (int k = 0; k < count; k++) {
-      for (int i = 0; i < n; i++) coefs[k * n + i] = weights[k * n + i] * av[i];
+      for (int j = 0; j < directions; j++) {
+        int column = (k * directions + j) * n;
+        for (int i = 0; i < n; i++) coefs[column + i] = weights[k * n + i] * av[j * n + i];
+      }
     }
-    acc.transposes().add(coefs, count, acc.array(PassSums.GRAM_VECTOR, group), firstItem * d);
+    acc.transposes().add(coefs, count * directions, acc.array(PassSums.GRAM_VECTOR, group), firstItem * d * directions);
   }
 
-  /** Gram k of the group reduced to a d-vector (times the direction, or its diagonal), copied. */
+  /** Gram k of the group reduced to a d-vector (times the selected direction, or its diagonal), copied. */
   static double[] gramTimesDirection(PassSums sums, int group, int k) {
     int d = sums.dim();
     double[] v = new double[d];
     double[] all = sums.array(PassSums.GRAM_VECTOR, group);
-    System.arraycopy(all, k * d, v, 0, d);
+    System.arraycopy(all, sums.gramVectorOffset(k), v, 0, d);
     return v;
   }
 

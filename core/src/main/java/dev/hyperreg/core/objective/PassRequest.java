@@ -21,7 +21,8 @@ import java.io.Serializable;
  * @param lossOnly the loss and nothing else (no gradient): the points of a line-search ladder
  * @param direction when not null (with {@code hessian}), the product of every d × d piece of the
  *     exact Hessian with this vector instead of the piece itself: Aᵀdiag(W)(Av), a d-vector, so the
- *     pass yields H·v (Newton–CG's Hessian-vector product) and ships d-vectors only
+ *     pass yields H·v (Newton–CG's Hessian-vector product) and ships d-vectors only; k·d values:
+ *     k directions one after the other, and k products per piece
  * @param diagonal with {@code direction} = 1: each piece's diagonal instead of its product, so the
  *     pass yields diag(H) (a Jacobi preconditioner where no d × d matrix fits)
  */
@@ -40,7 +41,24 @@ public record PassRequest(boolean hessian, boolean regularizerGram, SketchSpec s
    * the others where the objective keeps it apart (softmax), so no d × d matrix is formed anywhere.
    */
   public static PassRequest hessianTimes(double[] v, boolean regularizerApart) {
-    return new PassRequest(true, regularizerApart, null, null, null, true, v.clone(), false);
+    return hessianTimes(new double[][] {v}, regularizerApart);
+  }
+
+  /**
+   * The same for a block of directions v₁ … v_k in one pass (stored one after the other): the
+   * pass ships k d-vectors per piece and reads the block once for all of them (A·[v₁ … v_k] is one
+   * matrix product).
+   */
+  public static PassRequest hessianTimes(double[][] vs, boolean regularizerApart) {
+    int d = vs[0].length;
+    double[] all = new double[vs.length * d];
+    for (int j = 0; j < vs.length; j++) System.arraycopy(vs[j], 0, all, j * d, d);
+    return new PassRequest(true, regularizerApart, null, null, null, true, all, false);
+  }
+
+  /** How many directions a directional pass multiplies with (1 for the diagonal's), 0 for other passes. */
+  public int directionCount(int dim) {
+    return direction == null ? 0 : diagonal ? 1 : direction.length / dim;
   }
 
   /** The row sums' part of diag(H), each d × d piece reduced to its diagonal as the pass goes. */

@@ -54,6 +54,10 @@ public final class PassSums implements Serializable {
   private double badRowValue;
   /** Whether the Grams are reduced to their diagonals (else, when reduced, times the direction). */
   private final boolean gramDiagonals;
+  /** Products per Gram in a Hessian-vector pass (item k, direction j at (k·directions + j)·d). */
+  private final int directions;
+  /** The direction whose products {@link #gramVectorOffset} points at (the finish step's choice). */
+  private transient int selectedDirection;
   /** A·v of the block being folded in, for a Hessian-vector pass; scratch, never shipped. */
   private transient double[] blockDirectionProducts;
   /** The Aᵀc products the block being folded in owes ({@link TransposeBatch}); scratch. */
@@ -67,7 +71,13 @@ public final class PassSums implements Serializable {
    * @param gramDiagonals with gramsAsVectors: the vectors are the diagonals, not products with a direction
    */
   public PassSums(int dim, int sketchRows, int[][] counts, boolean gramsAsVectors, boolean gramDiagonals) {
+    this(dim, sketchRows, counts, gramsAsVectors, gramDiagonals, 1);
+  }
+
+  /** @param directions with gramsAsVectors: how many directions each Gram is multiplied with */
+  PassSums(int dim, int sketchRows, int[][] counts, boolean gramsAsVectors, boolean gramDiagonals, int directions) {
     this.dim = dim;
+    this.directions = Math.max(1, directions);
     this.sketchRows = sketchRows;
     this.counts = new int[KINDS][GROUPS];
     for (int kind = 0; kind < counts.length; kind++) this.counts[kind] = counts[kind].clone();
@@ -93,7 +103,8 @@ public final class PassSums implements Serializable {
   private long itemSize(int kind) {
     return switch (kind) {
       case SCALAR, SCALAR_COMPENSATION -> 1;
-      case VECTOR, GRAM_VECTOR -> dim;
+      case VECTOR -> dim;
+      case GRAM_VECTOR -> (long) dim * directions;
       case GRAM -> (long) dim * dim;
       case SKETCH -> (long) sketchRows * dim;
       case SKETCH_VECTOR -> sketchRows;
@@ -124,7 +135,19 @@ public final class PassSums implements Serializable {
   /** Whether the Grams are reduced to their diagonals ({@link PassRequest#diagonal()}). */
   boolean holdsGramDiagonals() { return gramDiagonals; }
 
-  /** Sets A·v of the block about to be folded in (a Hessian-vector pass). */
+  /** Products per Gram of a Hessian-vector pass (1 for other passes). */
+  int directions() { return directions; }
+
+  /** Makes {@link #gramVectorOffset} point at direction j's products (a Hessian-vector pass of several). */
+  void selectDirection(int j) {
+    if (j < 0 || j >= directions) throw new IllegalArgumentException("direction " + j + " of " + directions);
+    selectedDirection = j;
+  }
+
+  /** Where Gram k's product with the selected direction (or its diagonal) starts in its array. */
+  int gramVectorOffset(int k) { return (k * directions + selectedDirection) * dim; }
+
+  /** Sets A·[v₁ … v_k] of the block about to be folded in (a Hessian-vector pass; column j at j·rows). */
   void setBlockDirectionProducts(double[] av) { blockDirectionProducts = av; }
 
   double[] blockDirectionProducts() { return blockDirectionProducts; }

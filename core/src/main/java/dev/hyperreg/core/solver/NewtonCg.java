@@ -51,12 +51,15 @@ public final class NewtonCg implements HessianStrategy {
   /** The forcing term of a step convergence is judged on. */
   static final double EXACT_FORCING = 1e-3;
 
-  /** Lanczos steps of the matrix-free curvature check at the answer, at most. */
-  static final int LANCZOS_STEPS = 30;
+  /** Vectors of the curvature check at the answer ({@link #smallestEigenvalue}). */
+  public static final int CHECK_BLOCK = 8;
+  /** Its passes at most, and its relative residual. */
+  static final int CHECK_PASSES = 20;
+  static final double CHECK_TOLERANCE = 1e-4;
 
   /** Where M comes from; null: a row sample of about {@code sampleRows} rows, O(m·d) traffic in all. */
   private final HessianStrategy preconditioners;
-  /** No d × d matrix anywhere: M = diag(H) (clamped positive), the final check by Lanczos. */
+  /** No d × d matrix anywhere: M = diag(H) (clamped positive), the final check preconditioned by it. */
   private final boolean matrixFree;
   private final long sampleRows;
   private final long seed;
@@ -72,7 +75,7 @@ public final class NewtonCg implements HessianStrategy {
   private int builds;
   private int lastSteps;
   private long lastSampled = -1;
-  private int lanczosSteps;
+  private int checkPasses;
 
   private NewtonCg(HessianStrategy preconditioners, boolean matrixFree, long sampleRows, long seed, int maxSteps) {
     if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
@@ -108,7 +111,7 @@ public final class NewtonCg implements HessianStrategy {
    * For d whose d × d matrices do not fit: M = diag(H) from one diagonal pass
    * ({@link ObjectiveFunction#hessianDiagonal}), entries clamped to at least 10⁻¹² of the largest
    * (the second-order term can make some ≤ 0), at most 250 CG steps a direction, and the curvature
-   * check at the answer by {@value #LANCZOS_STEPS} Lanczos steps on Hessian-vector passes instead of
+   * check at the answer by block LOBPCG on Hessian-vector passes ({@link #smallestEigenvalue}) instead of
    * a dense eigendecomposition. Every pass ships d-vectors.
    */
   public static NewtonCg matrixFree() {
@@ -253,62 +256,22 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   /**
-   * Matrix-free: the smallest Ritz value of {@value #LANCZOS_STEPS} Lanczos steps on H from a fixed
-   * random start (each a Hessian-vector pass; fully reorthogonalized), stopping early once a Ritz
-   * value ≤ 0 appears or the smallest one has settled to 10⁻³. A Ritz value is an upper bound on
-   * λ_min: a negative one proves the point is no minimum; a positive one is an estimate. Otherwise
-   * the default: one exact pass and a dense eigendecomposition.
+   * λ_min of H at the answer by block LOBPCG ({@link BlockLobpcg}) on Hessian-times-block passes,
+   * preconditioned by this strategy's M (the row sample; diag(H) when matrix-free, built at the
+   * answer when there is none yet, as for L-BFGS's check): {@value #CHECK_BLOCK} vectors, at most
+   * {@value #CHECK_PASSES} passes, until ‖Hx₁ − θ₁x₁‖ ≤ {@value #CHECK_TOLERANCE}·θ₁. Each pass
+   * ships {@value #CHECK_BLOCK} d-vectors per task where the exact check ships d × d matrices. A
+   * Ritz value bounds λ_min from above: a value ≤ 0 proves the point is no minimum, a positive one
+   * is an estimate. Without an M (a fit that never asked for a direction) the default exact check.
    */
   @Override public double smallestEigenvalue(ObjectiveFunction function, Evaluation last) {
-    if (!matrixFree) return HessianStrategy.super.smallestEigenvalue(function, last);
-    int d = last.dim();
-    int steps = Math.min(d, LANCZOS_STEPS);
-    double[][] basis = new double[steps][];
-    double[] alphas = new double[steps], betas = new double[steps];
-    double[] q = new java.util.Random(31).doubles(d, -1, 1).toArray();
-    double norm = LinearAlgebra.norm(q);
-    for (int j = 0; j < d; j++) q[j] /= norm;
-    double previous = Double.NaN;
-    double smallest = Double.NaN;
-    int k = 0;
-    for (; k < steps; k++) {
-      basis[k] = q;
-      double[] w = function.hessianTimes(last, q, String.format(Locale.ROOT, "final check: Lanczos step %d", k + 1));
-      alphas[k] = LinearAlgebra.dot(w, q);
-      for (int i = 0; i <= k; i++) { // full reorthogonalization: k ≤ 30 vectors
-        double c = LinearAlgebra.dot(w, basis[i]);
-        for (int j = 0; j < d; j++) w[j] -= c * basis[i][j];
-      }
-      smallest = smallestOfTridiagonal(alphas, betas, k + 1);
-      if (smallest <= 0 || Math.abs(smallest - previous) <= 1e-3 * Math.abs(smallest)) {
-        k++;
-        break;
-      }
-      previous = smallest;
-      double beta = LinearAlgebra.norm(w);
-      if (!(beta > 1e-14 * Math.abs(alphas[k])) || k + 1 == steps) {
-        k++;
-        break; // an invariant subspace: its Ritz values are eigenvalues
-      }
-      betas[k] = beta;
-      q = w;
-      for (int j = 0; j < d; j++) q[j] /= beta;
-    }
-    lanczosSteps = k;
-    return smallest * Math.exp(last.logScale());
-  }
-
-  /** The smallest eigenvalue of the k × k tridiagonal matrix with diagonal a and off-diagonal b. */
-  private static double smallestOfTridiagonal(double[] a, double[] b, int k) {
-    double[] t = new double[k * k];
-    for (int i = 0; i < k; i++) {
-      t[i * k + i] = a[i];
-      if (i + 1 < k) {
-        t[i * k + i + 1] = b[i];
-        t[(i + 1) * k + i] = b[i];
-      }
-    }
-    return LinearAlgebra.symmetricEigenvalues(t, k)[0];
+    if (matrixFree && inverseDiagonal == null) buildPreconditioner(function, last);
+    if (!matrixFree && factor == null) return HessianStrategy.super.smallestEigenvalue(function, last);
+    BlockLobpcg.Result r = BlockLobpcg.smallest((block, step) -> function.hessianTimes(last, block,
+        String.format(Locale.ROOT, "final check: LOBPCG pass %d (H times %d vectors)", step, block.length)),
+        this::precondition, last.dim(), CHECK_BLOCK, CHECK_PASSES, CHECK_TOLERANCE, 31);
+    checkPasses = r.products();
+    return r.smallest() * Math.exp(last.logScale());
   }
 
   @Override public String current() {
@@ -317,6 +280,6 @@ public final class NewtonCg implements HessianStrategy {
     String source = matrixFree ? "diagonal" : preconditioners != null ? preconditioners.current()
         : "row sample of " + (lastSampled < 0 ? sampleRows : lastSampled);
     return String.format(Locale.ROOT, "%s: %d CG steps (preconditioner %s, built %d×)%s", mode, lastSteps, source,
-        builds, lanczosSteps > 0 ? ", " + lanczosSteps + " Lanczos steps" : "");
+        builds, checkPasses > 0 ? ", final check " + checkPasses + " LOBPCG passes" : "");
   }
 }

@@ -85,15 +85,26 @@ class ObjectiveDerivativesTest {
       Evaluation at = f.evaluate(x, true, "exact");
       double[] h = at.scaledHessian();
       double[] hv = f.hessianTimes(at, v, "H·v");
-      double[] expected = new double[dim];
-      for (int j = 0; j < dim; j++) for (int i = 0; i < dim; i++) expected[i] += h[j * dim + i] * v[j];
-      double tolerance = 1e-11 * maxAbs(h) * LinearAlgebra.norm(v);
-      for (int i = 0; i < dim; i++) assertEquals(expected[i], hv[i], tolerance, "(H·v)_" + i + " at scale " + scale);
+      assertMatchesProduct(h, v, hv, "H·v at scale " + scale);
+      // a block of three directions in one pass: each product as if alone
+      double[][] vs = {Problems.randomPoint(5, dim, 1.0), v, Problems.randomPoint(6, dim, 2.0)};
+      long before = f.passes();
+      double[][] hvs = f.hessianTimes(at, vs, "H·[v₁ v₂ v₃]");
+      assertEquals(before + 1, f.passes(), "one pass for the block");
+      for (int k = 0; k < vs.length; k++) assertMatchesProduct(h, vs[k], hvs[k], "H·v" + (k + 1) + " at scale " + scale);
       double[] diagonal = f.hessianDiagonal(at, "diag H");
       for (int j = 0; j < dim; j++) {
         assertEquals(h[j * dim + j], diagonal[j], 1e-11 * maxAbs(h), "H_jj, j = " + j + " at scale " + scale);
       }
     }
+  }
+
+  private static void assertMatchesProduct(double[] h, double[] v, double[] hv, String what) {
+    int dim = v.length;
+    double[] expected = new double[dim];
+    for (int j = 0; j < dim; j++) for (int i = 0; i < dim; i++) expected[i] += h[j * dim + i] * v[j];
+    double tolerance = 1e-11 * maxAbs(h) * LinearAlgebra.norm(v);
+    for (int i = 0; i < dim; i++) assertEquals(expected[i], hv[i], tolerance, what + ", entry " + i);
   }
 
   static double maxAbs(double[] a) {

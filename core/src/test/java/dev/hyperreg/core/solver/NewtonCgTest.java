@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hyperreg.core.Problems;
+import dev.hyperreg.core.data.BlockAggregator;
+import dev.hyperreg.core.data.PassRunner;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.Link;
@@ -41,8 +43,8 @@ class NewtonCgTest {
   }
 
   /**
-   * Matrix-free (diagonal preconditioner, Lanczos curvature check): the same minimizer, and the
-   * check's λ_min equals the dense eigendecomposition's (with d ≤ 30 Lanczos steps span the space).
+   * Matrix-free (diagonal preconditioner, LOBPCG curvature check): the same minimizer, and the
+   * check's λ_min estimate within 0.1% above the dense eigendecomposition's.
    */
   @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
   @MethodSource("dev.hyperreg.core.Problems#everyCombination")
@@ -54,11 +56,72 @@ class NewtonCgTest {
     FitResult free = SOLVER.minimize(f, x0, NewtonCg.matrixFree(), IterationListener.NONE);
     assertTrue(free.converged(), () -> free.stopReason() + ": " + free.message());
     assertEquals(0, Problems.relativeError(free.coefficients(), exact.coefficients()), 1e-8);
-    assertEquals(exact.hessianMinEigenvalue(), free.hessianMinEigenvalue(), 1e-6 * Math.abs(exact.hessianMinEigenvalue()));
+    assertEstimatesMinEigenvalue(exact.hessianMinEigenvalue(), free.hessianMinEigenvalue(), 1e-3);
     assertTrue(free.iterations().get(1).hessian().startsWith("newton-cg matrix-free"));
   }
 
-  /** d = 800 sparse columns: matrix-free and the sample-preconditioned mode agree. */
+  private static double denseMinEigenvalue(ObjectiveFunction f, double[] x) {
+    Evaluation exact = f.evaluate(x, true, "exact Hessian");
+    return LinearAlgebra.symmetricEigenvalues(exact.scaledHessian(), exact.dim())[0] * Math.exp(exact.logScale());
+  }
+
+  /** A Ritz value: at least λ_min (to rounding), and within {@code relative} of it. */
+  private static void assertEstimatesMinEigenvalue(double exact, double estimate, double relative) {
+    assertTrue(estimate >= exact - 1e-9 * Math.abs(exact) && estimate <= exact + relative * Math.abs(exact),
+        "λ_min " + exact + ", estimated " + estimate);
+  }
+
+  /**
+   * The curvature check at the answer is block LOBPCG on Hessian-times-block passes: no pass of
+   * the fit collects a d × d matrix, and its λ_min is the dense eigendecomposition's to 0.1%.
+   */
+  @ParameterizedTest(name = "{0} {1} sparse={2} regularized={3}")
+  @MethodSource("dev.hyperreg.core.Problems#everyCombination")
+  void theCurvatureCheckShipsNoMatrix(ObjectiveKind kind, Link link, boolean sparse, boolean regularized) {
+    Problems.PlantedCase c = Problems.plantedCase(kind, link, sparse, regularized);
+    PassRunner inMemory = c.function().runner();
+    java.util.List<String> matrixPasses = new java.util.ArrayList<>();
+    PassRunner recording = new PassRunner() {
+      @Override public <A extends java.io.Serializable> A aggregate(BlockAggregator<A> aggregator, String description) {
+        if (aggregator instanceof ObjectiveFunction.ObjectivePass pass && pass.request().hessian()
+            && !pass.request().directional()) {
+          matrixPasses.add(description);
+        }
+        return inMemory.aggregate(aggregator, description);
+      }
+    };
+    ObjectiveFunction f = new ObjectiveFunction(c.objective(), recording);
+    double[] x0 = SketchedNewtonTest.sketchedStart(c, c.function());
+    FitResult fit = SOLVER.minimize(f, x0, NewtonCg.forDimension(c.xStar().length, null, 42), IterationListener.NONE);
+    assertTrue(fit.converged(), () -> fit.stopReason() + ": " + fit.message());
+    assertEquals(java.util.List.of(), matrixPasses);
+    assertEstimatesMinEigenvalue(denseMinEigenvalue(c.function(), fit.coefficients()), fit.hessianMinEigenvalue(), 1e-3);
+  }
+
+  /**
+   * Where the Hessian is negative definite (plain cosh, b = 3, at x = 0) the check reports a
+   * negative value for both preconditioners, so no such point is called a minimum.
+   */
+  @ParameterizedTest(name = "matrix-free={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void theCurvatureCheckSeesANegativeDefiniteHessian(boolean matrixFree) {
+    Problems.Data data = Problems.random(6, 100, 3, 1.0, false, 0);
+    for (int i = 0; i < data.n(); i++) data.b[i] = 3;
+    ObjectiveFunction f = data.function(new Objective(ObjectiveKind.PLAIN, Link.COSH, 3, 0, -1), false);
+    Evaluation atZero = f.evaluate(new double[3], true, "x = 0");
+    double dense = denseMinEigenvalue(f, new double[3]);
+    assertTrue(dense < 0, "the premise: " + dense);
+    NewtonCg cg = matrixFree ? NewtonCg.matrixFree() : NewtonCg.forDimension(3, null, 3);
+    cg.direction(f, f.evaluate(new double[] {0.1, -0.1, 0.2}, false, "elsewhere"), 1, false); // builds M
+    double check = cg.smallestEigenvalue(f, atZero);
+    assertTrue(check < 0 && check >= dense * (1 + 1e-9), "a Ritz value in [λ_min, 0): " + check + " vs " + dense);
+  }
+
+  /**
+   * d = 800 sparse columns: matrix-free and the sample-preconditioned mode agree, and both checks
+   * find λ_min, whose neighbours are within a few percent here (a single-vector LOBPCG settled 9%
+   * above it, on a neighbour: the check needs its block).
+   */
   @Test
   void matrixFreeAgreesWithThePreconditionedModeAtLargerD() {
     int d = 800;
@@ -71,8 +134,9 @@ class NewtonCgTest {
     assertTrue(free.converged(), free.message());
     assertTrue(sampled.converged(), sampled.message());
     assertEquals(0, Problems.relativeError(free.coefficients(), sampled.coefficients()), 1e-8);
-    assertTrue(free.hessianMinEigenvalue() >= sampled.hessianMinEigenvalue() * (1 - 1e-9),
-        "a Ritz value bounds λ_min from above: " + free.hessianMinEigenvalue() + " vs " + sampled.hessianMinEigenvalue());
+    double dense = denseMinEigenvalue(f, sampled.coefficients());
+    assertEstimatesMinEigenvalue(dense, free.hessianMinEigenvalue(), 1e-2);
+    assertEstimatesMinEigenvalue(dense, sampled.hessianMinEigenvalue(), 1e-2);
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.hyperreg.core.sketch.SketchSpec;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
+import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.IterationRecord;
 import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.NewtonSolver;
@@ -154,7 +155,7 @@ public final class FitJob {
 
   /**
    * Whether a fit runs with no d × d matrix on the driver: newton-cg (diagonal preconditioner,
-   * Lanczos check) and L-BFGS (Lanczos check) when the d × d matrices they would hold (the
+   * LOBPCG check) and L-BFGS (LOBPCG check) when the d × d matrices they would hold (the
    * preconditioner, the final exact check) do not fit the driver's heap or d exceeds
    * {@link #MAX_DIM}. The other solvers need their d × d matrices ({@link #checkDimension}).
    */
@@ -185,7 +186,7 @@ public final class FitJob {
         new SparkPassRunner(jsc, blocks, jobGroup, s.aggregationDepth()));
     if (matrixFree) {
       LOG.info("d = {}: the d×d matrices would not fit the driver's {} GiB heap, so the {} solver runs matrix-free"
-          + " (Hessian-vector and diagonal passes, Lanczos for the final curvature check)", dim,
+          + " (Hessian-vector and diagonal passes, block LOBPCG for the final curvature check)", dim,
           String.format(Locale.ROOT, "%.1f", heap / (double) (1L << 30)), s.solver());
       if (start == null) start = StartingPoint.matrixFree(function, MATRIX_FREE_START_STEPS);
     }
@@ -283,22 +284,23 @@ public final class FitJob {
    * Bytes the fit's largest pass returns to the driver from {@code results} tasks: each returns the
    * exact Hessian's pieces (up to four d × d matrices), the sketch's (m + m/8) × d or the sample's
    * (m + 1) × d at their largest, the default start's two sketches (two Grams for exact), or the
-   * final exact check's pieces; newton-cg's normalized sample is about m rows in all (1.5·m allowed).
+   * final exact check's pieces (lbfgs); newton-cg's largest is its normalized sample, about m rows
+   * in all (1.5·m allowed): its other passes, the final check's included, return d-vectors.
    */
   static double largestPassResultBytes(String solver, int dim, Integer sketchSize, boolean defaultStart, int results) {
     double gram = 8.0 * dim * dim;
     double row = 8.0 * dim;
     long m = SketchedHessian.rowsFor(dim, sketchSize);
-    double start = !defaultStart || solver.equals("newton-cg") ? 0 // newton-cg: a row sample, ≈ m rows in all
+    if (solver.equals("newton-cg")) return Math.max(1.5 * m * row, results * 4.0 * NewtonCg.CHECK_BLOCK * row);
+    double start = !defaultStart ? 0
         : solver.equals("exact") ? 2 * gram : 2 * row * StartingPoint.startSketch(dim, 0).rows();
     double perTask = switch (solver) {
       case "exact" -> 4 * gram;
       case "sketch" -> row * 1.125 * SketchedHessian.MAX_GROWTH * m + gram;
       case "sample" -> row * (SketchedHessian.MAX_GROWTH * m + 1);
-      default -> 4 * gram; // newton-cg and lbfgs: the final exact check
+      default -> 4 * gram; // lbfgs: the final exact check
     };
-    double total = results * Math.max(start, perTask);
-    return solver.equals("newton-cg") ? Math.max(total, 1.5 * m * row) : total;
+    return results * Math.max(start, perTask);
   }
 
   /**
@@ -430,8 +432,10 @@ public final class FitJob {
     m.put("solveSeconds", fit.seconds());
     m.put("start", start.description());
     m.put("matrixFree", fitted.matrixFree());
-    // how the answer's curvature was checked: none needed (exact), one exact pass, or Lanczos (all in dataPasses)
-    m.put("finalHessianCheck", o.solver.equals("exact") ? "none" : fitted.matrixFree() ? "lanczos" : "exact pass");
+    // how the answer's curvature was checked: none needed (exact), one exact pass, or block LOBPCG
+    // on Hessian-times-block passes (newton-cg; lbfgs when matrix-free) — all in dataPasses
+    m.put("finalHessianCheck", o.solver.equals("exact") ? "none"
+        : o.solver.equals("newton-cg") || fitted.matrixFree() ? "lobpcg" : "exact pass");
     m.put("configuration", o.toMap());
     Map<String, Object> versions = new LinkedHashMap<>();
     versions.put("hyperreg", hyperregVersion());

@@ -30,7 +30,8 @@ import scala.Tuple2;
  *
  * <p>Stops as converged when ‖∇L‖ ≤ gradientTolerance·‖∇L(x₀)‖; the answer's smallest Hessian
  * eigenvalue is then checked on one exact pass, or, where d × d matrices do not fit
- * ({@link #matrixFree}), by Lanczos on Hessian-vector passes ({@link NewtonCg#smallestEigenvalue}).
+ * ({@link #matrixFree}), by block LOBPCG on Hessian-times-block passes preconditioned by diag(H)
+ * ({@link NewtonCg#smallestEigenvalue}).
  */
 public final class LbfgsSolver {
   private final int maxIterations;
@@ -38,7 +39,7 @@ public final class LbfgsSolver {
   private final int memory;
   /** log ‖∇L‖ of the run's original start (a resumed fit), or NaN for this start's. */
   private final double logGradientReference;
-  /** How the answer's curvature is checked: one exact pass, or Lanczos when matrix-free. */
+  /** How the answer's curvature is checked: one exact pass, or LOBPCG when matrix-free. */
   private final HessianStrategy curvatureCheck;
 
   public LbfgsSolver(int maxIterations, double gradientTolerance, int memory) {
@@ -59,7 +60,7 @@ public final class LbfgsSolver {
     this.curvatureCheck = curvatureCheck;
   }
 
-  /** The same solver checking the answer's curvature without a d × d matrix (Lanczos). */
+  /** The same solver checking the answer's curvature without a d × d matrix (LOBPCG). */
   public LbfgsSolver matrixFree() {
     return new LbfgsSolver(maxIterations, gradientTolerance, memory, logGradientReference, NewtonCg.matrixFree());
   }

@@ -228,7 +228,7 @@ class CliTest {
       assertEquals(0, r.status(), solvers[k] + ": " + r.err());
       JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
       assertTrue(s.get("matrixFree").asBoolean(), solvers[k]);
-      assertEquals("lanczos", s.get("finalHessianCheck").asText());
+      assertEquals("lobpcg", s.get("finalHessianCheck").asText());
       assertTrue(s.get("hessianMinEigenvalue").asDouble() > 0);
       answers[k] = PointFile.read(out.resolve("coefficients.txt").toString(), new org.apache.hadoop.conf.Configuration());
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * most: an exact-Hessian pass ships a d × d Gram (8·d² bytes) from every one of its P tasks; a
  * loss-and-gradient pass ships a d-vector and a few scalars per task — O(P·d), the budget the
  * cluster-scale solver has to meet — and so does the Hessian-vector pass of Newton–CG, which
- * multiplies each of the exact pass's Grams with the direction instead of shipping it.
+ * multiplies each of the exact pass's Grams with the direction instead of shipping it; its final
+ * check's block pass ships k such vectors per task.
  */
 class PassTrafficTest {
 
@@ -61,6 +62,12 @@ class PassTrafficTest {
         before = traffic.total();
         f.hessianTimes(at, x, "Hessian-vector pass");
         PassTraffic.Totals hessianVector = traffic.total().since(before);
+        int k = 8;
+        double[][] block = new double[k][];
+        for (int j = 0; j < k; j++) block[j] = rnd.doubles(d, -1, 1).toArray();
+        before = traffic.total();
+        f.hessianTimes(at, block, "Hessian-times-block pass");
+        PassTraffic.Totals hessianBlock = traffic.total().since(before);
         rdd.unpersist(true);
 
         long gram = 8L * d * d;
@@ -76,6 +83,11 @@ class PassTrafficTest {
             + hessianVector.bytes());
         assertTrue(hessianVector.bytes() <= 3L * partitions * (8L * d + 4096), partitions + " partitions: H·v pass"
             + " moved " + hessianVector.bytes() + " bytes, more than O(P·d)");
+        // the final check's block of k directions: k d-vectors per task, far below a Gram's d²
+        assertTrue(hessianBlock.bytes() >= partitions * 8L * k * d, partitions + " partitions: block pass moved "
+            + hessianBlock.bytes());
+        assertTrue(hessianBlock.bytes() <= 3L * partitions * (8L * k * d + 4096), partitions + " partitions: block"
+            + " pass moved " + hessianBlock.bytes() + " bytes, more than O(P·k·d)");
       }
     } finally {
       traffic.close();
