@@ -17,7 +17,7 @@ import java.util.Locale;
  * <ul>
  *   <li><b>Forcing.</b> CG stops when the preconditioned residual ‖r‖_{M⁻¹} falls below
  *       η·‖g‖_{M⁻¹} with Eisenstat and Walker's second choice η_k = min(0.1,
- *       0.9·(‖g_k‖/‖g_{k−1}‖)²), and 0.1 at the first direction:
+ *       0.9·(‖g_k‖/‖g_{k−1}‖)²), and 0.1 at the first direction (matrix-free: {@link #forcingTerm}):
  *       loose while the gradient falls slowly (far from the answer, where a rough direction does as
  *       well), and tightening as fast as the gradient falls once the iteration is local, which keeps
  *       Newton's quadratic rate — the same outer iterations as exact Newton on every benchmark
@@ -64,6 +64,7 @@ public final class NewtonCg implements HessianStrategy {
   private final long sampleRows;
   private final long seed;
   private final int maxSteps;
+  private double logInitialGradient = Double.NaN;
   /** The evaluation the last forcing term was chosen at, and that term. */
   private Evaluation forcedAt;
   private double lastEta;
@@ -133,21 +134,30 @@ public final class NewtonCg implements HessianStrategy {
   @Override public NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius,
       boolean accurate) {
     if (rebuildDue) buildPreconditioner(function, current);
-    double eta;
+    if (Double.isNaN(logInitialGradient)) logInitialGradient = current.logGradientNorm();
     if (current != forcedAt) {
-      if (forcedAt == null) eta = MAX_FORCING;
-      else {
-        double ratio = Math.exp(current.logGradientNorm() - forcedAt.logGradientNorm());
-        eta = Math.min(MAX_FORCING, 0.9 * ratio * ratio);
-      }
+      lastEta = forcingTerm(current);
       forcedAt = current;
-      lastEta = eta;
-    } else eta = lastEta;
-    if (accurate) eta = Math.min(eta, EXACT_FORCING);
+    }
+    double eta = accurate ? Math.min(lastEta, EXACT_FORCING) : lastEta;
     NewtonDirection direction = solve(function, current, radius, eta);
     // M has gone stale when CG contracts slower than REBUILD_RATE a step: 8 steps for η = 0.1
     rebuildDue = lastSteps > Math.max(REBUILD_AFTER, Math.log(eta) / Math.log(REBUILD_RATE));
     return direction;
+  }
+
+  /**
+   * η at a new point. With the row-sample M CG contracts fast (κ(M⁻¹H) near 1), so a tight η costs
+   * a few CG steps and saves outer iterations: Eisenstat–Walker's η = 0.9·(‖g_k‖/‖g_{k−1}‖)²
+   * (quadratic rate). With diag(H) (matrix-free) CG steps are most of the fit's passes and each
+   * digit of η costs many: η = √(‖g_k‖/‖g₀‖) (rate 3/2) — measured at d = 10⁵ (BENCHMARKS.md, run
+   * AB), the quadratic choice took 1147 passes where this takes 674, for the same 8 iterations.
+   */
+  private double forcingTerm(Evaluation current) {
+    if (matrixFree) return Math.min(MAX_FORCING, Math.exp(0.5 * (current.logGradientNorm() - logInitialGradient)));
+    if (forcedAt == null) return MAX_FORCING;
+    double ratio = Math.exp(current.logGradientNorm() - forcedAt.logGradientNorm());
+    return Math.min(MAX_FORCING, 0.9 * ratio * ratio);
   }
 
   private void buildPreconditioner(ObjectiveFunction function, Evaluation current) {
