@@ -13,4 +13,7 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 deploy/hyperreg fit --input test-data/rescaled-exp.libsvm --objective rescaled --link exp --reg-weight 0.01 \
   --output target/python-tests/cli-fit --overwrite > target/python-tests-cli-fit.log 2>&1 \
   || { cat target/python-tests-cli-fit.log; exit 1; }
-HYPERREG_CLI_FIT=target/python-tests/cli-fit "$venv/bin/pytest" spark-driver/src/test/python "$@"
+export HYPERREG_CLI_FIT=target/python-tests/cli-fit
+"$venv/bin/pytest" spark-driver/src/test/python --ignore=spark-driver/src/test/python/connect "$@"
+# the Spark Connect client in a process of its own (see connect/conftest.py)
+"$venv/bin/pytest" spark-driver/src/test/python/connect "$@"

@@ -39,6 +39,15 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
   private final HyperbolicRegressionTrainingSummary summary;
   private final SharedParams shared;
 
+  /**
+   * An empty model (no coefficients): Spark Connect finds the estimators and models it may load
+   * with a ServiceLoader (META-INF/services), which needs a public no-argument constructor.
+   */
+  public HyperbolicRegressionModel() {
+    this(org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID("hyperbolicRegModel"),
+        new org.apache.spark.ml.linalg.DenseVector(new double[0]), null);
+  }
+
   HyperbolicRegressionModel(String uid, Vector coefficients, HyperbolicRegressionTrainingSummary summary) {
     this.uid = uid;
     this.coefficients = coefficients;
@@ -52,6 +61,26 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
   }
 
   @Override public String uid() { return uid; }
+
+  /**
+   * The model as JSON: uid, objective, link, coefficients and the training summary (null when there
+   * is none; infinite objective values as the strings "Infinity"). A Spark Connect client may call
+   * only an allow-list of methods on a server-side model, and toString is the one every model has,
+   * so this is how the PySpark wrapper reads a model over Connect; doubles read back exactly.
+   */
+  @Override public String toString() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("uid", uid);
+    m.put("objective", getObjective());
+    m.put("link", getLink());
+    m.put("coefficients", coefficients.toArray());
+    m.put("summary", summary);
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("model " + uid + " does not serialize to JSON", e);
+    }
+  }
 
   /** x, as Spark's linear models expose theirs. */
   public Vector coefficients() { return coefficients; }

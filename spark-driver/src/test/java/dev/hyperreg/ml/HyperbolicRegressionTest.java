@@ -118,6 +118,32 @@ class HyperbolicRegressionTest {
     assertEquals(0, LinearAlgebra.relativeDistance(model.coefficients().toArray(), cli), 1e-10);
   }
 
+  /**
+   * What Spark Connect needs: its ServiceLoader lookup finds the estimator and the model, and a
+   * model's toString (the one method a Connect client may call on it) carries its coefficients
+   * exactly and its summary.
+   */
+  @Test
+  void sparkConnectFindsTheClassesAndReadsTheModelAsJson() throws Exception {
+    List<String> estimators = java.util.ServiceLoader.load(org.apache.spark.ml.Estimator.class).stream()
+        .map(p -> p.type().getName()).toList();
+    List<String> transformers = java.util.ServiceLoader.load(org.apache.spark.ml.Transformer.class).stream()
+        .map(p -> p.type().getName()).toList();
+    assertTrue(estimators.contains(HyperbolicRegression.class.getName()), estimators.toString());
+    assertTrue(transformers.contains(HyperbolicRegressionModel.class.getName()), transformers.toString());
+    HyperbolicRegressionModel model = softmaxEstimator().setSolver("exact").fit(libsvm("softmax.libsvm"));
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(model.toString());
+    double[] x = model.coefficients().toArray();
+    assertEquals(x.length, json.get("coefficients").size());
+    for (int j = 0; j < x.length; j++) assertEquals(x[j], json.get("coefficients").get(j).asDouble(), 0.0);
+    assertEquals("softmax", json.get("objective").asText());
+    assertEquals(model.summary().totalIterations(), json.get("summary").get("totalIterations").asInt());
+    assertEquals(model.summary().stopReason(), json.get("summary").get("stopReason").asText());
+    assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(new HyperbolicRegressionModel().toString())
+        .get("summary").isNull());
+  }
+
   @Test
   void summaryReportsTheFit() {
     long before = FitProgress.latest();
