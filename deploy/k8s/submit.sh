@@ -155,8 +155,8 @@ echo "submit: creating ConfigMap $configmap in namespace $namespace from $proper
 
 jars=/opt/hyperreg/jars
 log4j=/opt/hyperreg/conf/log4j2.properties
+# no --class: the application jar's manifest names its main class
 cmd=("$spark_submit" --master "$master" --deploy-mode cluster --name "$name"
-  --class dev.hyperreg.spark.cli.HyperregCli
   --conf "spark.kubernetes.namespace=$namespace"
   --conf "spark.kubernetes.container.image=$image"
   --conf "spark.kubernetes.authenticate.driver.serviceAccountName=$service_account"

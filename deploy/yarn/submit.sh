@@ -105,8 +105,8 @@ case "$properties$log4j" in *,*) die "paths with a comma cannot be shipped with 
 
 [ -n "$name" ] || name="hyperreg-fit-${properties_name%.properties}"
 
-cmd=("$spark_submit" --master yarn --deploy-mode "$deploy_mode" --name "$name"
-  --class dev.hyperreg.spark.cli.HyperregCli)
+# no --class: the application jar's manifest names its main class
+cmd=("$spark_submit" --master yarn --deploy-mode "$deploy_mode" --name "$name")
 [ -z "$queue" ] || cmd+=(--queue "$queue")
 # Kerberos: spark-submit logs in with the keytab, obtains HDFS delegation tokens and (cluster mode)
 # ships the keytab to the ApplicationMaster so it can renew them during long fits. Output on another
