@@ -10,6 +10,7 @@ import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.spark.ChildJvm;
 import dev.hyperreg.spark.CliRun;
 import dev.hyperreg.spark.HyperregKryoRegistrator;
+import dev.hyperreg.spark.SparkSubmitScript;
 import dev.hyperreg.spark.io.AtomicOutput;
 import dev.hyperreg.spark.io.PointFile;
 import java.io.File;
@@ -107,6 +108,31 @@ class ClusterTest {
     return args.toArray(String[]::new);
   }
 
+  /** What deploy/standalone/submit.sh returned and printed. */
+  private record Submitted(int status, String output) {}
+
+  /**
+   * deploy/standalone/submit.sh: standalone cluster mode, the Worker runs the driver. The loopback
+   * cluster's Spark home holds no jars, so driver and executors get the Spark class path as
+   * extraClassPath (a real cluster's Workers have them under their SPARK_HOME).
+   */
+  private static Submitted submitClusterMode(Path log, String... appArgs) throws Exception {
+    String sparkClasspath = Files.readString(STATE.resolve("spark-classpath.txt")).trim();
+    Path home = SparkSubmitScript.create(WORK.resolve("spark-home"), ROOT, List.of(sparkClasspath));
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("deploy/standalone/submit.sh").toString(),
+        "--master", masterUrl, "--driver-memory", "1g",
+        "--conf", "spark.driver.extraClassPath=" + sparkClasspath,
+        "--conf", "spark.executor.extraClassPath=" + sparkClasspath,
+        "--conf", "spark.executor.memory=1g"));
+    command.addAll(List.of(appArgs));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_HOME", home.toString());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process p = pb.start();
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES), "standalone submit did not finish in 10 minutes");
+    return new Submitted(p.exitValue(), Files.readString(log));
+  }
+
   /** spark-submit, client mode (the driver is this child JVM), Kryo with registration required. */
   private static ChildJvm submit(Path log, String... appArgs) throws IOException {
     String sparkClasspath = Files.readString(STATE.resolve("spark-classpath.txt")).trim();
@@ -148,6 +174,35 @@ class ClusterTest {
         () -> "cluster vs local: " + LinearAlgebra.relativeDistance(coefficients(out), reference));
     String worker = Files.readString(STATE.resolve("logs/worker-1.log"));
     assertTrue(worker.contains("Asked to launch executor"), "the executors ran in the worker's JVMs");
+  }
+
+  /**
+   * Standalone cluster mode through deploy/standalone/submit.sh: the driver runs in the Worker,
+   * with the JVM options (VectorBLAS, as in client mode) and the answer of local[*]; a failing fit
+   * exits 1 (spark-submit alone would exit 0: its standalone client does for every driver state).
+   */
+  @Test
+  @Order(4)
+  void standaloneClusterModeReportsTheDriversOutcome() throws Exception {
+    Path out = WORK.resolve("cluster-mode");
+    deleteRecursively(out);
+    Submitted ok = submitClusterMode(WORK.resolve("cluster-mode.log"), fitArgs(out));
+    assertEquals(0, ok.status(), ok.output());
+    assertTrue(ok.output().contains("is FINISHED"), ok.output());
+    assertTrue(Files.exists(out.resolve(AtomicOutput.SUCCESS_MARKER)));
+    assertTrue(LinearAlgebra.relativeDistance(coefficients(out), reference) < 1e-10,
+        () -> "cluster mode vs local: " + LinearAlgebra.relativeDistance(coefficients(out), reference));
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertFalse(summary.get("versions").get("blas").asText().contains("Java11BLAS"),
+        "the driver ran without the JVM options: " + summary.get("versions"));
+
+    Path bad = WORK.resolve("cluster-mode-bad");
+    deleteRecursively(bad);
+    Submitted failed = submitClusterMode(WORK.resolve("cluster-mode-bad.log"), "fit", "--input",
+        WORK.resolve("missing.libsvm").toString(), "--output", bad.toString());
+    assertEquals(1, failed.status(), "a failed driver:\n" + failed.output());
+    assertTrue(failed.output().contains("is FAILED"), failed.output());
+    assertFalse(Files.exists(bad), "no output for a failed fit");
   }
 
   @Test

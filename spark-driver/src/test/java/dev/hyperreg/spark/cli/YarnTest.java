@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hyperreg.spark.CliRun;
+import dev.hyperreg.spark.SparkSubmitScript;
 import dev.hyperreg.spark.io.PointFile;
 import java.io.File;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -104,15 +104,7 @@ class YarnTest {
     jars.add(Path.of(Class.forName("org.apache.spark.deploy.yarn.Client").getProtectionDomain().getCodeSource()
         .getLocation().toURI()).toString());
     sparkJars = jars.stream().map(j -> "local:" + j).collect(Collectors.joining(","));
-    sparkHome = Files.createDirectories(base.resolve("spark-home/bin"));
-    String jvmOptions = Files.readString(ROOT.resolve("spark-driver/target/jvm-options.txt")).trim();
-    Path submit = sparkHome.resolve("spark-submit");
-    // a distribution's bin/spark-submit in one line: Spark's SparkSubmit with the Hadoop configuration
-    Files.writeString(submit, "#!/usr/bin/env bash\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' " + jvmOptions + " -Xmx512m -cp \"$HADOOP_CONF_DIR:" + String.join(File.pathSeparator, jars)
-        + "\" org.apache.spark.deploy.SparkSubmit \"$@\"\n");
-    Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
-    sparkHome = sparkHome.getParent();
+    sparkHome = SparkSubmitScript.create(base.resolve("spark-home"), ROOT, jars);
 
     Path local = base.resolve("local-fit");
     CliRun r = CliRun.run("fit", "--input", ROOT.resolve("test-data/rescaled-exp.libsvm").toString(), "--reg-weight",
