@@ -53,7 +53,7 @@ public final class NewtonCg implements HessianStrategy {
 
   /** Vectors of the curvature check at the answer ({@link #smallestEigenvalue}). */
   public static final int CHECK_BLOCK = 8;
-  /** Its passes at most, and its relative residual. */
+  /** Its passes at most, and its relative tolerance (residual, or θ₁'s decrease per pass). */
   static final int CHECK_PASSES = 20;
   static final double CHECK_TOLERANCE = 1e-4;
 
@@ -151,7 +151,7 @@ public final class NewtonCg implements HessianStrategy {
    * a few CG steps and saves outer iterations: Eisenstat–Walker's η = 0.9·(‖g_k‖/‖g_{k−1}‖)²
    * (quadratic rate). With diag(H) (matrix-free) CG steps are most of the fit's passes and each
    * digit of η costs many: η = √(‖g_k‖/‖g₀‖) (rate 3/2) — measured at d = 10⁵ (BENCHMARKS.md, run
-   * AB), the quadratic choice took 1147 passes where this takes 674, for the same 8 iterations.
+   * AB), the quadratic choice took 1147 passes where this takes 662, for the same 8 iterations.
    */
   private double forcingTerm(Evaluation current) {
     if (matrixFree) return Math.min(MAX_FORCING, Math.exp(0.5 * (current.logGradientNorm() - logInitialGradient)));
@@ -269,8 +269,9 @@ public final class NewtonCg implements HessianStrategy {
    * λ_min of H at the answer by block LOBPCG ({@link BlockLobpcg}) on Hessian-times-block passes,
    * preconditioned by this strategy's M (the row sample; diag(H) when matrix-free, built at the
    * answer when there is none yet, as for L-BFGS's check): {@value #CHECK_BLOCK} vectors, at most
-   * {@value #CHECK_PASSES} passes, until ‖Hx₁ − θ₁x₁‖ ≤ {@value #CHECK_TOLERANCE}·θ₁. Each pass
-   * ships {@value #CHECK_BLOCK} d-vectors per task where the exact check ships d × d matrices. A
+   * {@value #CHECK_PASSES} passes, until ‖Hx₁ − θ₁x₁‖ ≤ {@value #CHECK_TOLERANCE}·θ₁ or a pass
+   * lowers θ₁ by at most that fraction of it. Each pass ships {@value #CHECK_BLOCK} d-vectors per
+   * Hessian piece and task where the exact check ships d × d matrices. A
    * Ritz value bounds λ_min from above: a value ≤ 0 proves the point is no minimum, a positive one
    * is an estimate. Without an M (a fit that never asked for a direction) the default exact check.
    */
