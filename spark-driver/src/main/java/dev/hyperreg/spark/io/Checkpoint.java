@@ -79,7 +79,10 @@ public final class Checkpoint {
       JsonNode saved;
       try (InputStream in = fs.open(newest)) {
         saved = json.readTree(in);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw corrupt(newest, "it is not valid JSON (" + e.getOriginalMessage() + ")");
       }
+      checkIntact(newest, saved, newestIteration);
       Map<String, Object> was = json.convertValue(saved.get("fingerprint"), LinkedHashMap.class);
       for (Map.Entry<String, Object> e : fingerprint.entrySet()) {
         Object before = was == null ? null : was.get(e.getKey());
@@ -95,6 +98,32 @@ public final class Checkpoint {
     } catch (IOException e) {
       throw StorageFailure.of("cannot read --checkpoint " + dir, e);
     }
+  }
+
+  /**
+   * A saved iterate must be whole before a fit resumes from it: a JSON object whose iteration is
+   * the one its name says and whose coefficients are finite numbers. Anything else — a file cut
+   * short by a crash of the storage, edited by hand, or damaged — is bad input that a retry will not
+   * mend (exit 2), never a reason to start over silently.
+   */
+  private static void checkIntact(Path file, JsonNode saved, int iteration) {
+    if (saved == null || !saved.isObject()) throw corrupt(file, "it is empty or not a JSON object");
+    JsonNode k = saved.get("iteration");
+    if (k == null || !k.canConvertToInt() || k.asInt() != iteration) {
+      throw corrupt(file, "its \"iteration\" is " + k + " where its name says " + iteration);
+    }
+    JsonNode x = saved.get("coefficients");
+    if (x == null || !x.isArray() || x.isEmpty()) throw corrupt(file, "it has no \"coefficients\" array");
+    for (int j = 0; j < x.size(); j++) {
+      if (!x.get(j).isNumber() || !Double.isFinite(x.get(j).asDouble())) {
+        throw corrupt(file, "coefficient " + (j + 1) + " is " + x.get(j) + ", not a finite number");
+      }
+    }
+  }
+
+  private static InputFormatException corrupt(Path file, String what) {
+    return new InputFormatException("checkpoint file " + file + " is corrupt: " + what + ". --resume will not"
+        + " start over from it: restore the file, or delete it (or the whole --checkpoint directory) to fit afresh");
   }
 
   /** Removes every saved iterate: a fit that does not resume starts its checkpoint afresh. */

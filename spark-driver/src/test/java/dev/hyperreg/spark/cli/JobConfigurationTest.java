@@ -142,6 +142,37 @@ class JobConfigurationTest {
    * A fit stopped after three iterations and rerun with --resume continues from iteration 3 and ends
    * where an uninterrupted fit ends; the checkpoint holds one iterate; another job's checkpoint is refused.
    */
+  /**
+   * A damaged iterate is bad input, not a storage error to retry, and never a reason to start
+   * over: --resume exits 2 naming the file and writes nothing — for a file cut short, one whose
+   * iteration disagrees with its name, and one with a non-finite coefficient.
+   */
+  @Test
+  void aCorruptCheckpointIsRefusedNamingTheFile() throws Exception {
+    Path checkpoint = dir.resolve("checkpoint");
+    CliRun stopped = CliRun.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--max-iter", "2",
+        "--checkpoint", checkpoint.toString(), "--output", dir.resolve("stopped").toString());
+    assertEquals(3, stopped.status(), stopped.err());
+    Path saved = checkpoint.resolve("iterate-000002.json");
+    String whole = Files.readString(saved);
+    String[] damaged = {
+        whole.substring(0, whole.length() / 2),
+        whole.replace("\"iteration\":2", "\"iteration\":7"),
+        whole.replaceFirst("\"coefficients\":\\[[^,\\]]+", "\"coefficients\":[\"NaN\""),
+    };
+    for (String content : damaged) {
+      assertTrue(!content.equals(whole), "the damage took: " + content);
+      Files.writeString(saved, content);
+      Path out = dir.resolve("resumed");
+      CliRun resumed = CliRun.run("fit", "--input", INPUT, "--reg-weight", "0.01", "--checkpoint",
+          checkpoint.toString(), "--resume", "--output", out.toString());
+      assertEquals(2, resumed.status(), content + "\n" + resumed.err());
+      assertTrue(resumed.err().contains(saved.getFileName().toString()) && resumed.err().contains("corrupt"),
+          resumed.err());
+      assertFalse(Files.exists(out), "no output");
+    }
+  }
+
   @Test
   void resumeContinuesFromTheLastSavedIteration() throws Exception {
     Path checkpoint = dir.resolve("checkpoint");
