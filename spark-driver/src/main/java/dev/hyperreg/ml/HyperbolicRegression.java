@@ -175,7 +175,13 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
     ObjectiveKind kind = ObjectiveKind.parse(getObjective());
     Link f = Link.parse(getLink());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-    BlockedData data = blocks(dataset);
+    BlockedData data;
+    try {
+      data = blocks(dataset);
+    } catch (InputFormatException e) {
+      // a bad value or an empty DataFrame: the message names the row and column; the caller's data
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     try {
       Objective objective = new Objective(kind, f, data.dim(), getRidge(), -1);
       double[] x0 = getInitialModel();

@@ -248,6 +248,34 @@ class HyperbolicRegressionTest {
     assertEquals(0, LinearAlgebra.relativeDistance(warm.coefficients().toArray(), cold.coefficients().toArray()), 1e-9);
   }
 
+  /**
+   * Bad DataFrames get an IllegalArgumentException naming the column, not a wrapped task failure:
+   * a NaN label, an infinite feature, no rows at all.
+   */
+  @Test
+  void badValuesInTheDataFrameAreRefusedNamingTheColumn() {
+    Dataset<Row> data = libsvm("rescaled-exp.libsvm");
+    Dataset<Row> nanLabel = data.withColumn("label",
+        functions.when(functions.monotonically_increasing_id().equalTo(3), Double.NaN).otherwise(functions.col("label")));
+    IllegalArgumentException label = assertThrows(IllegalArgumentException.class,
+        () -> new HyperbolicRegression().setRegWeight(0.01).fit(nanLabel));
+    assertTrue(label.getMessage().contains("label"), label.getMessage());
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(1 + 0.01 * i,
+          org.apache.spark.ml.linalg.Vectors.dense(0.1 * i, i == 5 ? Double.POSITIVE_INFINITY : 0.2, 0.3)));
+    }
+    Dataset<Row> infiniteFeature = SparkTestSession.get().createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("label", org.apache.spark.sql.types.DataTypes.DoubleType)
+        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType()));
+    IllegalArgumentException feature = assertThrows(IllegalArgumentException.class,
+        () -> new HyperbolicRegression().setRegWeight(0.01).fit(infiniteFeature));
+    assertTrue(feature.getMessage().contains("features"), feature.getMessage());
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+        () -> new HyperbolicRegression().setRegWeight(0.01).fit(data.limit(0)));
+    assertTrue(empty.getMessage().contains("no data rows"), empty.getMessage());
+  }
+
   @Test
   void perRowWeightsAndBadColumnsAreChecked() {
     Dataset<Row> data = libsvm("rescaled-exp.libsvm");
