@@ -43,14 +43,9 @@
 # driver ran; 2 when this script refuses its arguments; 1 when the driver's exit code cannot be read.
 set -euo pipefail
 
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-}
-
-die() {
-  echo "submit: $*" >&2
-  exit 2
-}
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=deploy/submit-common.sh
+. "$root/deploy/submit-common.sh"
 
 kubectl_cmd="${KUBECTL:-kubectl}"
 master="${HYPERREG_K8S_MASTER:-}"
@@ -101,9 +96,7 @@ if { [ -n "$principal" ] && [ -z "$keytab" ]; } || { [ -z "$principal" ] && [ -n
   die "--principal and --keytab go together"
 fi
 [ -z "$keytab" ] || [ -r "$keytab" ] || die "keytab $keytab is not a readable file"
-[ -n "${SPARK_HOME:-}" ] || die "SPARK_HOME is not set: point it at a Spark 4.2.0 (Scala 2.13) distribution"
-spark_submit="$SPARK_HOME/bin/spark-submit"
-[ -x "$spark_submit" ] || die "$spark_submit is missing or not executable (SPARK_HOME=$SPARK_HOME)"
+require_spark_submit
 command -v "$kubectl_cmd" > /dev/null || die "$kubectl_cmd not found: the job properties go to the cluster as a ConfigMap (set KUBECTL)"
 
 if [ -z "$master" ]; then

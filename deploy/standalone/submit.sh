@@ -23,16 +23,14 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-die() {
-  echo "submit: $*" >&2
-  exit 2
-}
+# shellcheck source=deploy/submit-common.sh
+. "$root/deploy/submit-common.sh"
 
 master=""
 options=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     --master) [ $# -ge 2 ] || die "--master needs a value"; master="$2"; shift 2 ;;
     --driver-memory|--executor-memory|--total-executor-cores|--conf)
       [ $# -ge 2 ] || die "$1 needs a value"
@@ -45,14 +43,9 @@ done
 case "$master" in spark://*) ;; *) die "--master spark://HOST:PORT is required, got '$master'" ;; esac
 [ $# -ge 1 ] || die "no hyperreg command (fit, predict, shift, …) after the options"
 
-[ -n "${SPARK_HOME:-}" ] || die "SPARK_HOME is not set: point it at a Spark 4.2.0 (Scala 2.13) distribution"
-spark_submit="$SPARK_HOME/bin/spark-submit"
-[ -x "$spark_submit" ] || die "$spark_submit is missing or not executable (SPARK_HOME=$SPARK_HOME)"
-jar="${HYPERREG_JAR:-$root/spark-driver/target/hyperreg-spark-0.1.0-SNAPSHOT.jar}"
-log4j="${HYPERREG_LOG4J:-$root/conf/log4j2.properties}"
+require_spark_submit
+require_jar_and_log4j
 jvm_options_file="$root/spark-driver/target/jvm-options.txt"
-[ -f "$jar" ] || die "$jar not found: build with 'mvn -q -B package -DskipTests' or set HYPERREG_JAR"
-[ -f "$log4j" ] || die "$log4j not found (set HYPERREG_LOG4J to another log4j2 configuration)"
 [ -f "$jvm_options_file" ] || die "$jvm_options_file not found: build with 'mvn -q -B package -DskipTests'"
 jvm_options="$(cat "$jvm_options_file")"
 

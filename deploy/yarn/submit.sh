@@ -34,14 +34,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-}
-
-die() {
-  echo "submit: $*" >&2
-  exit 2
-}
+# shellcheck source=deploy/submit-common.sh
+. "$root/deploy/submit-common.sh"
 
 deploy_mode="cluster"
 queue=""
@@ -82,14 +76,9 @@ if { [ -n "$principal" ] && [ -z "$keytab" ]; } || { [ -z "$principal" ] && [ -n
 fi
 [ -z "$keytab" ] || [ -r "$keytab" ] || die "keytab $keytab is not a readable file"
 
-[ -n "${SPARK_HOME:-}" ] || die "SPARK_HOME is not set: point it at a Spark 4.2.0 (Scala 2.13) distribution"
-spark_submit="$SPARK_HOME/bin/spark-submit"
-[ -x "$spark_submit" ] || die "$spark_submit is missing or not executable (SPARK_HOME=$SPARK_HOME)"
+require_spark_submit
 
-jar="${HYPERREG_JAR:-$root/spark-driver/target/hyperreg-spark-0.1.0-SNAPSHOT.jar}"
-log4j="${HYPERREG_LOG4J:-$root/conf/log4j2.properties}"
-[ -f "$jar" ] || die "$jar not found: build with 'mvn -q -B package -DskipTests' or set HYPERREG_JAR"
-[ -f "$log4j" ] || die "$log4j not found (set HYPERREG_LOG4J to another log4j2 configuration)"
+require_jar_and_log4j
 
 if [ ! -f "$properties" ] || [ ! -r "$properties" ]; then
   die "job properties $properties is not a readable file"
