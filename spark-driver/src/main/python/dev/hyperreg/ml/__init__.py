@@ -477,7 +477,10 @@ class HyperbolicRegressionTrainingSummary(JavaWrapper):
 
     def _get(self, name: str) -> Any:
         if is_remote():
-            value = _remote_description(self._java_obj)["summary"][name]
+            # a fit's summary does not change: one round trip to the server serves every property
+            if getattr(self, "_remote_summary", None) is None:
+                self._remote_summary = _remote_description(self._java_obj)["summary"]
+            value = self._remote_summary[name]
             # infinite objective values travel as the strings "Infinity"
             return [float(v) for v in value] if isinstance(value, list) else value
         return self._call_java(name)

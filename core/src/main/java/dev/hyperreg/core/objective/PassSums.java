@@ -69,13 +69,10 @@ public final class PassSums implements Serializable {
    * @param gramsAsVectors whether the Grams are held as d-vectors ({@link #GRAM_VECTOR}) instead of
    *     as d × d matrices
    * @param gramDiagonals with gramsAsVectors: the vectors are the diagonals, not products with a direction
+   * @param directions with gramsAsVectors: how many directions each Gram is multiplied with
    */
-  public PassSums(int dim, int sketchRows, int[][] counts, boolean gramsAsVectors, boolean gramDiagonals) {
-    this(dim, sketchRows, counts, gramsAsVectors, gramDiagonals, 1);
-  }
-
-  /** @param directions with gramsAsVectors: how many directions each Gram is multiplied with */
-  PassSums(int dim, int sketchRows, int[][] counts, boolean gramsAsVectors, boolean gramDiagonals, int directions) {
+  public PassSums(int dim, int sketchRows, int[][] counts, boolean gramsAsVectors, boolean gramDiagonals,
+      int directions) {
     this.dim = dim;
     this.directions = Math.max(1, directions);
     this.sketchRows = sketchRows;
@@ -88,8 +85,6 @@ public final class PassSums implements Serializable {
     }
     this.gramDiagonals = gramsAsVectors && gramDiagonals;
   }
-
-  public PassSums(int dim, int sketchRows, int[][] counts) { this(dim, sketchRows, counts, false, false); }
 
   public int dim() { return dim; }
   public int sketchRows() { return sketchRows; }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -185,6 +184,6 @@ class YarnTest {
   }
 
   private static double maxAbs(double[] a) {
-    return Stream.of(a).flatMapToDouble(java.util.Arrays::stream).map(Math::abs).max().orElse(0);
+    return java.util.Arrays.stream(a).map(Math::abs).max().orElse(0);
   }
 }
