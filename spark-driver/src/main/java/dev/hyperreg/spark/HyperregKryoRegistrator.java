@@ -48,6 +48,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.shift.ResponsePasses$ShiftSums",
       "dev.hyperreg.core.shift.ShiftSensitivity$WorstShift",
       "dev.hyperreg.spark.io.LibsvmInput$Stats",
+      "dev.hyperreg.spark.io.LibsvmInput$BlockStats",
+      "dev.hyperreg.spark.io.ParsedRow",
       "dev.hyperreg.spark.bench.Benchmark$BarePass",
       "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass",
       "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass$Sums",
@@ -69,7 +71,7 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.shift.ResponsePasses$ShiftPass",
       "dev.hyperreg.core.shift.ResponsePasses$OutputPass",
       "dev.hyperreg.core.shift.ResponsePasses$EquivalencePass",
-      "dev.hyperreg.spark.io.ParsedRow",
+      "dev.hyperreg.spark.io.HadoopConf",
       "dev.hyperreg.spark.bench.Benchmark$Problem",
   };
 

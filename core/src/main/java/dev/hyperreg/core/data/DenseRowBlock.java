@@ -60,6 +60,21 @@ public final class DenseRowBlock extends RowBlock {
 
   @Override public double get(int i, int j) { return values[j * rows + i]; }
 
+  @Override public long countNonZeros() {
+    long count = 0;
+    for (double v : values) if (v != 0) count++;
+    return count;
+  }
+
+  @Override public RowBlock widened(int newCols, boolean intercept) {
+    if (newCols < cols) throw new IllegalArgumentException("cannot narrow " + cols + " columns to " + newCols);
+    double[] wide = new double[Math.multiplyExact(rows, newCols)];
+    int kept = intercept ? cols - 1 : cols;
+    System.arraycopy(values, 0, wide, 0, kept * rows);
+    if (intercept) System.arraycopy(values, kept * rows, wide, (newCols - 1) * rows, rows);
+    return new DenseRowBlock(rowIds, newCols, wide, labels, regWeightsSquared);
+  }
+
   @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
     double[] moved = values.clone();
     for (int i = 0; i < rows; i++) {

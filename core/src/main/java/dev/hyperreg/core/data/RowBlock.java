@@ -68,6 +68,9 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   /** Number of stored entries (rows·cols for a dense block). */
   public abstract long storedEntries();
 
+  /** Number of stored entries that are not 0. */
+  public abstract long countNonZeros();
+
   /** z = A x for the block's rows; z has length ≥ rows. */
   public abstract void multiply(double[] x, double[] z);
 
@@ -105,6 +108,14 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
    */
   public abstract void addSketch(int sketchRows, int nonzeros, int[] bucket, double[] sign, double[] weights,
       double[] out, int offset);
+
+  /**
+   * This block as part of a wider design: {@code newCols} columns, the same entries, and — when
+   * {@code intercept} — the column of ones moved from this block's last column to the new last one.
+   * A loader that learns the design's width only after building a partition's blocks widens the
+   * narrower ones; a sparse block without intercept shares its arrays.
+   */
+  public abstract RowBlock widened(int newCols, boolean intercept);
 
   /** Entry (i, j), for tests and small tools. */
   public abstract double get(int i, int j);

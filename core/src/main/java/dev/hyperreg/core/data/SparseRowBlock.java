@@ -33,6 +33,24 @@ public final class SparseRowBlock extends RowBlock {
     return 0;
   }
 
+  @Override public long countNonZeros() {
+    long count = 0;
+    for (double v : values) if (v != 0) count++;
+    return count;
+  }
+
+  @Override public RowBlock widened(int newCols, boolean intercept) {
+    if (newCols < cols) throw new IllegalArgumentException("cannot narrow " + cols + " columns to " + newCols);
+    int[] index = colIndex;
+    if (intercept && newCols != cols) {
+      index = colIndex.clone();
+      for (int p = 0; p < index.length; p++) {
+        if (index[p] == cols - 1) index[p] = newCols - 1;
+      }
+    }
+    return new SparseRowBlock(rowIds, newCols, rowStart, index, values, labels, regWeightsSquared);
+  }
+
   @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
     double[] moved = values.clone();
     for (int i = 0; i < rows; i++) {

@@ -431,7 +431,6 @@ public final class Benchmark {
       for (int j = 0; j < d; j++) spread += Math.pow(xStar[j] * columnScale[j], 2) / d;
       for (int j = 0; j < d; j++) xStar[j] *= 0.5 / Math.sqrt(spread);
     }
-    int rowsPerBlock = RowBlockBuilder.rowsPerBlock(d);
     return jsc.parallelize(parts, partitions).mapPartitions(it -> {
       int part = it.next();
       long from = n * part / partitions;
@@ -468,8 +467,8 @@ public final class Benchmark {
         }
         double u = p.link().value(z) * (1 + 0.05 * rnd.nextGaussian());
         double label = p.kind() == ObjectiveKind.PLAIN ? u : u / n;
-        builder.add(row, label, java.util.Arrays.copyOf(idx, k), java.util.Arrays.copyOf(val, k));
-        if (builder.rows() == rowsPerBlock) out.add(builder.build());
+        builder.add(row, label, Double.NaN, idx, val, k);
+        if (builder.full()) out.add(builder.build());
       }
       if (builder.rows() > 0) out.add(builder.build());
       return out.iterator();

@@ -7,49 +7,34 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
- * A dataset as the solvers see it: cached row blocks plus what was learned while loading them.
- * Row ids encode where a row came from ({@link #describeRow}).
+ * A dataset as the solvers see it: row blocks plus what was learned while loading them. Row ids
+ * encode where a row came from ({@link InputFiles#describe}).
  *
- * @param blocks the cached blocks
+ * @param blocks the blocks every pass reads: the cached ones, or — when some partitions were built
+ *     narrower than the whole input — a view widening those on the fly
+ * @param cached the blocks held in Spark's storage
  * @param rows number of data rows n
  * @param features number of feature columns (the design has {@link #dim()} columns)
  * @param intercept whether a column of ones was appended as the last column
- * @param nonZeros stored feature entries
- * @param files the input files, in row-id order
+ * @param nonZeros non-zero feature entries
+ * @param input the input files, in row-id order
  * @param denseBlocks how many blocks are dense (the rest are CSR)
  * @param totalBlocks how many blocks in all
- * @param lineNumbered whether the position in a row id is a line of a text file (LIBSVM) or the
- *     position among a file's data rows (CSV, Parquet)
+ * @param widenedBlocks how many cached blocks are narrower than the design and widened on every pass
  */
-public record BlockedData(JavaRDD<RowBlock> blocks, long rows, int features, boolean intercept, long nonZeros,
-    List<String> files, long denseBlocks, long totalBlocks, boolean lineNumbered) {
-
-  /** Row ids are fileIndex·2⁴⁰ + (line − 1). */
-  static final int FILE_SHIFT = 40;
-
-  static long rowId(int fileIndex, long lineIndex) { return ((long) fileIndex << FILE_SHIFT) | lineIndex; }
+public record BlockedData(JavaRDD<RowBlock> blocks, JavaRDD<RowBlock> cached, long rows, int features,
+    boolean intercept, long nonZeros, InputFiles input, long denseBlocks, long totalBlocks, long widenedBlocks) {
 
   public int dim() { return features + (intercept ? 1 : 0); }
 
   /** −1 or the index of the intercept column. */
   public int interceptColumn() { return intercept ? features : -1; }
 
-  /** "file:line" for a row id. */
-  public String describeRow(long rowId) { return describeRow(files, rowId, lineNumbered); }
+  /** The input files, in row-id order. */
+  public List<String> files() { return input.paths(); }
 
-  /** "file:line" (LIBSVM) or "file data row N" (CSV, Parquet, a DataFrame) for a row id. */
-  public static String describeRow(List<String> files, long rowId, boolean lineNumbered) {
-    if (lineNumbered) return describeRow(files, rowId);
-    int file = (int) (rowId >>> FILE_SHIFT);
-    long row = (rowId & ((1L << FILE_SHIFT) - 1)) + 1;
-    return (file < files.size() ? files.get(file) : "file #" + file) + " data row " + row;
-  }
-
-  static String describeRow(List<String> files, long rowId) {
-    int file = (int) (rowId >>> FILE_SHIFT);
-    long line = (rowId & ((1L << FILE_SHIFT) - 1)) + 1;
-    return (file < files.size() ? files.get(file) : "file #" + file) + ":" + line;
-  }
+  /** "file:line" (text) or "file data row N" (tables) for a row id. */
+  public String describeRow(long rowId) { return input.describe(rowId); }
 
   /** An overflow as a {@link NumericalFailure}, the row it happened at named by file and line (or data row). */
   public NumericalFailure numericalFailure(OverflowException e) {
@@ -57,5 +42,5 @@ public record BlockedData(JavaRDD<RowBlock> blocks, long rows, int features, boo
         "at row " + e.rowId() + " (" + describeRow(e.rowId()) + ")"));
   }
 
-  public void release() { blocks.unpersist(false); }
+  public void release() { cached.unpersist(false); }
 }

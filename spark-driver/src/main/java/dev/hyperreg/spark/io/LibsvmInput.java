@@ -22,43 +22,50 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Reads LIBSVM files from any Hadoop file system into cached {@link RowBlock}s.
  *
- * <p>One parse pass validates every line (errors name the file and line) and counts rows, columns
- * and non-zeros; a second turns each partition's rows into blocks of
- * {@link RowBlockBuilder#rowsPerBlock} rows, which are cached; the parsed rows are then dropped.
+ * <p>The files are read once: one Spark job parses every line (errors name the file and line),
+ * builds each partition's blocks of about 8 MiB as it goes, caches them, and counts rows, columns and
+ * non-zeros from the cached blocks. Nothing but the blocks is ever cached.
  */
 public final class LibsvmInput {
   private LibsvmInput() {}
 
   /**
    * @param numFeatures the number of features, or 0 to take the largest index in the data
-   * @param minPartitions lower bound on the number of partitions (0: Spark's default)
+   * @param minPartitions lower bound on the number of partitions (0: one per file system block)
    */
   public static BlockedData load(JavaSparkContext jsc, String path, int numFeatures, boolean intercept,
       double regWeight, int minPartitions) {
-    List<String> files = listFiles(path, jsc.hadoopConfiguration());
-    return blocked(parse(jsc, files, minPartitions), path, files, true, numFeatures, intercept, regWeight);
+    InputFiles input = InputFiles.text(jsc, listFiles(path, jsc.hadoopConfiguration()));
+    JavaRDD<RowBlock> built = TextInput.read(jsc, input, minPartitions, new LibsvmParser(numFeatures),
+        rows -> rows.blocks(numFeatures, intercept, regWeight).iterator());
+    return cache(built, path, input, numFeatures, intercept);
   }
 
   /**
-   * Validates parsed rows (every error names its place), then turns each partition's rows into
-   * cached blocks of {@link RowBlockBuilder#rowsPerBlock} rows: the step every input format ends with.
+   * Caches freshly built blocks and counts them in one job — the job that reads the input, so
+   * every input error surfaces here — then, if the width was learned ({@code features} 0) and some
+   * partitions' blocks are narrower than the widest row, serves those widened on every pass rather
+   * than caching a second, wider copy. The step every input format ends with.
+   *
+   * @param features the design's feature count, or 0 to take the widest block's
    */
-  static BlockedData blocked(JavaRDD<ParsedRow> rows, String path, List<String> files, boolean lineNumbered,
-      int numFeatures, boolean intercept, double regWeight) {
-    JavaRDD<ParsedRow> parsed = rows.persist(StorageLevel.MEMORY_AND_DISK());
+  static BlockedData cache(JavaRDD<RowBlock> built, String path, InputFiles input, int features, boolean intercept) {
+    JavaRDD<RowBlock> cached = built.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Stats stats = validate(parsed, path);
-      int features = checkedFeatures(stats, numFeatures, files);
-      int cols = features + (intercept ? 1 : 0);
-      int interceptColumn = intercept ? features : -1;
-      int rowsPerBlock = RowBlockBuilder.rowsPerBlock(cols);
-      JavaRDD<RowBlock> blocks = parsed.mapPartitions(it -> toBlocks(it, cols, interceptColumn, regWeight, rowsPerBlock))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      long[] counts = countBlocks(blocks);
-      return new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1], counts[0],
-          lineNumbered);
-    } finally {
-      parsed.unpersist(false);
+      int interceptColumns = intercept ? 1 : 0;
+      BlockStats stats = unwrapInputErrors(() -> cached.aggregate(new BlockStats(),
+          (s, b) -> s.add(b, interceptColumns), BlockStats::merge));
+      if (stats.rows == 0) throw new InputFormatException("no data rows in " + path);
+      int width = features > 0 ? features : stats.maxCols - interceptColumns;
+      int dim = width + interceptColumns;
+      long narrow = stats.blocks - stats.blocksAtMaxCols;
+      JavaRDD<RowBlock> blocks = narrow == 0 && stats.maxCols == dim ? cached
+          : cached.map(b -> b.cols() == dim ? b : b.widened(dim, intercept));
+      return new BlockedData(blocks, cached, stats.rows, width, intercept, stats.nonZeros, input, stats.denseBlocks,
+          stats.blocks, narrow);
+    } catch (RuntimeException e) {
+      cached.unpersist(false);
+      throw e;
     }
   }
 
@@ -71,20 +78,22 @@ public final class LibsvmInput {
    */
   public static Paired loadPaired(JavaSparkContext jsc, String path, String shiftedPath, int numFeatures,
       boolean intercept, double regWeight, int minPartitions) {
-    List<String> files = listFiles(path, jsc.hadoopConfiguration());
-    List<String> shiftedFiles = listFiles(shiftedPath, jsc.hadoopConfiguration());
+    InputFiles files = InputFiles.lineNumbered(listFiles(path, jsc.hadoopConfiguration()));
+    InputFiles shiftedFiles = InputFiles.lineNumbered(listFiles(shiftedPath, jsc.hadoopConfiguration()));
     if (files.size() != shiftedFiles.size()) {
       throw new InputFormatException(shiftedPath + " has " + shiftedFiles.size() + " file(s) but " + path + " has "
           + files.size() + ": the shifted data must have the same files and rows");
     }
-    JavaRDD<ParsedRow> parsed = parse(jsc, files, minPartitions).persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<ParsedRow> shifted = parse(jsc, shiftedFiles, minPartitions).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<ParsedRow> parsed = parseByLine(jsc, files, numFeatures, minPartitions)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<ParsedRow> shifted = parseByLine(jsc, shiftedFiles, numFeatures, minPartitions)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Stats stats = validate(parsed, path);
       Stats shiftedStats = validate(shifted, shiftedPath);
       int features = numFeatures > 0 ? numFeatures : Math.max(stats.width, shiftedStats.width);
-      checkedFeatures(stats, features, files);
-      checkedFeatures(shiftedStats, features, shiftedFiles);
+      int cols = features + (intercept ? 1 : 0);
+      int interceptColumn = intercept ? features : -1;
       JavaPairRDD<Long, scala.Tuple2<org.apache.spark.api.java.Optional<ParsedRow>,
           org.apache.spark.api.java.Optional<ParsedRow>>> joined = parsed.keyBy(ParsedRow::rowId)
           .fullOuterJoin(shifted.keyBy(ParsedRow::rowId));
@@ -94,19 +103,16 @@ public final class LibsvmInput {
         long id = unmatched.get(0);
         boolean inOriginal = joined.lookup(id).get(0)._1().isPresent();
         throw new InputFormatException(String.format("the shifted data do not have the same rows: %s has no"
-            + " counterpart in %s", BlockedData.describeRow(inOriginal ? files : shiftedFiles, id),
+            + " counterpart in %s", (inOriginal ? files : shiftedFiles).describe(id),
             inOriginal ? shiftedPath : path));
       }
-      int cols = features + (intercept ? 1 : 0);
-      int interceptColumn = intercept ? features : -1;
-      int rowsPerBlock = RowBlockBuilder.rowsPerBlock(cols);
       JavaRDD<scala.Tuple2<RowBlock, RowBlock>> pairs = joined.values()
-          .mapPartitions(it -> toBlockPairs(it, cols, interceptColumn, regWeight, rowsPerBlock))
+          .mapPartitions(it -> toBlockPairs(it, cols, interceptColumn, regWeight))
           .persist(StorageLevel.MEMORY_AND_DISK());
       JavaRDD<RowBlock> blocks = pairs.map(scala.Tuple2::_1);
       long[] counts = countBlocks(blocks);
-      BlockedData data = new BlockedData(blocks, stats.rows, features, intercept, stats.nonZeros, files, counts[1],
-          counts[0], true);
+      BlockedData data = new BlockedData(blocks, blocks, stats.rows, features, intercept, stats.nonZeros, files,
+          counts[1], counts[0], 0);
       return new Paired(data, pairs);
     } finally {
       parsed.unpersist(false);
@@ -123,16 +129,39 @@ public final class LibsvmInput {
   /** A dataset and the pairs (original block, shifted block) of {@link #loadPaired}. */
   public record Paired(BlockedData original, JavaRDD<scala.Tuple2<RowBlock, RowBlock>> pairs) {}
 
-  /** The parsed (not yet validated) rows of the files, for scoring. */
-  public static JavaRDD<ParsedRow> parse(JavaSparkContext jsc, List<String> files, int minPartitions) {
+  /** The parsed rows of the files (validated as they are read), for scoring and shift pairs. */
+  public static JavaRDD<ParsedRow> parse(JavaSparkContext jsc, InputFiles files, int numFeatures, int minPartitions) {
+    return TextInput.read(jsc, files, minPartitions, new LibsvmParser(numFeatures), RowCursor::parsedRows);
+  }
+
+  /**
+   * The parsed rows of line-numbered files ({@link InputFiles#lineNumbered}): each file is read on its
+   * own and its lines numbered by a counting job first — twice the reading of {@link #parse}, for
+   * the shift analysis, whose two datasets pair rows by line.
+   */
+  private static JavaRDD<ParsedRow> parseByLine(JavaSparkContext jsc, InputFiles files, int numFeatures,
+      int minPartitions) {
+    LibsvmParser format = new LibsvmParser(numFeatures);
     JavaRDD<ParsedRow> parsed = null;
     for (int f = 0; f < files.size(); f++) {
-      final int fileIndex = f;
-      final String file = files.get(f);
-      JavaRDD<String> lines = minPartitions > 0 ? jsc.textFile(file, minPartitions) : jsc.textFile(file);
-      JavaRDD<ParsedRow> rows = lines.zipWithIndex()
-          .map(t -> LibsvmParser.parse(t._1(), file, t._2() + 1, BlockedData.rowId(fileIndex, t._2())))
-          .filter(r -> r != null);
+      int file = f;
+      String path = files.paths().get(f);
+      JavaRDD<String> lines = minPartitions > 0 ? jsc.textFile(path, minPartitions) : jsc.textFile(path);
+      JavaRDD<ParsedRow> rows = lines.zipWithIndex().mapPartitions(it -> new RowCursor() {
+        @Override boolean next() {
+          while (it.hasNext()) {
+            scala.Tuple2<String, Long> line = it.next();
+            startRow(InputFiles.rowId(file, line._2()));
+            byte[] bytes = line._1().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try {
+              if (format.parse(bytes, bytes.length, line._2() == 0, this)) return true;
+            } catch (TextLines.BadLine e) {
+              throw new InputFormatException(files.describe(rowId) + ": " + e.getMessage());
+            }
+          }
+          return false;
+        }
+      }.parsedRows());
       parsed = parsed == null ? rows : parsed.union(rows);
     }
     return parsed;
@@ -145,18 +174,9 @@ public final class LibsvmInput {
     return stats;
   }
 
-  private static int checkedFeatures(Stats stats, int numFeatures, List<String> files) {
-    int features = numFeatures > 0 ? numFeatures : stats.width;
-    if (stats.width > features) {
-      throw new InputFormatException(BlockedData.describeRow(files, stats.widestRow)
-          + ": feature index " + stats.width + " exceeds --num-features " + numFeatures);
-    }
-    return features;
-  }
-
   private static Iterator<scala.Tuple2<RowBlock, RowBlock>> toBlockPairs(
       Iterator<scala.Tuple2<org.apache.spark.api.java.Optional<ParsedRow>, org.apache.spark.api.java.Optional<ParsedRow>>> rows,
-      int cols, int interceptColumn, double regWeight, int rowsPerBlock) {
+      int cols, int interceptColumn, double regWeight) {
     List<scala.Tuple2<RowBlock, RowBlock>> blocks = new ArrayList<>();
     RowBlockBuilder original = new RowBlockBuilder(cols, interceptColumn, regWeight);
     RowBlockBuilder shifted = new RowBlockBuilder(cols, interceptColumn, regWeight);
@@ -166,22 +186,9 @@ public final class LibsvmInput {
       ParsedRow b = pair._2().get();
       original.add(a.rowId(), a.label(), a.indices(), a.values());
       shifted.add(b.rowId(), b.label(), b.indices(), b.values());
-      if (original.rows() == rowsPerBlock) blocks.add(new scala.Tuple2<>(original.build(), shifted.build()));
+      if (original.full() || shifted.full()) blocks.add(new scala.Tuple2<>(original.build(), shifted.build()));
     }
     if (original.rows() > 0) blocks.add(new scala.Tuple2<>(original.build(), shifted.build()));
-    return blocks.iterator();
-  }
-
-  private static Iterator<RowBlock> toBlocks(Iterator<ParsedRow> rows, int cols, int interceptColumn,
-      double regWeight, int rowsPerBlock) {
-    List<RowBlock> blocks = new ArrayList<>();
-    RowBlockBuilder builder = new RowBlockBuilder(cols, interceptColumn, regWeight);
-    while (rows.hasNext()) {
-      ParsedRow row = rows.next();
-      builder.add(row.rowId(), row.label(), row.regWeight(), row.indices(), row.values());
-      if (builder.rows() == rowsPerBlock) blocks.add(builder.build());
-    }
-    if (builder.rows() > 0) blocks.add(builder.build());
     return blocks.iterator();
   }
 
@@ -252,30 +259,61 @@ public final class LibsvmInput {
     return end >= 0 ? message.substring(0, end) : message;
   }
 
-  /** Row count, widest row and non-zeros, folded over the parsed rows. */
+  /** Row count, width and non-zeros, folded over the parsed rows. */
   static final class Stats implements Serializable {
     private static final long serialVersionUID = 1L;
     long rows;
     long nonZeros;
     int width;
-    long widestRow = -1;
 
     Stats add(ParsedRow row) {
       rows++;
       nonZeros += row.nnz();
-      if (row.width() > width) {
-        width = row.width();
-        widestRow = row.rowId();
-      }
+      width = Math.max(width, row.width());
       return this;
     }
 
     Stats merge(Stats other) {
       rows += other.rows;
       nonZeros += other.nonZeros;
-      if (other.width > width) {
-        width = other.width;
-        widestRow = other.widestRow;
+      width = Math.max(width, other.width);
+      return this;
+    }
+  }
+
+  /** Rows, non-zeros and blocks (dense ones, the widest ones) folded over freshly built blocks. */
+  static final class BlockStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long rows;
+    long nonZeros;
+    long blocks;
+    long denseBlocks;
+    int maxCols;
+    long blocksAtMaxCols;
+
+    BlockStats add(RowBlock block, int interceptColumns) {
+      rows += block.rows();
+      nonZeros += block.countNonZeros() - (long) interceptColumns * block.rows();
+      blocks++;
+      if (block instanceof dev.hyperreg.core.data.DenseRowBlock) denseBlocks++;
+      if (block.cols() > maxCols) {
+        maxCols = block.cols();
+        blocksAtMaxCols = 0;
+      }
+      if (block.cols() == maxCols) blocksAtMaxCols++;
+      return this;
+    }
+
+    BlockStats merge(BlockStats other) {
+      rows += other.rows;
+      nonZeros += other.nonZeros;
+      blocks += other.blocks;
+      denseBlocks += other.denseBlocks;
+      if (other.maxCols > maxCols) {
+        maxCols = other.maxCols;
+        blocksAtMaxCols = other.blocksAtMaxCols;
+      } else if (other.maxCols == maxCols) {
+        blocksAtMaxCols += other.blocksAtMaxCols;
       }
       return this;
     }

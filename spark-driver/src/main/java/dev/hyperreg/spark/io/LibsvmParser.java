@@ -1,63 +1,85 @@
 package dev.hyperreg.spark.io;
 
-import dev.hyperreg.spark.InputFormatException;
+import dev.hyperreg.spark.io.TextLines.BadLine;
 
 /**
- * Parses one line of the LIBSVM format: {@code label index:value index:value …}, indices 1-based
- * and strictly increasing. Anything after '#' is a comment; blank lines are skipped. Every problem
- * is reported with the file and 1-based line number.
+ * One line of the LIBSVM format: {@code label index:value index:value …}, indices 1-based and
+ * strictly increasing. Anything after '#' is a comment; blank lines are skipped. Parsed from the
+ * line's bytes (no String per line or token), with Java's number syntax.
+ *
+ * @param numFeatures the design's feature count, or 0 when it is learned from the data: a larger
+ *     index is refused on the line that holds it
  */
-public final class LibsvmParser {
-  private LibsvmParser() {}
-
-  /** The row, or null for a blank or comment-only line. */
-  public static ParsedRow parse(String line, String file, long lineNumber, long rowId) {
-    int hash = line.indexOf('#');
-    String content = (hash >= 0 ? line.substring(0, hash) : line).trim();
-    if (content.isEmpty()) return null;
-    String[] tokens = content.split("\\s+");
-    double label = number(tokens[0], file, lineNumber, "label");
-    int[] indices = new int[tokens.length - 1];
-    double[] values = new double[tokens.length - 1];
+record LibsvmParser(int numFeatures) implements TextLines.LineFormat {
+  @Override
+  public boolean parse(byte[] bytes, int length, boolean firstLineOfFile, RowCursor row) {
+    int end = length;
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] == '#') {
+        end = i;
+        break;
+      }
+    }
+    int i = skipSpace(bytes, 0, end);
+    if (i == end) return false;
+    int tokenEnd = tokenEnd(bytes, i, end);
+    row.label = number(bytes, i, tokenEnd, "label");
     int previous = 0;
-    for (int t = 1; t < tokens.length; t++) {
-      String token = tokens[t];
-      int colon = token.indexOf(':');
-      if (colon <= 0 || colon == token.length() - 1) {
-        throw new InputFormatException(file, lineNumber,
-            "malformed feature '" + token + "': expected index:value");
+    for (i = skipSpace(bytes, tokenEnd, end); i < end; i = skipSpace(bytes, tokenEnd, end)) {
+      tokenEnd = tokenEnd(bytes, i, end);
+      int colon = -1;
+      for (int k = i; k < tokenEnd; k++) {
+        if (bytes[k] == ':') {
+          colon = k;
+          break;
+        }
+      }
+      if (colon <= i || colon == tokenEnd - 1) {
+        throw new BadLine("malformed feature '" + NumberParser.text(bytes, i, tokenEnd) + "': expected index:value");
       }
       int index;
       try {
-        index = Integer.parseInt(token.substring(0, colon));
+        index = NumberParser.parseInt(bytes, i, colon);
       } catch (NumberFormatException e) {
-        throw new InputFormatException(file, lineNumber,
-            "feature index '" + token.substring(0, colon) + "' is not an integer");
+        throw new BadLine("feature index '" + NumberParser.text(bytes, i, colon) + "' is not an integer");
       }
       if (index < 1) {
-        throw new InputFormatException(file, lineNumber,
-            "feature index " + index + " in '" + token + "': LIBSVM indices start at 1");
+        throw new BadLine("feature index " + index + " in '" + NumberParser.text(bytes, i, tokenEnd)
+            + "': LIBSVM indices start at 1");
       }
       if (index <= previous) {
-        throw new InputFormatException(file, lineNumber, "feature index " + index
-            + " follows " + previous + ": indices must be strictly increasing");
+        throw new BadLine("feature index " + index + " follows " + previous + ": indices must be strictly increasing");
+      }
+      if (numFeatures > 0 && index > numFeatures) {
+        throw new BadLine("feature index " + index + " exceeds --num-features " + numFeatures);
       }
       previous = index;
-      indices[t - 1] = index - 1;
-      values[t - 1] = number(token.substring(colon + 1), file, lineNumber, "value of feature " + index);
+      row.addFeature(index - 1, number(bytes, colon + 1, tokenEnd, "value of feature " + index));
     }
-    return new ParsedRow(rowId, label, indices, values);
+    return true;
   }
 
-  private static double number(String text, String file, long line, String what) {
+  private static boolean isSpace(byte b) { return b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == 0x0B; }
+
+  private static int skipSpace(byte[] bytes, int i, int end) {
+    while (i < end && isSpace(bytes[i])) i++;
+    return i;
+  }
+
+  private static int tokenEnd(byte[] bytes, int i, int end) {
+    while (i < end && !isSpace(bytes[i])) i++;
+    return i;
+  }
+
+  private static double number(byte[] bytes, int from, int to, String what) {
     double v;
     try {
-      v = Double.parseDouble(text);
+      v = NumberParser.parseDouble(bytes, from, to);
     } catch (NumberFormatException e) {
-      throw new InputFormatException(file, line, what + " '" + text + "' is not a number");
+      throw new BadLine(what + " '" + NumberParser.text(bytes, from, to) + "' is not a number");
     }
     if (!Double.isFinite(v)) {
-      throw new InputFormatException(file, line, what + " is " + text + ": NaN and infinite values are not allowed");
+      throw new BadLine(what + " is " + NumberParser.text(bytes, from, to) + ": NaN and infinite values are not allowed");
     }
     return v;
   }

@@ -10,7 +10,7 @@ import dev.hyperreg.spark.InputFormatException;
 import dev.hyperreg.spark.NumericalFailure;
 import dev.hyperreg.spark.StorageFailure;
 import dev.hyperreg.spark.io.AtomicOutput;
-import dev.hyperreg.spark.io.BlockedData;
+import dev.hyperreg.spark.io.InputFiles;
 import dev.hyperreg.spark.io.LibsvmInput;
 import dev.hyperreg.spark.io.ParsedRow;
 import dev.hyperreg.spark.io.PointFile;
@@ -109,10 +109,10 @@ public final class PredictJob {
 
     JavaRDD<ParsedRow> rows;
     boolean hasLabel;
-    List<String> files;
+    InputFiles files;
     if (o.format.equals("libsvm")) {
-      files = LibsvmInput.listFiles(o.input, conf);
-      rows = LibsvmInput.parse(jsc, files, o.partitions);
+      files = InputFiles.text(jsc, LibsvmInput.listFiles(o.input, conf));
+      rows = LibsvmInput.parse(jsc, files, 0, o.partitions);
       hasLabel = true;
     } else {
       TableInput.Table table = LibsvmInput.unwrapInputErrors(
@@ -127,7 +127,7 @@ public final class PredictJob {
     }
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Scorer scorer = new Scorer(model, files, o.format.equals("libsvm"));
+      Scorer scorer = new Scorer(model, files);
       JavaRDD<ParsedRow> scored = rows;
       double[] exponentAndSum = LibsvmInput.unwrapInputErrors(() -> scored.aggregate(new double[] {
           Double.NEGATIVE_INFINITY, 0, 0}, scorer::add, Scorer::merge));
@@ -157,7 +157,7 @@ public final class PredictJob {
   }
 
   /** z = a·x per row, the pass that finds the largest exponent and Σ f(z)·e^{-m}, and the output rows. */
-  record Scorer(ScoringModel model, List<String> files, boolean lineNumbered) implements Serializable {
+  record Scorer(ScoringModel model, InputFiles files) implements Serializable {
     double z(ParsedRow r) {
       double[] x = model.coefficients();
       double z = model.intercept() ? x[x.length - 1] : 0;
@@ -172,7 +172,7 @@ public final class PredictJob {
       return z;
     }
 
-    String place(ParsedRow r) { return BlockedData.describeRow(files, r.rowId(), lineNumbered); }
+    String place(ParsedRow r) { return files.describe(r.rowId()); }
 
     /** acc = {m, Σ f(z)e^{-m}, rows}: merged like a log-sum-exp, so no f(z) is ever formed unscaled. */
     double[] add(double[] acc, ParsedRow r) {

@@ -55,6 +55,14 @@ class PredictTest {
     return z;
   }
 
+  /** The byte offset at which each line of a file starts: a text row's id within its file (the first file's: index 0). */
+  private static List<Long> lineStarts(Path file) throws Exception {
+    byte[] bytes = Files.readAllBytes(file);
+    List<Long> starts = new ArrayList<>(List.of(0L));
+    for (int i = 0; i < bytes.length - 1; i++) if (bytes[i] == '\n') starts.add(i + 1L);
+    return starts;
+  }
+
   private static Map<Long, Row> byRowId(Dataset<Row> frame) {
     Map<Long, Row> out = new HashMap<>();
     for (Row r : frame.collectAsList()) out.put(r.getLong(r.fieldIndex("rowId")), r);
@@ -81,8 +89,9 @@ class PredictTest {
     assertEquals(rows.size(), byId.size());
     double total = 0;
     for (double[] row : rows) total += Math.exp(dot(row, x));
+    List<Long> starts = lineStarts(DATA.resolve("rescaled-exp.libsvm"));
     for (int i = 0; i < rows.size(); i++) {
-      Row s = byId.get((long) i);   // row id = line − 1 in the single input file
+      Row s = byId.get(starts.get(i));   // row id = the line's byte offset in the single input file
       double expected = Math.exp(dot(rows.get(i), x));
       assertEquals(rows.get(i)[0], s.getDouble(1), 0.0);
       assertEquals(expected, s.getDouble(2), 1e-12 * expected);
@@ -117,9 +126,10 @@ class PredictTest {
     Dataset<Row> csvScores = spark.read().parquet(fromCsvInput.toString());
     assertEquals(List.of("rowId", "prediction", "shareOfScoredRows"), Arrays.asList(csvScores.columns()));
     Map<Long, Row> csvById = byRowId(csvScores);
+    List<Long> csvStarts = lineStarts(csvInput);
     for (int i = 0; i < rows.size(); i++) {
       double expected = Math.exp(dot(rows.get(i), x));
-      assertEquals(expected, csvById.get((long) i).getDouble(1), 1e-12 * expected);
+      assertEquals(expected, csvById.get(csvStarts.get(i + 1)).getDouble(1), 1e-12 * expected);
     }
   }
 

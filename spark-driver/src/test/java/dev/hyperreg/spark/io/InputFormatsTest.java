@@ -87,16 +87,19 @@ class InputFormatsTest {
   @Test
   void csvGivesTheLibsvmFit() throws Exception {
     Path file = csv("b,f1,f2,f3,f4,f5,f6", i -> b[i] + "," + features(i));
-    assertArrayEquals(reference, fit("--input", file.toString(), "--format", "csv", "--label-col", "b"), 1e-12);
-    // more partitions than the file has: rows are numbered before they are spread, so nothing changes
-    assertArrayEquals(reference, fit("--input", file.toString(), "--format", "csv", "--label-col", "b",
+    // a CSV row's id is its line's byte offset, a LIBSVM row's too, but the lines differ: other
+    // sketches, the same optimum
+    double[] fromCsv = fit("--input", file.toString(), "--format", "csv", "--label-col", "b");
+    assertArrayEquals(reference, fromCsv, 1e-9);
+    // five splits of the file: byte offsets do not depend on where a split starts, so nothing changes
+    assertArrayEquals(fromCsv, fit("--input", file.toString(), "--format", "csv", "--label-col", "b",
         "--partitions", "5"), 1e-12);
 
     // a weight column equal to --reg-weight everywhere, in the middle of the table
     Path weighted = csv("f1,f2,f3,w,f4,f5,f6,label", i -> features(i).replaceFirst("^(([^,]*,){2}[^,]*),", "$1,0.01,")
         + "," + b[i]);
     double[] withWeights = fit("--input", weighted.toString(), "--format", "csv", "--weight-col", "w", "--reg-weight", "0");
-    assertArrayEquals(reference, withWeights, 1e-12);
+    assertArrayEquals(reference, withWeights, 1e-9);
 
     // the feature columns named in another order: the coefficients follow
     double[] permuted = fit("--input", file.toString(), "--format", "csv", "--label-col", "b", "--features-cols",
@@ -124,9 +127,13 @@ class InputFormatsTest {
     spark.createDataFrame(dense, vectorSchema).coalesce(1).write().parquet(densePath.toString());
     spark.createDataFrame(sparse, vectorSchema).coalesce(1).write().parquet(sparsePath.toString());
     spark.createDataFrame(arrays, arraySchema).coalesce(1).write().parquet(arrayPath.toString());
-    assertArrayEquals(reference, fit("--input", densePath.toString(), "--format", "parquet"), 1e-12);
-    assertArrayEquals(reference, fit("--input", sparsePath.toString(), "--format", "parquet"), 1e-12);
-    assertArrayEquals(reference, fit("--input", arrayPath.toString(), "--format", "parquet", "--features-col", "x"), 1e-12);
+    // Parquet row ids are row indices where LIBSVM's are byte offsets: other sketches, the same optimum
+    double[] fromParquet = fit("--input", densePath.toString(), "--format", "parquet");
+    assertArrayEquals(reference, fromParquet, 1e-9);
+    // the three layouts of the same rows, with the same ids, give the same fit to the last digits
+    assertArrayEquals(fromParquet, fit("--input", sparsePath.toString(), "--format", "parquet"), 1e-12);
+    assertArrayEquals(fromParquet, fit("--input", arrayPath.toString(), "--format", "parquet", "--features-col", "x"),
+        1e-12);
   }
 
   @Test
@@ -150,9 +157,9 @@ class InputFormatsTest {
         {"--input", ragged.toString(), "--format", "csv"},                                 // a short line
     };
     String[] expected = {"column 'label' (--label-col) not found; the columns are b, f1", "column 'f9'",
-        "data row 42: column 'f3': 'x3' is not a number", "column 'features' (--features-col) must be",
-        "data row 8: column 'w' is -1.0", "--weight-col needs --format csv or parquet", "--format json",
-        "does not match its header"};
+        ":43: column 'f3': 'x3' is not a number", "column 'features' (--features-col) must be",
+        ":9: column 'w' is -1.0", "--weight-col needs --format csv or parquet", "--format json",
+        ":14: the line has 2 fields where the header has 3"};
     for (int k = 0; k < cases.length; k++) {
       Path out = dir.resolve("refused");
       List<String> args = new ArrayList<>(List.of("fit", "--output", out.toString()));

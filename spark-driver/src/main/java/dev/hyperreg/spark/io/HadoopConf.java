@@ -1,0 +1,31 @@
+package dev.hyperreg.spark.io;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * A Hadoop {@link Configuration} that can be broadcast: tasks that read a file themselves (to turn
+ * a byte offset into a line number for a message) need the driver's file-system settings.
+ */
+final class HadoopConf implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private transient Configuration value;
+
+  HadoopConf(Configuration value) { this.value = value; }
+
+  Configuration get() { return value; }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    value.write(out);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    value = new Configuration(false);
+    value.readFields(in);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.hyperreg.spark.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The byte-level number parser against {@link Double#parseDouble}: the same double, bit for bit. */
+class NumberParserTest {
+  private static double parse(String text) {
+    byte[] padded = ("  " + text + "#").getBytes(StandardCharsets.UTF_8);
+    return NumberParser.parseDouble(padded, 2, padded.length - 1);
+  }
+
+  private static void assertSame(String text) {
+    assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)), Double.doubleToRawLongBits(parse(text)), text);
+  }
+
+  @Test
+  void givesJavasDoubleForRandomDecimals() {
+    Random random = new Random(42);
+    for (int k = 0; k < 200_000; k++) {
+      StringBuilder s = new StringBuilder();
+      if (random.nextBoolean()) s.append(random.nextBoolean() ? '-' : '+');
+      int intDigits = random.nextInt(12);
+      for (int i = 0; i < intDigits; i++) s.append((char) ('0' + random.nextInt(10)));
+      if (intDigits == 0 || random.nextBoolean()) {
+        s.append('.');
+        int fracDigits = random.nextInt(intDigits == 0 ? 20 : 12) + (intDigits == 0 ? 1 : 0);
+        for (int i = 0; i < fracDigits; i++) s.append((char) ('0' + random.nextInt(10)));
+      }
+      if (random.nextInt(3) == 0) s.append(random.nextBoolean() ? 'e' : 'E').append(random.nextInt(61) - 30);
+      assertSame(s.toString());
+    }
+    // what Double.toString writes, the usual content of a generated file
+    for (int k = 0; k < 100_000; k++) assertSame(Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(40) - 20)));
+  }
+
+  @Test
+  void edgeCasesFollowJavasSyntax() {
+    for (String s : List.of("0", "-0", "-0.0", ".5", "5.", "1e22", "1e23", "1e-22", "1e-23", "9007199254740993",
+        "123456789012345678", "1234567890123456789", "0.000000000000000000000000001", "1e400", "-1e400", "4.9e-324",
+        "2.2250738585072014E-308", "NaN", "Infinity", "-Infinity", "1d", "1f", "0x1p3", "00012.5000")) {
+      assertSame(s);
+    }
+    for (String s : List.of("", "-", "+", ".", "e5", "1e", "1e+", "abc", "1.2.3", "1,5", "inf")) {
+      assertThrows(NumberFormatException.class, () -> parse(s), s);
+      assertThrows(NumberFormatException.class, () -> Double.parseDouble(s), s);
+    }
+  }
+
+  @Test
+  void parsesIndicesLikeIntegerParseInt() {
+    for (String s : List.of("1", "42", "2147483647", "0007", "-3", "+5")) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      assertEquals(Integer.parseInt(s), NumberParser.parseInt(b, 0, b.length), s);
+    }
+    for (String s : List.of("", "2147483648", "99999999999", "1.5", "x")) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      assertThrows(NumberFormatException.class, () -> NumberParser.parseInt(b, 0, b.length), s);
+    }
+  }
+}
