@@ -98,6 +98,8 @@ public final class HyperregCli {
             rest -> DataGenerator.run(rest, out)))
         .addSubcommand("bench", PassThrough.command("the solvers side by side on generated problems",
             rest -> Benchmark.run(rest, out)))
+        .addSubcommand("bench-load", PassThrough.command("loading time and peak storage against reading the lines",
+            rest -> dev.hyperreg.spark.bench.LoadBenchmark.run(rest, out)))
         .addSubcommand("example", PassThrough.command("the Spark ML estimator walkthrough on bundled data",
             rest -> inSession("hyperreg example", null,
                 jsc -> dev.hyperreg.ml.EstimatorExample.run(SparkSession.active(), rest, out))));

@@ -21,6 +21,8 @@ final class CsvParser implements TextLines.LineFormat {
   private final String[] header;
   /** Field boundaries of the current line: [start, end) of field k at 2k, 2k + 1; one parser per task. */
   private transient int[] bounds;
+  /** Scratch for the number parser. */
+  private transient int[] end;
 
   /**
    * @param header the column names, in file order
@@ -41,7 +43,10 @@ final class CsvParser implements TextLines.LineFormat {
     if (firstLineOfFile) return false;
     if (length > 0 && bytes[length - 1] == '\r') length--;
     if (isBlank(bytes, length)) return false;
-    if (bounds == null) bounds = new int[2 * fieldCount];
+    if (bounds == null) {
+      bounds = new int[2 * fieldCount];
+      end = new int[1];
+    }
     int fields = split(bytes, length, bounds);
     if (fields != fieldCount) {
       throw new BadLine("the line has " + fields + " field" + (fields == 1 ? "" : "s") + " where the header has "
@@ -79,7 +84,7 @@ final class CsvParser implements TextLines.LineFormat {
     if (from == to) throw new BadLine("column '" + header[k] + "' is empty");
     double v;
     try {
-      v = NumberParser.parseDouble(bytes, from, to);
+      v = NumberParser.parseDouble(bytes, from, to, end);
     } catch (NumberFormatException e) {
       throw new BadLine("column '" + header[k] + "': '" + NumberParser.text(bytes, from, to) + "' is not a number");
     }

@@ -10,9 +10,50 @@ import dev.hyperreg.spark.io.TextLines.BadLine;
  * @param numFeatures the design's feature count, or 0 when it is learned from the data: a larger
  *     index is refused on the line that holds it
  */
-record LibsvmParser(int numFeatures) implements TextLines.LineFormat {
+final class LibsvmParser implements TextLines.LineFormat {
+  private static final long serialVersionUID = 1L;
+  private final int numFeatures;
+  /** Where the last number ended; one parser per task. */
+  private transient int[] end;
+
+  LibsvmParser(int numFeatures) { this.numFeatures = numFeatures; }
+
+  /**
+   * One pass over the line for the usual case — "label index:value …" in decimal, separated by
+   * blanks; anything else (a comment inside a token, Java's other number syntax, every error)
+   * starts over on the careful path, which accepts or names the problem exactly.
+   */
   @Override
   public boolean parse(byte[] bytes, int length, boolean firstLineOfFile, RowCursor row) {
+    if (end == null) end = new int[1];
+    int i = skipSpace(bytes, 0, length);
+    if (i == length || bytes[i] == '#') return false;
+    double label = NumberParser.parseToken(bytes, i, length, end);
+    i = end[0];
+    if (i < 0 || !Double.isFinite(label) || !(i == length || isSpace(bytes[i]))) return carefully(bytes, length, row);
+    row.label = label;
+    int previous = 0;
+    while (true) {
+      i = skipSpace(bytes, i, length);
+      if (i == length || bytes[i] == '#') return true;
+      int index = 0;
+      int start = i;
+      while (i < length && i - start < 9 && bytes[i] >= '0' && bytes[i] <= '9') index = index * 10 + (bytes[i++] - '0');
+      if (i == start || i == length || bytes[i] != ':' || index <= previous || index < 0
+          || (numFeatures > 0 && index > numFeatures)) {
+        return carefully(bytes, length, row);
+      }
+      double value = NumberParser.parseToken(bytes, i + 1, length, end);
+      i = end[0];
+      if (i < 0 || !Double.isFinite(value) || !(i == length || isSpace(bytes[i]))) return carefully(bytes, length, row);
+      row.addFeature(index - 1, value);
+      previous = index;
+    }
+  }
+
+  /** The line parsed token by token, every problem named: the reference the fast path must agree with. */
+  boolean carefully(byte[] bytes, int length, RowCursor row) {
+    row.startRow(row.rowId);
     int end = length;
     for (int i = 0; i < length; i++) {
       if (bytes[i] == '#') {
