@@ -170,4 +170,110 @@ class InputFormatsTest {
       assertFalse(Files.exists(out));
     }
   }
+
+  /** Runs a fit that must be refused: exit 2, a message holding every one of {@code expected}, no output. */
+  private void assertRefused(List<String> input, String... expected) {
+    Path out = dir.resolve("refused");
+    List<String> args = new ArrayList<>(List.of("fit", "--output", out.toString()));
+    args.addAll(input);
+    CliRun r = CliRun.run(args.toArray(String[]::new));
+    assertEquals(2, r.status(), input + ": " + r.err());
+    for (String e : expected) assertTrue(r.err().contains(e), "expected '" + e + "' in: " + r.err());
+    assertFalse(Files.exists(out), "no output for " + input);
+  }
+
+  /** A directory of CSV files with the given contents (name → lines). */
+  private Path csvDirectory(String name, String... files) throws Exception {
+    Path d = dir.resolve(name);
+    Files.createDirectories(d);
+    for (int f = 0; f < files.length; f++) Files.writeString(d.resolve("part-" + f + ".csv"), files[f]);
+    return d;
+  }
+
+  @Test
+  void badCsvFilesAreNamedWithTheirLineAndColumn() throws Exception {
+    String good = "label,f1,f2\n1.5,0.25,2\n0.5,1,0\n";
+    for (String[] c : new String[][] {{"NaN", "is NaN"}, {"Infinity", "is Infinity"}, {"-Infinity", "is -Infinity"},
+        {"", "is empty"}, {"  ", "is empty"}}) {
+      Path d = csvDirectory("bad-" + Math.abs(c[0].hashCode()) + c[0].length(), good, good + "2,1," + c[0] + "\n");
+      assertRefused(List.of("--input", d.toString(), "--format", "csv"), "part-1.csv:4: column 'f2' " + c[1]);
+    }
+    // a header and nothing else
+    Path headerOnly = csvDirectory("header-only", "label,f1,f2\n");
+    assertRefused(List.of("--input", headerOnly.toString(), "--format", "csv"), "no data rows in " + headerOnly);
+    // an empty directory, and one holding only an empty file
+    Path empty = dir.resolve("empty");
+    Files.createDirectories(empty);
+    assertRefused(List.of("--input", empty.toString(), "--format", "csv"), "no input files in " + empty);
+    Path emptyFile = csvDirectory("empty-file", "");
+    assertRefused(List.of("--input", emptyFile.toString(), "--format", "csv"), "no CSV header in " + emptyFile);
+    // files whose headers differ: named, with both headers
+    Path differ = csvDirectory("differ", good, "label,f2,f1\n1,2,3\n");
+    assertRefused(List.of("--input", differ.toString(), "--format", "csv"),
+        "part-1.csv:1: its header differs from", "part-0.csv's: label,f2,f1 where");
+    // a quoted field left open
+    Path open = csvDirectory("open-quote", good + "\"1,2,3\n");
+    assertRefused(List.of("--input", open.toString(), "--format", "csv"), "part-0.csv:4: a quoted field is not closed");
+    // a header naming a column twice
+    Path twice = csvDirectory("twice", "label,f1,f1\n1,2,3\n");
+    assertRefused(List.of("--input", twice.toString(), "--format", "csv"), "column 'f1' appears twice");
+  }
+
+  @Test
+  void badParquetFilesAreNamedWithTheirRowAndColumn() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    StructType arrays = new StructType().add("label", DataTypes.DoubleType)
+        .add("x", DataTypes.createArrayType(DataTypes.DoubleType, true));
+    StructType vectors = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT(), true);
+    // a row whose array is one entry short, a row with a null entry, a null vector
+    List<Row> shortRow = new ArrayList<>();
+    List<Row> nullEntry = new ArrayList<>();
+    List<Row> nullVector = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      shortRow.add(RowFactory.create(1.0, i == 6 ? new Double[] {1.0, 2.0} : new Double[] {1.0, 2.0, 3.0}));
+      nullEntry.add(RowFactory.create(1.0, i == 3 ? new Double[] {1.0, null, 3.0} : new Double[] {1.0, 2.0, 3.0}));
+      nullVector.add(RowFactory.create(1.0, i == 8 ? null : Vectors.dense(1, 2, 3)));
+    }
+    Path width = single(spark.createDataFrame(shortRow, arrays), "short");
+    assertRefused(List.of("--input", width.toString(), "--format", "parquet", "--features-col", "x"),
+        "data row 7: column 'x' has 2 entries where the first row read has 3");
+    Path entry = single(spark.createDataFrame(nullEntry, arrays), "null-entry");
+    assertRefused(List.of("--input", entry.toString(), "--format", "parquet", "--features-col", "x"),
+        "data row 4: column 'x' has an empty entry 1");
+    Path vector = single(spark.createDataFrame(nullVector, vectors), "null-vector");
+    assertRefused(List.of("--input", vector.toString(), "--format", "parquet"), "data row 9: column 'features' is empty");
+
+    // part files whose schemas differ: the label an integer in the second
+    Path differ = dir.resolve("differ.parquet");
+    Files.createDirectories(differ);
+    Path first = single(spark.createDataFrame(List.of(RowFactory.create(1.0, Vectors.dense(1, 2))), vectors), "a");
+    StructType intLabel = new StructType().add("label", DataTypes.IntegerType).add("features", new VectorUDT());
+    Path second = single(spark.createDataFrame(List.of(RowFactory.create(1, Vectors.dense(1, 2))), intLabel), "b");
+    Files.copy(partFile(first), differ.resolve("part-0.parquet"));
+    Files.copy(partFile(second), differ.resolve("part-1.parquet"));
+    assertRefused(List.of("--input", differ.toString(), "--format", "parquet"),
+        "part-1.parquet: column 'label' is", "where", "part-0.parquet has");
+
+    // a truncated part file
+    Path truncated = dir.resolve("truncated.parquet");
+    Files.createDirectories(truncated);
+    Files.copy(partFile(first), truncated.resolve("part-0.parquet"));
+    byte[] whole = Files.readAllBytes(partFile(first));
+    Files.write(truncated.resolve("part-1.parquet"), java.util.Arrays.copyOf(whole, whole.length / 2));
+    assertRefused(List.of("--input", truncated.toString(), "--format", "parquet"),
+        "part-1.parquet: not a readable Parquet file");
+  }
+
+  /** A DataFrame written as a directory holding one part file. */
+  private Path single(Dataset<Row> frame, String name) {
+    Path path = dir.resolve(name + ".parquet");
+    frame.coalesce(1).write().parquet(path.toString());
+    return path;
+  }
+
+  private static Path partFile(Path directory) throws Exception {
+    try (var files = Files.list(directory)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+  }
 }
