@@ -76,6 +76,11 @@ public final class FitJob {
       LOG.info("loaded {} rows × {} features ({} non-zeros) from {} file(s) into {} blocks ({} dense), {} partitions",
           data.rows(), data.features(), data.nonZeros(), data.files().size(), data.totalBlocks(), data.denseBlocks(),
           data.blocks().getNumPartitions());
+      if (data.widenedBlocks() > 0) {
+        LOG.warn("{} of {} blocks were built narrower than the {} features the input turned out to have and are"
+            + " widened on every pass; give --num-features {} to build them at full width", data.widenedBlocks(),
+            data.totalBlocks(), data.features(), data.features());
+      }
       Objective objective = new Objective(o.objective, o.link, dim, o.ridge, data.interceptColumn());
       warnAboutTraps(o);
       LOG.info("regularization: w = {} on every row, ridge λ = {}", o.regWeight, o.ridge);
@@ -448,6 +453,7 @@ public final class FitJob {
     input.put("nonZeros", data.nonZeros());
     input.put("blocks", data.totalBlocks());
     input.put("denseBlocks", data.denseBlocks());
+    input.put("widenedBlocks", data.widenedBlocks());
     input.put("partitions", data.blocks().getNumPartitions());
     m.put("input", input);
     List<Map<String, Object>> iterations = new ArrayList<>();
