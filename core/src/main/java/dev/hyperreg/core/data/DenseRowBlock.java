@@ -60,11 +60,7 @@ public final class DenseRowBlock extends RowBlock {
 
   @Override public double get(int i, int j) { return values[j * rows + i]; }
 
-  @Override public long countNonZeros() {
-    long count = 0;
-    for (double v : values) if (v != 0) count++;
-    return count;
-  }
+  @Override public long countNonZeros() { return countNonZeros(values); }
 
   @Override public RowBlock widened(int newCols, boolean intercept) {
     if (newCols < cols) throw new IllegalArgumentException("cannot narrow " + cols + " columns to " + newCols);

@@ -71,6 +71,12 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   /** Number of stored entries that are not 0. */
   public abstract long countNonZeros();
 
+  protected static long countNonZeros(double[] storedValues) {
+    long count = 0;
+    for (double v : storedValues) if (v != 0) count++;
+    return count;
+  }
+
   /** z = A x for the block's rows; z has length ≥ rows. */
   public abstract void multiply(double[] x, double[] z);
 

@@ -33,11 +33,7 @@ public final class SparseRowBlock extends RowBlock {
     return 0;
   }
 
-  @Override public long countNonZeros() {
-    long count = 0;
-    for (double v : values) if (v != 0) count++;
-    return count;
-  }
+  @Override public long countNonZeros() { return countNonZeros(values); }
 
   @Override public RowBlock widened(int newCols, boolean intercept) {
     if (newCols < cols) throw new IllegalArgumentException("cannot narrow " + cols + " columns to " + newCols);
