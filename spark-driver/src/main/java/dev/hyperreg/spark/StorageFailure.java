@@ -17,13 +17,17 @@ public final class StorageFailure extends RuntimeException {
 
   /**
    * The right exception for an I/O error: bad input (exit 2) when the path does not exist, names an
-   * unknown file system or is not accessible to this user; a storage failure (exit 1) otherwise.
+   * unknown file system or is not accessible to this user (Hadoop's AccessControlException, or the
+   * local disk's "Permission denied"), also when that is the cause of e; a storage failure (exit 1)
+   * otherwise.
    */
   public static RuntimeException of(String what, IOException e) {
     String message = what + ": " + e.getMessage();
-    if (e instanceof FileNotFoundException || e instanceof UnsupportedFileSystemException
-        || e instanceof AccessControlException) {
-      return new InputFormatException(message);
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FileNotFoundException || t instanceof UnsupportedFileSystemException
+          || t instanceof AccessControlException || t instanceof java.nio.file.AccessDeniedException) {
+        return new InputFormatException(message);
+      }
     }
     return new StorageFailure(message, e);
   }

@@ -13,7 +13,9 @@ package dev.hyperreg.core.solver;
  *     row-sample pass of the sampling solver)
  * @param seconds wall time of the iteration
  * @param hessian where the Hessian of the step came from ("exact", "sketch 2000×2")
- * @param note what the Hessian strategy changed after the step (sketch enlarged, fallback), or null
+ * @param note what the Hessian strategy changed after the step (sketch enlarged, fallback), and
+ *     line-search trials that overflowed a double ("step 1 overflowed a double at row N (a·x = …),
+ *     taken 0.25"); null when neither
  */
 public record IterationRecord(int iteration, double objectiveValue, double logObjectiveValue,
     double gradientNorm, double stepSize, double stepNorm, double damping, long dataPasses,

@@ -26,7 +26,9 @@ import java.util.Locale;
  *       doubling t while L keeps falling, all doublings evaluated by one ladder pass. Trials are
  *       loss-and-gradient passes and the accepted point gets its Hessian once, except where the
  *       quadratic model expects no expansion: there the t = 1 trial collects the Hessian too, one
- *       pass per iteration;</li>
+ *       pass per iteration. A trial where some row overflows a double (the plain objective past
+ *       a·x ≈ 355) is rejected and halved like one whose loss rose; the iteration's note says so,
+ *       naming the row, and so does the message when the line search fails;</li>
  *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
  *       non-degenerate minimizer that step is the distance to it, so tol is the relative accuracy
  *       of x. With an approximate Hessian the test is made again on the exact Newton step of one
@@ -201,12 +203,15 @@ public final class NewtonSolver {
       double curvature = direction.curvature();
       double modelDecrease = -(slope + 0.5 * curvature);
       boolean fusedFirstTrial = modelDecrease < (1 - Math.exp(-EXPANSION_LOG_DECREASE)) * current.scaledLoss();
+      Overflows overflows = new Overflows();
       for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
         double[] candidate = x.clone();
         for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step()[j];
         String trialName = String.format(Locale.ROOT, "iteration %d: step %.3g", k, t);
         Evaluation trialEvaluation = trial == 1 && fusedFirstTrial ? hessians.evaluate(function, candidate, trialName)
             : function.evaluate(candidate, false, trialName + " (loss only)");
+        // a trial where some row overflows is rejected like one whose loss rose: halve and try again
+        if (!trialEvaluation.isFinite()) overflows.add(t, trialEvaluation);
         if (trialEvaluation.isFinite() && sufficientDecrease(current, trialEvaluation, t * slope)) {
           accepted = trialEvaluation;
           break;
@@ -224,8 +229,8 @@ public final class NewtonSolver {
         }
         return finish(StopReason.LINE_SEARCH_FAILED, String.format(Locale.ROOT, "line search failed: no step"
             + " along the Newton direction (damping %.3g, length %.3g) decreased the objective; the gradient is"
-            + " %.3g of its start value", direction.damping(), stepNorm, relativeGradient),
-            current, records, function, hessians, passesBefore, start);
+            + " %.3g of its start value", direction.damping(), stepNorm, relativeGradient)
+            + overflows.failureClause(), current, records, function, hessians, passesBefore, start);
       }
 
       t = LinearAlgebra.distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
@@ -234,8 +239,8 @@ public final class NewtonSolver {
       double predicted = -(t * slope + 0.5 * t * t * curvature);
       // a model ratio is meaningless once the decrease is at the loss's rounding level
       double ratio = predicted > 100 * roundingError ? decrease / predicted : Double.NaN;
-      String note = hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm, previousStepNorm,
-          decrease / current.scaledLoss()));
+      String note = Overflows.join(hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm,
+          previousStepNorm, decrease / current.scaledLoss())), overflows.note(t));
       // "flat" = no measurable decrease and no contraction of the steps either: a linearly
       // converging (sketched) Newton keeps shrinking its steps long after the loss stops moving
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
@@ -336,6 +341,44 @@ public final class NewtonSolver {
     double[] best = x.clone();
     for (int j = 0; j < best.length; j++) best[j] += bestT * step[j];
     return hessians.evaluate(function, best, String.format(Locale.ROOT, "iteration %d: step %.3g", k, bestT));
+  }
+
+  /**
+   * The line-search trials of one iteration where some row overflowed a double ({@link Evaluation#isFinite()}
+   * false): rejected like trials whose loss rose, and said in the iteration's note or in the
+   * failure's message, naming the row as an {@link OverflowException} does ("at row N").
+   */
+  private static final class Overflows {
+    private int count;
+    private double firstT, lastT;
+    private Evaluation first, last;
+
+    void add(double t, Evaluation e) {
+      if (count++ == 0) {
+        firstT = t;
+        first = e;
+      }
+      lastT = t;
+      last = e;
+    }
+
+    /** The note of an accepted step t, or null when no trial overflowed. */
+    String note(double t) {
+      if (count == 0) return null;
+      String which = count == 1 ? String.format(Locale.ROOT, "step %.3g", firstT)
+          : String.format(Locale.ROOT, "steps %.3g to %.3g", firstT, lastT);
+      return String.format(Locale.ROOT, "%s overflowed a double at row %d (a·x = %.6g), taken %.3g", which,
+          first.badRowId(), first.badRowValue(), t);
+    }
+
+    /** What a failed line search's message adds: that its trials overflowed, and where the last did. */
+    String failureClause() {
+      if (count == 0) return "";
+      return String.format(Locale.ROOT, "; %d of its trials (steps %.3g to %.3g) overflowed a double, the last at"
+          + " row %d (a·x = %.6g)", count, firstT, lastT, last.badRowId(), last.badRowValue());
+    }
+
+    static String join(String a, String b) { return a == null ? b : b == null ? a : a + "; " + b; }
   }
 
   /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */

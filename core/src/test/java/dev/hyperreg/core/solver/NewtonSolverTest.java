@@ -13,6 +13,9 @@ import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -220,6 +223,81 @@ class NewtonSolverTest {
     assertEquals(17, e.rowId());
     assertEquals(1000, e.value(), 1e-9);
     assertTrue(e.getMessage().contains("row 17"), e.getMessage());
+  }
+
+  /**
+   * Plain exp, b = e^{a·x*} on 200 rows a = (1, u), u uniform in [−1, 1], and one row (0, 100)
+   * (row 200), started at x = (−8, 0). That row's a·x is 0 at the start, and the Newton steps of
+   * the next iterations (the fit climbs out of the concave region below the data) carry it past
+   * 355, where ½(e^{a·x} − b)² overflows: iterations 1 to 3 each begin with a trial that
+   * overflows there. Each such trial must be rejected and halved like a rising loss, and said in
+   * the iteration's note naming the row; the fit still reaches x*.
+   */
+  @Test
+  void anOverflowingTrialInTheMiddleOfAFitIsBacktrackedAndNamed() {
+    double[] xStar = {0.5, 0.3};
+    Problems.Data data = outlierRow(xStar);
+    ObjectiveFunction f = data.function(new Objective(ObjectiveKind.PLAIN, Link.EXP, 2, 0, -1), false);
+    FitResult fit = SOLVER.minimize(f, new double[] {-8, 0}, IterationListener.NONE);
+    assertTrue(fit.converged(), fit.message());
+    assertEquals(0, Problems.relativeError(fit.coefficients(), xStar), 1e-8);
+    List<IterationRecord> overflowed = fit.iterations().stream()
+        .filter(r -> r.note() != null && r.note().contains("overflowed a double at row 200")).toList();
+    assertTrue(overflowed.stream().anyMatch(r -> r.iteration() >= 2), "an overflow after the first iteration: "
+        + fit.iterations());
+    for (IterationRecord r : overflowed) {
+      assertTrue(r.stepSize() < 1, "backtracked: " + r);
+      // the note's a·x is that of the rejected trial, past the overflow of e^{2z} (z > 354.9)
+      Matcher m = Pattern.compile("a·x = ([0-9.e+]+)").matcher(r.note());
+      assertTrue(m.find() && Double.parseDouble(m.group(1)) > 354.9, r.note());
+    }
+  }
+
+  /**
+   * A strategy whose direction is the Newton step stretched to length 10²⁰⁰: every trial down to
+   * t = 2⁻⁴⁰ overflows, so no safe step exists. The fit stops as LINE_SEARCH_FAILED (never as
+   * converged, never with an exception), its message saying that the trials overflowed and where.
+   */
+  @Test
+  void aLineSearchWhoseTrialsAllOverflowSaysSoAndNamesTheRow() {
+    double[] xStar = {0.5, 0.3};
+    Problems.Data data = outlierRow(xStar);
+    ObjectiveFunction f = data.function(new Objective(ObjectiveKind.PLAIN, Link.EXP, 2, 0, -1), false);
+    HessianStrategy stretched = new HessianStrategy() {
+      @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {
+        return function.evaluate(x, true, description);
+      }
+
+      @Override public NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius,
+          boolean accurate) {
+        NewtonDirection newton = NewtonDirection.of(current, radius);
+        double[] p = newton.step().clone();
+        double factor = 1e200 / LinearAlgebra.norm(p);
+        for (int j = 0; j < p.length; j++) p[j] *= factor;
+        return new NewtonDirection(p, newton.damping(), null, newton.curvature() * factor * factor, false);
+      }
+
+      @Override public String current() { return "stretched"; }
+    };
+    FitResult fit = SOLVER.minimize(f, new double[] {0.4, 0.2}, stretched, IterationListener.NONE);
+    assertEquals(StopReason.LINE_SEARCH_FAILED, fit.stopReason(), fit.message());
+    assertTrue(fit.message().contains("40 of its trials"), fit.message());
+    assertTrue(fit.message().matches(".*overflowed a double, the last at row \\d+ \\(a·x = .*"), fit.message());
+  }
+
+  /** See {@link #anOverflowingTrialInTheMiddleOfAFitIsBacktrackedAndNamed}. */
+  static Problems.Data outlierRow(double[] xStar) {
+    java.util.Random rnd = new java.util.Random(3);
+    int n = 200;
+    double[][] a = new double[n + 1][2];
+    double[] b = new double[n + 1];
+    for (int i = 0; i < n; i++) {
+      a[i][0] = 1;
+      a[i][1] = 2 * rnd.nextDouble() - 1;
+    }
+    a[n][1] = 100;
+    for (int i = 0; i <= n; i++) b[i] = Math.exp(a[i][0] * xStar[0] + a[i][1] * xStar[1]);
+    return new Problems.Data(a, b, null);
   }
 
   @Test

@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -102,7 +104,8 @@ public final class FitJob {
           settings = settings.withGradientReference(saved.logGradientReference());
         }
       }
-      IterationListener listener = checkpointing(checkpoint, Math.max(0, resumedFrom), settings.logGradientReference());
+      IterationListener listener = namingRows(checkpointing(checkpoint, Math.max(0, resumedFrom),
+          settings.logGradientReference()), data);
       Fitted fitted;
       try {
         fitted = fitBlocks(jsc, data.blocks(), objective, settings, start, "hyperreg-fit", listener);
@@ -121,8 +124,8 @@ public final class FitJob {
             fitted.passes(), String.format(Locale.ROOT, "%.2f", seconds), o.output);
         return ExitStatus.SUCCESS;
       }
-      LOG.warn("NOT CONVERGED ({}): {}. Output written to {} without {}", fit.stopReason(), fit.message(), o.output,
-          AtomicOutput.SUCCESS_MARKER);
+      LOG.warn("NOT CONVERGED ({}): {}. Output written to {} without {}", fit.stopReason(),
+          nameRows(fit.message(), data), o.output, AtomicOutput.SUCCESS_MARKER);
       return ExitStatus.NOT_CONVERGED;
     } finally {
       data.release();
@@ -380,6 +383,41 @@ public final class FitJob {
     };
   }
 
+  /** "at row N" in a solver's message or note: the form {@link OverflowException} and the line search use. */
+  private static final Pattern ROW = Pattern.compile("at row (\\d+)");
+
+  /**
+   * The text with each "at row N" followed by the row's file and line ("at row 200 (data.libsvm:201)"),
+   * as {@link BlockedData#numericalFailure} names the row of an overflow at the start point.
+   */
+  static String nameRows(String text, BlockedData data) {
+    if (text == null) return null;
+    Matcher m = ROW.matcher(text);
+    StringBuilder named = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(named, Matcher.quoteReplacement(m.group() + " (" + data.describeRow(Long.parseLong(m.group(1)))
+          + ")"));
+    }
+    m.appendTail(named);
+    return named.toString();
+  }
+
+  /** The listener, told every iteration with the rows its note mentions named ({@link #nameRows}). */
+  static IterationListener namingRows(IterationListener listener, BlockedData data) {
+    return new IterationListener() {
+      @Override public void onIteration(IterationRecord r) { listener.onIteration(named(r)); }
+
+      @Override public void onIterate(IterationRecord r, double[] point) { listener.onIterate(named(r), point); }
+
+      private IterationRecord named(IterationRecord r) {
+        if (r.note() == null || !ROW.matcher(r.note()).find()) return r;
+        return new IterationRecord(r.iteration(), r.objectiveValue(), r.logObjectiveValue(), r.gradientNorm(),
+            r.stepSize(), r.stepNorm(), r.damping(), r.dataPasses(), r.seconds(), r.hessian(),
+            nameRows(r.note(), data));
+      }
+    };
+  }
+
   /** What a checkpoint must have been written by: the same input, problem and solver. */
   static Map<String, Object> fingerprint(FitOptions o, BlockedData data) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -425,7 +463,7 @@ public final class FitJob {
     m.put("hessianMinEigenvalue", finiteOrNull(fit.hessianMinEigenvalue()));
     m.put("converged", fit.converged());
     m.put("stopReason", fit.stopReason().name());
-    m.put("message", fit.message());
+    m.put("message", nameRows(fit.message(), data));
     m.put("iterationCount", fit.iterationCount());
     m.put("dataPasses", passes);
     long recorded = 0;
@@ -469,7 +507,7 @@ public final class FitJob {
       it.put("seconds", r.seconds());
       it.put("dataPasses", r.dataPasses());
       it.put("hessian", r.hessian());
-      if (r.note() != null) it.put("note", r.note());
+      if (r.note() != null) it.put("note", nameRows(r.note(), data));
       iterations.add(it);
     }
     m.put("iterations", iterations);

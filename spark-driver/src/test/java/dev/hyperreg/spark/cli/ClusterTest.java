@@ -135,6 +135,11 @@ class ClusterTest {
 
   /** spark-submit, client mode (the driver is this child JVM), Kryo with registration required. */
   private static ChildJvm submit(Path log, String... appArgs) throws IOException {
+    return submit(log, Map.of(), appArgs);
+  }
+
+  /** The same, with system properties for the driver JVM (a test hook's). */
+  private static ChildJvm submit(Path log, Map<String, String> driverProperties, String... appArgs) throws IOException {
     String sparkClasspath = Files.readString(STATE.resolve("spark-classpath.txt")).trim();
     String jvmOptions = Files.readString(ROOT.resolve("spark-driver/target/jvm-options.txt")).trim();
     List<String> args = new ArrayList<>(List.of(
@@ -154,6 +159,7 @@ class ClusterTest {
         "SPARK_HOME", STATE.resolve("spark-home").toString());
     Map<String, String> properties = new HashMap<>();
     properties.put("log4j.configurationFile", ROOT.resolve("conf/log4j2.properties").toString());
+    properties.putAll(driverProperties);
     ChildJvm job = ChildJvm.start(log, properties, env, sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
         args.toArray(String[]::new));
     STARTED.add(job);
@@ -260,6 +266,100 @@ class ClusterTest {
     assertTrue(summary.get("resumedFromIteration").asInt() >= 3);
     assertTrue(LinearAlgebra.relativeDistance(coefficients(out), reference) < 1e-10,
         () -> "after resuming: " + LinearAlgebra.relativeDistance(coefficients(out), reference));
+  }
+
+  /**
+   * A driver killed (kill -9) while it commits its output over an existing one, at each step of
+   * the commit ({@link AtomicOutput#PAUSE_PROPERTY} holds it there until it is killed): right after
+   * the kill the output directory is the old output or the new one, whole, never a mix — or, killed
+   * between the two renames, absent with the old output whole beside it; and the next run writing
+   * there (here one without --overwrite, which then refuses) finds the old output back in place
+   * (or the new one, once it was in place), never nothing.
+   */
+  @Test
+  @Order(5)
+  void driverKilledWhileCommittingLeavesTheOldOutputOrTheNewWhole() throws Exception {
+    Path small = WORK.resolve("plain-exp-n2000-d5.libsvm");
+    if (!Files.exists(small)) {
+      CliRun generated = CliRun.run("generate", "--output", small.toString(), "--objective", "plain", "--rows", "2000",
+          "--features", "5", "--seed", "9");
+      assertEquals(0, generated.status(), generated.err());
+    }
+    Path models = WORK.resolve("commit-killed");
+    Path out = models.resolve("daily");
+    List<String> fit = List.of("fit", "--input", small.toString(), "--objective", "plain", "--link", "exp",
+        "--partitions", "2", "--output", out.toString());
+    // the new output, as a run that is not killed writes it (its coefficients; summary.json has timings)
+    Path reference = WORK.resolve("commit-reference");
+    deleteRecursively(reference);
+    CliRun expected = CliRun.run(concat(fit.subList(0, fit.size() - 1), reference.toString(), "--master", "local[*]"));
+    assertEquals(0, expected.status(), expected.err());
+    double[] newCoefficients = coefficients(reference);
+
+    for (String step : List.of("filled", "aside", "placed")) {
+      deleteRecursively(models);
+      // the old output: the same fit stopped after one iteration (status 3, no _SUCCESS)
+      CliRun old = CliRun.run(concat(fit, "--max-iter", "1", "--master", "local[*]"));
+      assertEquals(3, old.status(), old.err());
+      Map<String, String> oldFiles = files(out);
+      Path log = WORK.resolve("commit-killed-" + step + ".log");
+      try (ChildJvm job = submit(log, Map.of(AtomicOutput.PAUSE_PROPERTY, step),
+          concat(fit, "--overwrite"))) {
+        awaitLine(job, log, "commit paused at " + step);
+        assertTrue(job.isAlive());
+        job.close();   // kill -9 of the driver JVM, in the middle of the commit
+      }
+      // right after the kill
+      List<Path> hidden = hiddenSiblings(models);
+      if (Files.exists(out)) {
+        boolean isOld = files(out).equals(oldFiles);
+        boolean isNew = !isOld && Files.exists(out.resolve(AtomicOutput.SUCCESS_MARKER))
+            && LinearAlgebra.relativeDistance(coefficients(out), newCoefficients) < 1e-10;
+        assertTrue(isOld || isNew, step + ": the output is the old one or the new one, whole: " + files(out));
+      } else {
+        assertTrue(hidden.stream().anyMatch(h -> files(h).equals(oldFiles)),
+            step + ": killed between the renames, the old output is whole beside it: " + hidden);
+      }
+      // the next writer
+      CliRun next = CliRun.run(concat(fit, "--master", "local[*]"));
+      assertEquals(2, next.status(), step + ": " + next.err());
+      assertTrue(next.err().contains("already exists"), next.err());
+      if (step.equals("placed")) {
+        assertTrue(Files.exists(out.resolve(AtomicOutput.SUCCESS_MARKER)), "the new output stays");
+        assertTrue(LinearAlgebra.relativeDistance(coefficients(out), newCoefficients) < 1e-10);
+      } else {
+        assertEquals(oldFiles, files(out), step + ": the old output is back, whole");
+      }
+      // nothing of an old output is left beside it (a complete temporary directory of a run killed
+      // before it moved anything may stay: the next writer cannot tell it from a running one's)
+      for (Path h : hiddenSiblings(models)) {
+        assertTrue(h.getFileName().toString().startsWith(".daily.tmp-") && step.equals("filled"),
+            step + ": left beside the output: " + h);
+      }
+    }
+  }
+
+  private static String[] concat(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  /** File name → content of an output directory. */
+  private static Map<String, String> files(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      Map<String, String> m = new java.util.TreeMap<>();
+      for (Path f : files.toList()) m.put(f.getFileName().toString(), Files.readString(f));
+      return m;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Path> hiddenSiblings(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith(".")).toList();
+    }
   }
 
   // ---- helpers ----
