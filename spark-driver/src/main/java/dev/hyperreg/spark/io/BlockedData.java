@@ -4,6 +4,8 @@ import dev.hyperreg.core.OverflowException;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.spark.NumericalFailure;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -36,11 +38,23 @@ public record BlockedData(JavaRDD<RowBlock> blocks, JavaRDD<RowBlock> cached, lo
   /** "file:line" (text) or "file data row N" (tables) for a row id. */
   public String describeRow(long rowId) { return input.describe(rowId); }
 
-  /** An overflow as a {@link NumericalFailure}, the row it happened at named by file and line (or data row). */
-  public NumericalFailure numericalFailure(OverflowException e) {
-    return new NumericalFailure(e.getMessage().replace("at row " + e.rowId(),
-        "at row " + e.rowId() + " (" + describeRow(e.rowId()) + ")"));
+  /** "at row N": how an {@link OverflowException}, a line search's note and its stop message name a row. */
+  private static final Pattern ROW = Pattern.compile("at row (\\d+)");
+
+  /** The text with each "at row N" followed by the row's file and line: "at row 200 (data.libsvm:201)". */
+  public String nameRows(String text) {
+    if (text == null) return null;
+    Matcher m = ROW.matcher(text);
+    StringBuilder named = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(named, Matcher.quoteReplacement(m.group() + " (" + describeRow(Long.parseLong(m.group(1))) + ")"));
+    }
+    m.appendTail(named);
+    return named.toString();
   }
+
+  /** An overflow as a {@link NumericalFailure}, the row it happened at named by file and line (or data row). */
+  public NumericalFailure numericalFailure(OverflowException e) { return new NumericalFailure(nameRows(e.getMessage())); }
 
   public void release() { cached.unpersist(false); }
 }

@@ -37,8 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -125,7 +123,7 @@ public final class FitJob {
         return ExitStatus.SUCCESS;
       }
       LOG.warn("NOT CONVERGED ({}): {}. Output written to {} without {}", fit.stopReason(),
-          nameRows(fit.message(), data), o.output, AtomicOutput.SUCCESS_MARKER);
+          data.nameRows(fit.message()), o.output, AtomicOutput.SUCCESS_MARKER);
       return ExitStatus.NOT_CONVERGED;
     } finally {
       data.release();
@@ -383,26 +381,7 @@ public final class FitJob {
     };
   }
 
-  /** "at row N" in a solver's message or note: the form {@link OverflowException} and the line search use. */
-  private static final Pattern ROW = Pattern.compile("at row (\\d+)");
-
-  /**
-   * The text with each "at row N" followed by the row's file and line ("at row 200 (data.libsvm:201)"),
-   * as {@link BlockedData#numericalFailure} names the row of an overflow at the start point.
-   */
-  static String nameRows(String text, BlockedData data) {
-    if (text == null) return null;
-    Matcher m = ROW.matcher(text);
-    StringBuilder named = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(named, Matcher.quoteReplacement(m.group() + " (" + data.describeRow(Long.parseLong(m.group(1)))
-          + ")"));
-    }
-    m.appendTail(named);
-    return named.toString();
-  }
-
-  /** The listener, told every iteration with the rows its note mentions named ({@link #nameRows}). */
+  /** The listener, told every iteration with the rows its note mentions named ({@link BlockedData#nameRows}). */
   static IterationListener namingRows(IterationListener listener, BlockedData data) {
     return new IterationListener() {
       @Override public void onIteration(IterationRecord r) { listener.onIteration(named(r)); }
@@ -410,10 +389,10 @@ public final class FitJob {
       @Override public void onIterate(IterationRecord r, double[] point) { listener.onIterate(named(r), point); }
 
       private IterationRecord named(IterationRecord r) {
-        if (r.note() == null || !ROW.matcher(r.note()).find()) return r;
+        if (r.note() == null || !r.note().contains("at row ")) return r;
         return new IterationRecord(r.iteration(), r.objectiveValue(), r.logObjectiveValue(), r.gradientNorm(),
             r.stepSize(), r.stepNorm(), r.damping(), r.dataPasses(), r.seconds(), r.hessian(),
-            nameRows(r.note(), data));
+            data.nameRows(r.note()));
       }
     };
   }
@@ -463,7 +442,7 @@ public final class FitJob {
     m.put("hessianMinEigenvalue", finiteOrNull(fit.hessianMinEigenvalue()));
     m.put("converged", fit.converged());
     m.put("stopReason", fit.stopReason().name());
-    m.put("message", nameRows(fit.message(), data));
+    m.put("message", data.nameRows(fit.message()));
     m.put("iterationCount", fit.iterationCount());
     m.put("dataPasses", passes);
     long recorded = 0;
@@ -507,7 +486,7 @@ public final class FitJob {
       it.put("seconds", r.seconds());
       it.put("dataPasses", r.dataPasses());
       it.put("hessian", r.hessian());
-      if (r.note() != null) it.put("note", nameRows(r.note(), data));
+      if (r.note() != null) it.put("note", data.nameRows(r.note()));
       iterations.add(it);
     }
     m.put("iterations", iterations);
