@@ -14,9 +14,9 @@ import java.util.List;
  * chosen from the column count gives a sparse design with d = 10⁵ blocks of a few dozen rows.
  *
  * <p>A builder either knows the design's width up front ({@link #RowBlockBuilder(int, int, double)})
- * or learns it from the rows ({@link #ofUnknownWidth}): then it keeps every row until
- * {@link #buildAll} cuts them into blocks as wide as the widest row seen. The intercept's column of
- * ones is added when a block is built, as the last column.
+ * or learns it from the rows ({@link #ofUnknownWidth}): then {@link #buildAll} cuts the rows held
+ * into blocks as wide as asked (at least the widest row seen). The intercept's column of ones is
+ * added when a block is built, as the last column.
  */
 public final class RowBlockBuilder {
   public static final double DENSE_FRACTION = 0.25;
@@ -117,10 +117,12 @@ public final class RowBlockBuilder {
   }
 
   /**
-   * Whether the rows held would make a block of at least {@link #TARGET_BYTES}: the loaders start a
-   * new block then. Only for a builder of known width.
+   * Whether the rows held would make a block of at least {@link #TARGET_BYTES} (for a builder of
+   * unknown width: as wide as its widest row so far): the loaders start a new block then.
    */
-  public boolean full() { return bytes(0, rows, cols) >= TARGET_BYTES; }
+  public boolean full() {
+    return bytes(0, rows, cols >= 0 ? cols : width + (intercept ? 1 : 0)) >= TARGET_BYTES;
+  }
 
   /** The bytes rows [from, to) would take as one block of the given width. */
   private long bytes(int from, int to, int blockCols) {

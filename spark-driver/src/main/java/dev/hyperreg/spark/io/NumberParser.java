@@ -99,7 +99,18 @@ final class NumberParser {
       }
     }
     if (i < to && bytes[i] == '.') {
-      for (i++; i < to && isDigit(bytes[i]); i++) {
+      i++;
+      // once the mantissa has started, eight digits at a time while they stay within 19
+      while (mantissa != 0 && digits <= 11 && i + 8 <= to) {
+        long eight = (long) LITTLE_ENDIAN_LONGS.get(bytes, i);
+        if (!isEightDigits(eight)) break;
+        mantissa = mantissa * 100_000_000L + eightDigits(eight);
+        digits += 8;
+        exponent -= 8;
+        any = true;
+        i += 8;
+      }
+      for (; i < to && isDigit(bytes[i]); i++) {
         any = true;
         if (digits < 19) {
           mantissa = mantissa * 10 + (bytes[i] - '0');
@@ -195,6 +206,23 @@ final class NumberParser {
   }
 
   private static boolean isDigit(byte b) { return b >= '0' && b <= '9'; }
+
+  private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Whether all eight bytes of v (little-endian) are ASCII digits. */
+  static boolean isEightDigits(long v) {
+    return ((v & 0xF0F0F0F0F0F0F0F0L) | (((v + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
+        == 0x3333333333333333L;
+  }
+
+  /** The value of eight ASCII digits read little-endian (the first digit in the lowest byte), by three multiplications. */
+  static int eightDigits(long v) {
+    v -= 0x3030303030303030L;
+    v = v * 10 + (v >>> 8); // pairs of digits
+    v = ((v & 0x000000FF000000FFL) * 0x000F424000000064L + ((v >>> 16) & 0x000000FF000000FFL) * 0x0000271000000001L) >>> 32;
+    return (int) v;
+  }
 
   private static double slow(byte[] bytes, int from, int to) { return Double.parseDouble(text(bytes, from, to)); }
 

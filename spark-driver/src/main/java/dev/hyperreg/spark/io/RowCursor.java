@@ -72,9 +72,10 @@ abstract class RowCursor {
   /**
    * The remaining rows as blocks of about 8 MiB ({@link RowBlockBuilder#full}).
    *
-   * @param features the design's feature count, or 0 when it is learned from the data: then every
-   *     block of the partition is as wide as its widest row, and the loader widens the narrower
-   *     partitions' blocks once the width of the whole input is known
+   * @param features the design's feature count, or 0 when it is learned from the data: then each
+   *     block is built as wide as the partition's widest row so far, the partition's earlier,
+   *     narrower blocks are widened at its end, and the loader widens whole partitions narrower than
+   *     the input once its width is known
    */
   final List<RowBlock> blocks(int features, boolean intercept, double regWeight) {
     List<RowBlock> blocks = new ArrayList<>();
@@ -86,11 +87,21 @@ abstract class RowCursor {
         if (builder.full()) blocks.add(builder.build());
       }
       if (builder.rows() > 0) blocks.add(builder.build());
-    } else {
-      RowBlockBuilder builder = RowBlockBuilder.ofUnknownWidth(intercept, regWeight);
-      while (next()) builder.add(rowId, label, this.regWeight, indices, values, nnz);
-      blocks.addAll(builder.buildAll(builder.width()));
+      return blocks;
     }
+    RowBlockBuilder builder = RowBlockBuilder.ofUnknownWidth(intercept, regWeight);
+    int width = 0;
+    while (next()) {
+      builder.add(rowId, label, this.regWeight, indices, values, nnz);
+      if (builder.full()) {
+        width = Math.max(width, builder.width());
+        blocks.addAll(builder.buildAll(width));
+      }
+    }
+    width = Math.max(width, builder.width());
+    blocks.addAll(builder.buildAll(width));
+    int cols = width + (intercept ? 1 : 0);
+    blocks.replaceAll(block -> block.cols() == cols ? block : block.widened(cols, intercept));
     return blocks;
   }
 }

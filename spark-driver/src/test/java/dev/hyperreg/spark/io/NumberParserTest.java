@@ -1,7 +1,9 @@
 package dev.hyperreg.spark.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -63,6 +65,23 @@ class NumberParserTest {
           .divide(java.math.BigDecimal.valueOf(2));
       assertSame(mid.round(new java.math.MathContext(19)).toString());
       assertSame(new java.math.BigDecimal(x).round(new java.math.MathContext(17)).toString());
+    }
+  }
+
+  @Test
+  void eightDigitsAtATimeMatchTheirValue() {
+    Random random = new Random(3);
+    for (int k = 0; k < 100_000; k++) {
+      String digits = String.format("%08d", random.nextInt(100_000_000));
+      long v = 0;
+      for (int b = 7; b >= 0; b--) v = (v << 8) | digits.charAt(b);
+      assertTrue(NumberParser.isEightDigits(v), digits);
+      assertEquals(Integer.parseInt(digits), NumberParser.eightDigits(v), digits);
+    }
+    for (String notDigits : List.of("1234567a", "/2345678", ":2345678", "1234 678", "12345.78")) {
+      long v = 0;
+      for (int b = 7; b >= 0; b--) v = (v << 8) | notDigits.charAt(b);
+      assertFalse(NumberParser.isEightDigits(v), notDigits);
     }
   }
 
