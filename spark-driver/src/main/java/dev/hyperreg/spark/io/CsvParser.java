@@ -23,6 +23,8 @@ final class CsvParser implements TextLines.LineFormat {
   private transient int[] bounds;
   /** Scratch for the number parser. */
   private transient int[] end;
+  /** Every field's value, for the one-pass reading. */
+  private transient double[] fieldValues;
 
   /**
    * @param header the column names, in file order
@@ -42,11 +44,40 @@ final class CsvParser implements TextLines.LineFormat {
   public boolean parse(byte[] bytes, int length, boolean firstLineOfFile, RowCursor row) {
     if (firstLineOfFile) return false;
     if (length > 0 && bytes[length - 1] == '\r') length--;
-    if (isBlank(bytes, length)) return false;
-    if (bounds == null) {
-      bounds = new int[2 * fieldCount];
-      end = new int[1];
+    if (inOnePass(bytes, length, row)) return true;
+    row.startRow(row.rowId);
+    return carefully(bytes, length, row);
+  }
+
+  /**
+   * The usual line — every field a plain finite decimal, then a comma (the last field: the line's
+   * end) — read in one pass; false for anything else, which {@link #carefully} accepts or names.
+   */
+  private boolean inOnePass(byte[] bytes, int length, RowCursor row) {
+    allocateScratch();
+    int i = 0;
+    for (int k = 0; k < fieldCount; k++) {
+      double v = NumberParser.parseToken(bytes, i, length, end);
+      int e = end[0];
+      if (e < 0 || !Double.isFinite(v)) return false;
+      if (k < fieldCount - 1 ? e >= length || bytes[e] != ',' : e != length) return false;
+      fieldValues[k] = v;
+      i = e + 1;
     }
+    if (weightField >= 0 && fieldValues[weightField] < 0) return false;
+    if (labelField >= 0) row.label = fieldValues[labelField];
+    if (weightField >= 0) row.regWeight = fieldValues[weightField];
+    for (int j = 0; j < featureFields.length; j++) {
+      double v = fieldValues[featureFields[j]];
+      if (v != 0) row.addFeature(j, v);
+    }
+    return true;
+  }
+
+  /** The line split at its commas, then each cell read used trimmed and unquoted, every problem named. */
+  boolean carefully(byte[] bytes, int length, RowCursor row) {
+    allocateScratch();
+    if (isBlank(bytes, length)) return false;
     int fields = split(bytes, length, bounds);
     if (fields != fieldCount) {
       throw new BadLine("the line has " + fields + " field" + (fields == 1 ? "" : "s") + " where the header has "
@@ -64,6 +95,15 @@ final class CsvParser implements TextLines.LineFormat {
       if (v != 0) row.addFeature(j, v);
     }
     return true;
+  }
+
+  /** The scratch arrays, made on first use: the parser arrives in each task by deserialization. */
+  private void allocateScratch() {
+    if (bounds == null) {
+      bounds = new int[2 * fieldCount];
+      end = new int[1];
+      fieldValues = new double[fieldCount];
+    }
   }
 
   private static boolean isBlank(byte[] bytes, int length) {

@@ -100,6 +100,13 @@ final class NumberParser {
     }
     if (i < to && bytes[i] == '.') {
       i++;
+      // leading zeros of the fraction ("0.000123") and its first significant digit, one at a time
+      for (; mantissa == 0 && i < to && isDigit(bytes[i]); i++) {
+        any = true;
+        mantissa = bytes[i] - '0';
+        if (mantissa != 0) digits++;
+        exponent--;
+      }
       // once the mantissa has started, eight digits at a time while they stay within 19
       while (mantissa != 0 && digits <= 11 && i + 8 <= to) {
         long eight = (long) LITTLE_ENDIAN_LONGS.get(bytes, i);
