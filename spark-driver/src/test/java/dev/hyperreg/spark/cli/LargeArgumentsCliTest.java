@@ -40,13 +40,7 @@ class LargeArgumentsCliTest {
   }
 
   private static Path write(Path file, double[][] a, double[] b) throws Exception {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < a.length; i++) {
-      sb.append(b[i]);
-      for (int j = 0; j < a[i].length; j++) if (a[i][j] != 0) sb.append(' ').append(j + 1).append(':').append(a[i][j]);
-      sb.append('\n');
-    }
-    Files.writeString(file, sb.toString());
+    dev.hyperreg.spark.TestFiles.writeLibsvm(file, a, b);
     return file;
   }
 
