@@ -110,20 +110,15 @@ public final class LibsvmInput {
           .mapPartitions(it -> toBlockPairs(it, cols, interceptColumn, regWeight))
           .persist(StorageLevel.MEMORY_AND_DISK());
       JavaRDD<RowBlock> blocks = pairs.map(scala.Tuple2::_1);
-      long[] counts = countBlocks(blocks);
+      int interceptColumns = intercept ? 1 : 0;
+      BlockStats counts = blocks.aggregate(new BlockStats(), (c, b) -> c.add(b, interceptColumns), BlockStats::merge);
       BlockedData data = new BlockedData(blocks, blocks, stats.rows, features, intercept, stats.nonZeros, files,
-          counts[1], counts[0], 0);
+          counts.denseBlocks, counts.blocks, 0);
       return new Paired(data, pairs);
     } finally {
       parsed.unpersist(false);
       shifted.unpersist(false);
     }
-  }
-
-  /** {blocks, dense blocks}: the pass that also materializes freshly cached blocks. */
-  private static long[] countBlocks(JavaRDD<RowBlock> blocks) {
-    return blocks.map(b -> new long[] {1, b instanceof dev.hyperreg.core.data.DenseRowBlock ? 1 : 0})
-        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
   }
 
   /** A dataset and the pairs (original block, shifted block) of {@link #loadPaired}. */
@@ -147,24 +142,22 @@ public final class LibsvmInput {
       int file = f;
       String path = files.paths().get(f);
       JavaRDD<String> lines = minPartitions > 0 ? jsc.textFile(path, minPartitions) : jsc.textFile(path);
-      JavaRDD<ParsedRow> rows = lines.zipWithIndex().mapPartitions(it -> new RowCursor() {
-        @Override boolean next() {
-          while (it.hasNext()) {
-            scala.Tuple2<String, Long> line = it.next();
-            startRow(InputFiles.rowId(file, line._2()));
-            byte[] bytes = line._1().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            try {
-              if (format.parse(bytes, bytes.length, line._2() == 0, this)) return true;
-            } catch (TextLines.BadLine e) {
-              throw new InputFormatException(files.describe(rowId) + ": " + e.getMessage());
-            }
-          }
-          return false;
-        }
-      }.parsedRows());
+      JavaRDD<ParsedRow> rows = lines.zipWithIndex().mapPartitions(it -> new TextLines(
+          new NumberedLines(it), files, file, false, format).parsedRows());
       parsed = parsed == null ? rows : parsed.union(rows);
     }
     return parsed;
+  }
+
+  /** Lines numbered by zipWithIndex as a text input's (key, line) pairs, the key being the line index. */
+  private record NumberedLines(Iterator<scala.Tuple2<String, Long>> lines)
+      implements Iterator<scala.Tuple2<org.apache.hadoop.io.LongWritable, org.apache.hadoop.io.Text>> {
+    @Override public boolean hasNext() { return lines.hasNext(); }
+
+    @Override public scala.Tuple2<org.apache.hadoop.io.LongWritable, org.apache.hadoop.io.Text> next() {
+      scala.Tuple2<String, Long> line = lines.next();
+      return new scala.Tuple2<>(new org.apache.hadoop.io.LongWritable(line._2()), new org.apache.hadoop.io.Text(line._1()));
+    }
   }
 
   /** Parses every line (errors name file and line) and counts rows, width and non-zeros. */

@@ -63,7 +63,7 @@ final class TextInput {
       FileSplit fileSplit = (FileSplit) split;
       Integer file = fileIndex.get(InputFiles.key(fileSplit.getPath().toString()));
       if (file == null) throw new IllegalStateException("a split of an unlisted file: " + fileSplit.getPath());
-      return consume.call(new TextLines(it, files, file, fileSplit.getStart(), format));
+      return consume.call(TextLines.ofSplit(it, files, file, fileSplit.getStart(), format));
     }, false);
   }
 

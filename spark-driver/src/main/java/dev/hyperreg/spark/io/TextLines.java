@@ -39,15 +39,28 @@ final class TextLines extends RowCursor {
   private long lineIndex;
 
   /**
+   * The lines of one split of a Hadoop text input, keyed by byte offset.
+   *
    * @param splitStart the split's first byte: a compressed file is never split, so its lines are
-   *     counted from 0
+   *     counted from 0 instead of taken by offset
    */
-  TextLines(Iterator<Tuple2<LongWritable, Text>> lines, InputFiles files, int file, long splitStart, LineFormat format) {
+  static TextLines ofSplit(Iterator<Tuple2<LongWritable, Text>> lines, InputFiles files, int file, long splitStart,
+      LineFormat format) {
+    boolean compressed = files.compressed(file);
+    if (compressed && splitStart != 0) throw new IllegalStateException("a compressed file was split at " + splitStart);
+    return new TextLines(lines, files, file, compressed, format);
+  }
+
+  /**
+   * @param countLines whether a line's position is its index counted here from 0, rather than its key
+   *     (a byte offset, or a line index numbered beforehand)
+   */
+  TextLines(Iterator<Tuple2<LongWritable, Text>> lines, InputFiles files, int file, boolean countLines,
+      LineFormat format) {
     this.lines = lines;
     this.files = files;
     this.file = file;
-    this.lineIndexed = files.compressed(file);
-    if (lineIndexed && splitStart != 0) throw new IllegalStateException("a compressed file was split at " + splitStart);
+    this.lineIndexed = countLines;
     this.format = format;
   }
 
