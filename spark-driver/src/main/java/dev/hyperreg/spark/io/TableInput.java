@@ -90,7 +90,7 @@ public final class TableInput {
       int width = csv.width();
       JavaRDD<RowBlock> built = TextInput.read(jsc, csv.input, minPartitions, csv.parser,
           rows -> rows.blocks(width, intercept, regWeight).iterator());
-      return LibsvmInput.cache(built, path, csv.input, csv.width(), intercept);
+      return LibsvmInput.cache(built, path, csv.input, width, intercept);
     }
     Parquet parquet = Parquet.of(jsc, path, columns, true, minPartitions);
     RowReader reader = parquet.reader;
@@ -125,8 +125,9 @@ public final class TableInput {
   private record Csv(InputFiles input, CsvParser parser, int width, boolean hasLabel) {
     static Csv of(JavaSparkContext jsc, String path, Columns columns, boolean labelRequired) {
       List<String> files = LibsvmInput.listFiles(path, jsc.hadoopConfiguration());
-      List<String> header = TextInput.csvHeader(files, jsc.hadoopConfiguration(), path);
-      String where = files.get(0);
+      TextInput.CsvHeader found = TextInput.csvHeader(files, jsc.hadoopConfiguration(), path);
+      List<String> header = found.names();
+      String where = found.file();
       Set<String> seen = new HashSet<>();
       for (String name : header) {
         if (!seen.add(name)) throw new InputFormatException(where + ":1: column '" + name + "' appears twice in the header");
@@ -168,9 +169,10 @@ public final class TableInput {
       Map<String, Integer> fileIndex = input.indexByPath();
       Dataset<Row> selected = selection.select(frame, functions.col("_metadata.file_path"),
           functions.col("_metadata.row_index"));
-      if (minPartitions > selected.javaRDD().getNumPartitions()) selected = selected.repartition(minPartitions);
+      JavaRDD<Row> scanned = selected.javaRDD();
+      if (minPartitions > scanned.getNumPartitions()) scanned = selected.repartition(minPartitions).javaRDD();
       int idField = 2 + selection.features.size();
-      JavaRDD<Tuple2<Row, Long>> rows = selected.javaRDD().mapPartitions(
+      JavaRDD<Tuple2<Row, Long>> rows = scanned.mapPartitions(
           (Iterator<Row> it) -> numbered(it, fileIndex, idField));
       return new Parquet(input, rows, selection.reader(input));
     }

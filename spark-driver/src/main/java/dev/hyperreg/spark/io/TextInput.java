@@ -83,23 +83,24 @@ final class TextInput {
     }
   }
 
+  /** A CSV header and the first file that has it (files before it are empty). */
+  record CsvHeader(String file, List<String> names) {}
+
   /**
    * The CSV header every file shares; files differing from the first are refused naming both.
    * Empty files (no header, no rows) are allowed: Spark writes them for empty partitions.
    */
-  static List<String> csvHeader(List<String> files, Configuration conf, String path) {
-    List<String> header = null;
-    String first = null;
+  static CsvHeader csvHeader(List<String> files, Configuration conf, String path) {
+    CsvHeader header = null;
     for (String file : files) {
       String line = firstLine(file, conf);
       if (line == null) continue;
       List<String> names = CsvParser.header(line);
       if (header == null) {
-        header = names;
-        first = file;
-      } else if (!header.equals(names)) {
-        throw new InputFormatException(file + ":1: its header differs from " + first + "'s: " + String.join(",", names)
-            + " where " + first + " has " + String.join(",", header));
+        header = new CsvHeader(file, names);
+      } else if (!header.names().equals(names)) {
+        throw new InputFormatException(file + ":1: its header differs from " + header.file() + "'s: "
+            + String.join(",", names) + " where " + header.file() + " has " + String.join(",", header.names()));
       }
     }
     if (header == null) throw new InputFormatException("no CSV header in " + path + ": every file is empty");
