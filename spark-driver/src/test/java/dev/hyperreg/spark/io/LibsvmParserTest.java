@@ -2,31 +2,14 @@ package dev.hyperreg.spark.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The one-pass LIBSVM line parser against its careful token-by-token path, on lines good and bad. */
 class LibsvmParserTest {
-  private static final class Row extends RowCursor {
-    @Override boolean next() { return false; }
-  }
-
-  /** "row: label|i:v,…" or "none" or "error: message". */
   private static String outcome(LibsvmParser parser, String line, boolean careful) {
-    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-    Row row = new Row();
-    row.startRow(0);
-    try {
-      boolean isRow = careful ? parser.carefully(bytes, bytes.length, row) : parser.parse(bytes, bytes.length, false, row);
-      if (!isRow) return "none";
-      StringBuilder s = new StringBuilder("row: ").append(Double.doubleToRawLongBits(row.label)).append('|');
-      for (int k = 0; k < row.nnz; k++) s.append(row.indices[k]).append(':').append(Double.doubleToRawLongBits(row.values[k])).append(',');
-      return s.toString();
-    } catch (TextLines.BadLine e) {
-      return "error: " + e.getMessage();
-    }
+    return LineOutcome.of(line, careful ? parser::carefully : (bytes, length, row) -> parser.parse(bytes, length, false, row));
   }
 
   @Test
