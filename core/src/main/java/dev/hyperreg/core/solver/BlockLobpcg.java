@@ -29,14 +29,16 @@ final class BlockLobpcg {
     double[][] times(double[][] block, int step);
   }
 
-  /** θ₁, the residual ‖Hx₁ − θ₁x₁‖/|θ₁| it stopped at, and the block products it took. */
-  record Result(double smallest, double relativeResidual, int products) {}
+  /** θ₁, its unit Ritz vector x₁, the residual ‖Hx₁ − θ₁x₁‖/|θ₁| it stopped at, and the block products it took. */
+  record Result(double smallest, double[] vector, double relativeResidual, int products) {}
 
   private BlockLobpcg() {}
 
   /**
    * @param preconditioner T: r ↦ T r, T symmetric positive definite, ideally ≈ H⁻¹
-   * @param blockSize k (reduced to ⌊d/3⌋, at least 1, where d is small)
+   * @param blockSize k (at most d: with k = d the block spans the space and one product gives the
+   *     exact spectrum — a block of 1 started from a vector that favours the top of the spectrum
+   *     once returned λ_max for λ_min where curvatures spanned 10³⁰)
    * @param maxProducts block products at most
    * @param tolerance stop once ‖Hx₁ − θ₁x₁‖ ≤ tolerance·|θ₁|, or once a step lowers θ₁ by at most
    *     tolerance·θ₁ (θ₁'s error shrinks as the residual's square: it settles long before the
@@ -44,12 +46,12 @@ final class BlockLobpcg {
    */
   static Result smallest(BlockOperator h, UnaryOperator<double[]> preconditioner, int dim, int blockSize,
       int maxProducts, double tolerance, long seed) {
-    int k = Math.max(1, Math.min(blockSize, dim / 3));
+    int k = Math.max(1, Math.min(blockSize, dim));
     Random random = new Random(seed);
     List<double[]> start = new ArrayList<>();
     List<double[]> none = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      addOrthonormal(start, none, preconditioner.apply(random.doubles(dim, -1, 1).toArray()), null);
+      addOrthonormal(start, none, k == dim ? unit(dim, i) : random.doubles(dim, -1, 1).toArray(), null);
     }
     double[][] x = start.toArray(new double[0][]);
     double[][] hx = h.times(x, 1);
@@ -71,7 +73,7 @@ final class BlockLobpcg {
       }
       boolean settled = previous - theta <= tolerance * theta;
       if (!(theta > 0) || firstResidual <= tolerance || settled || products >= maxProducts) {
-        return new Result(theta, firstResidual, products);
+        return new Result(theta, x[0], firstResidual, products);
       }
       previous = theta;
       double[][] hw = h.times(w, ++products);
@@ -83,13 +85,19 @@ final class BlockLobpcg {
       int fromX = basis.size();
       for (int i = 0; i < w.length; i++) addOrthonormal(basis, images, w[i], hw[i]);
       if (p != null) for (int i = 0; i < p.length; i++) addOrthonormal(basis, images, p[i], hp[i]);
-      if (basis.size() == fromX) return new Result(theta, firstResidual, products); // X spans an invariant subspace
+      if (basis.size() == fromX) return new Result(theta, x[0], firstResidual, products); // X spans an invariant subspace
       ritz = rayleighRitz(basis, images, x.length);
       x = ritz.vectors;
       hx = ritz.images;
       p = ritz.outside(basis, images, fromX, false);
       hp = ritz.outside(basis, images, fromX, true);
     }
+  }
+
+  private static double[] unit(int dim, int i) {
+    double[] e = new double[dim];
+    e[i] = 1;
+    return e;
   }
 
   /** The k smallest Ritz pairs of H on an orthonormal basis with its H-images. */

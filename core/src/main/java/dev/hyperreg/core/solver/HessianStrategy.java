@@ -1,6 +1,5 @@
 package dev.hyperreg.core.solver;
 
-import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 
@@ -36,23 +35,19 @@ public interface HessianStrategy {
   }
 
   /**
-   * The evaluation at the same point whose {@link #direction} is exact, for judging convergence
-   * on a step that was not ({@link NewtonDirection#exact()}): by default one pass with the exact
-   * Hessian.
+   * The {@link ConvergenceCertificate} at a candidate answer: by default one exact pass (none when
+   * the evaluation has the exact Hessian) and the dense verdict.
    */
-  default Evaluation forExactStep(ObjectiveFunction function, Evaluation current, String description) {
-    return function.evaluate(current.point(), true, description);
+  default ConvergenceCertificate.Verdict certify(ObjectiveFunction function, Evaluation current,
+      ConvergenceCertificate.Bounds bounds, String description) {
+    return ConvergenceCertificate.exactPass(function, current, bounds, description);
   }
 
   /**
-   * λ_min of the Hessian at the answer, the check that a converged fit is a minimum: by default
-   * from one exact pass (unless the evaluation has the exact Hessian) and a dense eigendecomposition.
+   * Told of an evaluation with the exact Hessian that a certificate made at the current point: a
+   * strategy that preconditions may take it as its preconditioner (it is the best there is).
    */
-  default double smallestEigenvalue(ObjectiveFunction function, Evaluation last) {
-    Evaluation exact = last.hasExactHessian() ? last
-        : function.evaluate(last.point(), true, "final check: exact Hessian at the answer");
-    return LinearAlgebra.symmetricEigenvalues(exact.scaledHessian(), exact.dim())[0] * Math.exp(exact.logScale());
-  }
+  default void useExactHessian(Evaluation exact) {}
 
   /** Whether an accepted trial evaluation lacks what {@link #direction} needs (its Hessian, by default). */
   default boolean needsPass(Evaluation accepted) { return accepted.scaledHessian() == null; }

@@ -5,6 +5,8 @@ import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
+import dev.hyperreg.core.linalg.ScaledSpectrum;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,21 +24,26 @@ import java.util.Locale;
  *       well), and tightening as fast as the gradient falls once the iteration is local, which keeps
  *       Newton's quadratic rate — the same outer iterations as exact Newton on every benchmark
  *       problem, where η = √(‖g‖/‖g₀‖) (rate 3/2) took up to two more.</li>
- *   <li><b>Convergence is judged on an exact step.</b> Asked for one, CG runs to η = 10⁻³: then
- *       the step is the exact Newton step up to κ(M⁻¹H)·10⁻³ of its length (in the M-norm), so
- *       "Newton step ≤ tol·max(1, ‖x‖)" means what it does for exact Newton, at no d × d pass.</li>
- *   <li><b>Negative curvature.</b> When a CG direction d has dᵀHd ≤ 0 the Hessian is not
- *       positive definite: CG stops with the iterate so far (a descent direction), or at the first
- *       step with d itself scaled to the trust radius, and reports d as the direction of negative
- *       curvature for the solver's saddle escape.</li>
+ *   <li><b>Convergence is certified, not inferred.</b> A small CG step only proposes
+ *       convergence; the {@link ConvergenceCertificate} decides, from one exact pass where d × d
+ *       matrices are held ({@link #forDimension}), from an accurate CG solve whose Euclidean residual
+ *       is checked against the unpreconditioned gradient and a curvature estimate of the
+ *       Jacobi-scaled Hessian otherwise ({@link #matrixFree}, {@link #certify}).</li>
+ *   <li><b>Trust region.</b> CG stops at the boundary of the solver's trust radius (Steihaug): an
+ *       iterate that would leave it, or a direction of non-positive curvature, ends the solve there.
+ *       A direction of negative curvature is reported for the solver's saddle escape.</li>
  *   <li><b>Preconditioner.</b> M is built at the first direction and rebuilt at the point of the
- *       next direction whenever a solve needed more than {@value #REBUILD_AFTER} CG steps, or more than a
- *       residual contraction of {@value #REBUILD_RATE} a step would for its η (the
- *       Hessian has moved away from M). Far from the answer of an exp-type loss that can mean a
- *       rebuild per iteration; near it, one M serves to the end. By default M is the Hessian
- *       estimated from a row sample ({@link #forDimension}) whose passes ship about m rows in all;
- *       it is factored once by Cholesky (damped if it is not positive definite); PCG is invariant
- *       to M's scale, so M may come from a pass in another scale.</li>
+ *       next direction when it has gone stale: a solve needed more than {@value #REBUILD_AFTER} CG
+ *       steps, or more than a residual contraction of {@value #REBUILD_RATE} a step would for its
+ *       η, or met negative curvature; or, at once, when the Rayleigh quotient of its first CG
+ *       direction, dᵀHd/dᵀMd, has moved by more than a factor {@value #STALE_RATIO} from where it
+ *       was after the build (the Hessian has moved away from M). An exact Hessian made by a
+ *       certificate replaces it. By default M is the Hessian estimated from a row sample
+ *       ({@link #forDimension}) whose passes ship about m rows in all. It is factored in
+ *       Jacobi-scaled coordinates: S M S (unit diagonal) by Cholesky, or, where that is not positive
+ *       definite, as Q|Λ|Qᵀ with |λ| floored at 10⁻⁸ of the largest — so no shift needed at an
+ *       indefinite point can swamp the directions whose curvature is small. PCG is invariant to M's
+ *       scale, so M may come from a pass in another scale.</li>
  * </ul>
  */
 public final class NewtonCg implements HessianStrategy {
@@ -51,50 +58,55 @@ public final class NewtonCg implements HessianStrategy {
   /** The forcing term of a step convergence is judged on. */
   static final double EXACT_FORCING = 1e-3;
 
-  /** Vectors of the curvature check at the answer ({@link #smallestEigenvalue}). */
+  /** dᵀHd/dᵀMd of a solve's first direction beyond this factor of its value after the build: M is stale. */
+  static final double STALE_RATIO = 4;
+  /** Euclidean residual ‖Hp + g‖ ≤ this·‖g‖ for a step a certificate judges. */
+  static final double CERTIFICATE_RESIDUAL = 1e-6;
+  /** Smallest |λ| of a preconditioner's scaled spectrum, relative to the largest. */
+  static final double PRECONDITIONER_FLOOR = 1e-8;
+
+  /** Vectors of the matrix-free curvature check at the answer ({@link #certify}). */
   public static final int CHECK_BLOCK = 8;
   /** Its passes at most, and its relative tolerance (residual, or θ₁'s decrease per pass). */
   static final int CHECK_PASSES = 20;
   static final double CHECK_TOLERANCE = 1e-4;
 
-  /** Where M comes from; null: a row sample of about {@code sampleRows} rows, O(m·d) traffic in all. */
-  private final HessianStrategy preconditioners;
-  /** No d × d matrix anywhere: M = diag(H) (clamped positive), the final check preconditioned by it. */
+  /** No d × d matrix anywhere: M = diag(H) (clamped positive), the certificate's curvature by LOBPCG. */
   private final boolean matrixFree;
+  /** Whether the certificate is one exact pass (P·d² doubles) or the matrix-free one. */
+  private final boolean denseCertificate;
   private final long sampleRows;
   private final long seed;
   private final int maxSteps;
+  // per-fit state: a NewtonCg serves one minimization (the solver's Run) and adapts as it goes
   private double logInitialGradient = Double.NaN;
   /** The evaluation the last forcing term was chosen at, and that term. */
   private Evaluation forcedAt;
   private double lastEta;
-  /** Upper Cholesky factor of the preconditioner; null before the first build. */
+  /** M = S⁻¹ (scaled factor) S⁻¹: the Jacobi scale of the matrix M was built from. */
+  private double[] scale;
+  /** Upper Cholesky factor of S M S, or null when M is held as its scaled eigen-decomposition. */
   private double[] factor;
+  /** S M S = Q Λ Qᵀ with |λ| floored, when its Cholesky factor does not exist. */
+  private double[] eigenVectors, absEigenValues;
   /** 1 / M_jj of the matrix-free preconditioner. */
   private double[] inverseDiagonal;
   private boolean rebuildDue = true;
+  /** dᵀHd/dᵀMd of the first direction of the first solve after the build; NaN before it. */
+  private double ratioAtBuild = Double.NaN;
+  private String source = "";
   private int builds;
   private int lastSteps;
-  private long lastSampled = -1;
+  private boolean lastNegative;
   private int checkPasses;
 
-  private NewtonCg(HessianStrategy preconditioners, boolean matrixFree, long sampleRows, long seed, int maxSteps) {
+  private NewtonCg(boolean matrixFree, boolean denseCertificate, long sampleRows, long seed, int maxSteps) {
     if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
-    this.preconditioners = preconditioners;
     this.matrixFree = matrixFree;
+    this.denseCertificate = denseCertificate;
     this.sampleRows = sampleRows;
     this.seed = seed;
     this.maxSteps = maxSteps;
-  }
-
-  /**
-   * Preconditioned by another strategy's Hessian ({@link SketchedHessian}: the sketch, whose pass
-   * ships an m × d block per task; {@link HessianStrategy#EXACT}: the exact Hessian at one point).
-   *
-   * @param maxSteps CG steps per direction at most; past it the iterate so far is the direction
-   */
-  public static NewtonCg preconditionedBy(HessianStrategy preconditioners, int maxSteps) {
-    return new NewtonCg(preconditioners, false, 0, 0, maxSteps);
   }
 
   /**
@@ -105,18 +117,27 @@ public final class NewtonCg implements HessianStrategy {
    * instead of m per task; the Hessian's low-rank part is added exactly.
    */
   public static NewtonCg forDimension(int dim, Integer sampleRows, long seed) {
-    return new NewtonCg(null, false, SketchedHessian.rowsFor(dim, sampleRows), seed, Math.max(20, Math.min(dim, 200)));
+    return new NewtonCg(false, true, SketchedHessian.rowsFor(dim, sampleRows), seed, Math.max(20, Math.min(dim, 200)));
+  }
+
+  /**
+   * The same strategy certifying without a d × d pass (as {@link #matrixFree} does): for when the
+   * exact pass's P·d² doubles cost more than the few d-vector passes of the matrix-free
+   * certificate (the caller's cost model decides).
+   */
+  public NewtonCg withMatrixFreeCertificate() {
+    return new NewtonCg(matrixFree, false, sampleRows, seed, maxSteps);
   }
 
   /**
    * For d whose d × d matrices do not fit: M = diag(H) from one diagonal pass
    * ({@link ObjectiveFunction#hessianDiagonal}), entries clamped to at least 10⁻¹² of the largest
-   * (the second-order term can make some ≤ 0), at most 250 CG steps a direction, and the curvature
-   * check at the answer by block LOBPCG on Hessian-vector passes ({@link #smallestEigenvalue}) instead of
+   * (the second-order term can make some ≤ 0), at most 250 CG steps a direction, and the
+   * certificate's curvature by block LOBPCG on Hessian-vector passes ({@link #certify}) instead of
    * a dense eigendecomposition. Every pass ships d-vectors.
    */
   public static NewtonCg matrixFree() {
-    return new NewtonCg(null, true, 0, 0, 250);
+    return new NewtonCg(true, false, 0, 0, 250);
   }
 
   /** Loss and gradient: the curvature comes later, from Hessian-vector passes. */
@@ -125,11 +146,6 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   @Override public boolean needsPass(Evaluation accepted) { return false; }
-
-  /** The same evaluation: the exact step is an accurate CG solve at it ({@link #direction}). */
-  @Override public Evaluation forExactStep(ObjectiveFunction function, Evaluation current, String description) {
-    return current;
-  }
 
   @Override public NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius,
       boolean accurate) {
@@ -140,9 +156,14 @@ public final class NewtonCg implements HessianStrategy {
       forcedAt = current;
     }
     double eta = accurate ? Math.min(lastEta, EXACT_FORCING) : lastEta;
-    NewtonDirection direction = solve(function, current, radius, eta);
-    // M has gone stale when CG contracts slower than REBUILD_RATE a step: 8 steps for η = 0.1
-    rebuildDue = lastSteps > Math.max(REBUILD_AFTER, Math.log(eta) / Math.log(REBUILD_RATE));
+    NewtonDirection direction = solve(function, current, radius, eta, accurate, true);
+    if (direction == null) { // M was stale at its first direction: rebuilt here, solve again
+      buildPreconditioner(function, current);
+      direction = solve(function, current, radius, eta, accurate, false);
+    }
+    // M has gone stale when CG contracts slower than REBUILD_RATE a step (8 steps for η = 0.1), or met
+    // negative curvature (the point is indefinite: M, built positive definite, no longer describes H)
+    rebuildDue = lastNegative || lastSteps > Math.max(REBUILD_AFTER, Math.log(eta) / Math.log(REBUILD_RATE));
     return direction;
   }
 
@@ -164,6 +185,7 @@ public final class NewtonCg implements HessianStrategy {
     String what = "preconditioner " + (builds + 1);
     builds++;
     rebuildDue = false;
+    ratioAtBuild = Double.NaN;
     if (matrixFree) {
       double[] diagonal = function.hessianDiagonal(current, what + ": diag(H)");
       double largest = 0;
@@ -173,44 +195,124 @@ public final class NewtonCg implements HessianStrategy {
         double clamped = Math.max(diagonal[j], 1e-12 * largest);
         inverseDiagonal[j] = clamped > 0 ? 1 / clamped : 1;
       }
+      source = "diagonal";
       return;
     }
-    Evaluation e;
-    if (preconditioners != null) {
-      e = preconditioners.complete(function, preconditioners.evaluate(function, current.point(), what), what);
-    } else {
-      RowSampling scores = RowSampling.fromFactor(factor, current.dim(), current.rows(), current.passGlobals(), 0,
-          SketchSpec.mix(seed + 0x9E3779B97F4A7C15L * (builds + 1)));
-      double total = function.evaluate(current.point(), scores, what + ": score total").leverageSum();
-      e = function.evaluate(current.point(), scores.withBudget(sampleRows).withScoreTotal(total),
-          what + ": row sample");
-      lastSampled = e.sampledRows();
+    double[] previousFactorForScores = factor != null ? unscaledFactor() : null;
+    RowSampling scores = RowSampling.fromFactor(previousFactorForScores, current.dim(), current.rows(),
+        current.passGlobals(), 0, SketchSpec.mix(seed + 0x9E3779B97F4A7C15L * (builds + 1)));
+    double total = function.evaluate(current.point(), scores, what + ": score total").leverageSum();
+    Evaluation e = function.evaluate(current.point(), scores.withBudget(sampleRows).withScoreTotal(total),
+        what + ": row sample");
+    source = "row sample of " + e.sampledRows();
+    factorize(e.scaledHessian(), e.dim());
+  }
+
+  /** Takes a certificate's exact Hessian as M (the best preconditioner there is, and free). */
+  @Override public void useExactHessian(Evaluation exact) {
+    if (matrixFree || !exact.hasExactHessian()) return;
+    factorize(exact.scaledHessian(), exact.dim());
+    builds++;
+    rebuildDue = false;
+    ratioAtBuild = Double.NaN;
+    source = "exact Hessian of a certificate";
+  }
+
+  /**
+   * Factors M in Jacobi-scaled coordinates: S M S = UᵀU when that Cholesky factor exists, else
+   * S M S = QΛQᵀ, applied as Q|Λ|⁻¹Qᵀ with |λ| ≥ {@value #PRECONDITIONER_FLOOR}·max|λ|.
+   */
+  private void factorize(double[] m, int d) {
+    scale = ScaledSpectrum.jacobiScale(m, d);
+    double[] scaled = new double[d * d];
+    for (int j = 0; j < d; j++) for (int i = 0; i < d; i++) scaled[j * d + i] = scale[i] * m[j * d + i] * scale[j];
+    double[] upper = scaled.clone();
+    org.netlib.util.intW info = new org.netlib.util.intW(0);
+    LinearAlgebra.lapack().dpotrf("U", d, upper, d, info);
+    boolean ok = info.val == 0;
+    for (int j = 0; ok && j < d; j++) ok = upper[j * d + j] * upper[j * d + j] > PRECONDITIONER_FLOOR;
+    if (ok) {
+      factor = upper;
+      eigenVectors = null;
+      absEigenValues = null;
+      return;
     }
-    factor = LinearAlgebra.dampedCholesky(e.scaledHessian(), e.dim());
+    LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(scaled, d);
+    double top = 0;
+    for (double v : eigen.values()) top = Math.max(top, Math.abs(v));
+    absEigenValues = new double[d];
+    for (int i = 0; i < d; i++) absEigenValues[i] = Math.max(Math.abs(eigen.values()[i]), PRECONDITIONER_FLOOR * top);
+    eigenVectors = eigen.vectors();
+    factor = null;
+  }
+
+  /**
+   * The previous M as an upper factor U with UᵀU ≈ M (what the row sample's leverage scores are
+   * taken against); the Cholesky factor of S M S unscaled, or, from the eigen form, diag(√|λ|)Qᵀ S⁻¹.
+   */
+  private double[] unscaledFactor() {
+    int d = scale.length;
+    double[] u = new double[d * d];
+    if (factor != null) {
+      for (int j = 0; j < d; j++) for (int i = 0; i <= j; i++) u[j * d + i] = factor[j * d + i] / scale[j];
+      return u;
+    }
+    // rows of √|Λ| Qᵀ S⁻¹: not triangular, so return the Cholesky factor of its Gram instead
+    double[] gram = new double[d * d];
+    for (int a = 0; a < d; a++) {
+      for (int b = 0; b < d; b++) {
+        double v = 0;
+        for (int i = 0; i < d; i++) v += eigenVectors[i * d + a] * absEigenValues[i] * eigenVectors[i * d + b];
+        gram[b * d + a] = v / (scale[a] * scale[b]);
+      }
+    }
+    return LinearAlgebra.dampedCholesky(gram, d);
   }
 
   /** z = M⁻¹r. */
   private double[] precondition(double[] r) {
-    if (!matrixFree) return LinearAlgebra.solveWithCholesky(factor, r.length, r);
-    double[] z = new double[r.length];
-    for (int j = 0; j < r.length; j++) z[j] = inverseDiagonal[j] * r[j];
+    int d = r.length;
+    double[] z = new double[d];
+    if (matrixFree) {
+      for (int j = 0; j < d; j++) z[j] = inverseDiagonal[j] * r[j];
+      return z;
+    }
+    double[] sr = new double[d];
+    for (int j = 0; j < d; j++) sr[j] = scale[j] * r[j];
+    double[] y;
+    if (factor != null) {
+      y = LinearAlgebra.solveWithCholesky(factor, d, sr);
+    } else {
+      y = new double[d];
+      for (int i = 0; i < d; i++) {
+        double c = 0;
+        for (int j = 0; j < d; j++) c += eigenVectors[i * d + j] * sr[j];
+        c /= absEigenValues[i];
+        for (int j = 0; j < d; j++) y[j] += c * eigenVectors[i * d + j];
+      }
+    }
+    for (int j = 0; j < d; j++) z[j] = scale[j] * y[j];
     return z;
   }
 
   /**
-   * PCG on H p = −g from p = 0 until ‖r‖_{M⁻¹} ≤ η‖g‖_{M⁻¹}, a direction of non-positive curvature,
-   * or the step cap. pᵀHp is Σ αⱼ²·dⱼᵀHdⱼ (the directions are H-conjugate). At g = 0 the step
-   * is 0 and CG only probes for negative curvature.
+   * PCG on H p = −g from p = 0 until ‖r‖_{M⁻¹} ≤ η‖g‖_{M⁻¹} (and, when {@code accurate}, the
+   * Euclidean ‖r‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖g‖ as well), a direction of non-positive
+   * curvature, the trust radius, or the step cap. pᵀHp is Σ αⱼ²·dⱼᵀHdⱼ (the directions are
+   * H-conjugate). At g = 0 the step is 0 and CG only probes for negative curvature. Null when
+   * {@code mayRebuild} and the first direction's dᵀHd/dᵀMd shows M stale.
    */
-  private NewtonDirection solve(ObjectiveFunction function, Evaluation current, double radius, double eta) {
+  private NewtonDirection solve(ObjectiveFunction function, Evaluation current, double radius, double eta,
+      boolean accurate, boolean mayRebuild) {
     int d = current.dim();
     double[] g = current.scaledGradient();
+    double gNorm = LinearAlgebra.norm(g);
     double[] p = new double[d];
     double[] r = new double[d];
     for (int j = 0; j < d; j++) r[j] = -g[j];
     // g = 0: a stationary point. CG from g would see nothing; its Krylov space from a fixed random
     // vector shows whether H has negative curvature there (the step stays 0 either way)
-    boolean probe = LinearAlgebra.norm(r) == 0;
+    boolean probe = gNorm == 0;
     if (probe) r = new java.util.Random(d).doubles(d, -1, 1).toArray();
     double[] z = precondition(r);
     double[] dir = z.clone();
@@ -218,16 +320,32 @@ public final class NewtonCg implements HessianStrategy {
     double stopAt = eta * eta * rz;
     double curvature = 0;
     lastSteps = 0;
+    lastNegative = false;
     for (int step = 1; step <= maxSteps; step++) {
       lastSteps = step;
       double[] hd = function.hessianTimes(current, dir,
           String.format(Locale.ROOT, "CG step %d (Hessian-vector product)", step));
       double dHd = LinearAlgebra.dot(dir, hd);
+      if (step == 1 && !matrixFree && dHd > 0) {
+        double ratio = dHd / rz; // dᵀHd/dᵀMd for d = M⁻¹r
+        if (Double.isNaN(ratioAtBuild)) {
+          ratioAtBuild = ratio;
+        } else if (mayRebuild && (ratio > STALE_RATIO * ratioAtBuild || ratio < ratioAtBuild / STALE_RATIO)) {
+          return null;
+        }
+      }
       if (!(dHd > 0)) {
+        lastNegative = true;
         NewtonDirection found = negativeCurvature(p, curvature, dir, dHd, g, radius, step == 1);
         return probe ? new NewtonDirection(new double[d], found.damping(), found.negativeCurvature(), 0, false) : found;
       }
       double alpha = rz / dHd;
+      if (!probe && LinearAlgebra.norm(plus(p, alpha, dir)) > radius) {
+        // Steihaug: the model's minimizer lies beyond the trust radius; stop on its boundary
+        double tau = toBoundary(p, dir, radius);
+        double[] boundary = plus(p, tau, dir);
+        return new NewtonDirection(boundary, 0, null, curvature + tau * tau * dHd, false);
+      }
       for (int j = 0; j < d; j++) {
         p[j] += alpha * dir[j];
         r[j] -= alpha * hd[j];
@@ -235,15 +353,28 @@ public final class NewtonCg implements HessianStrategy {
       curvature += alpha * alpha * dHd;
       z = precondition(r);
       double rzNext = LinearAlgebra.dot(r, z);
-      if (rzNext <= stopAt) {
+      boolean done = rzNext <= stopAt && (!accurate || LinearAlgebra.norm(r) <= CERTIFICATE_RESIDUAL * gNorm);
+      if (done) {
         return probe ? new NewtonDirection(new double[d], 0, null, 0, true)
-            : new NewtonDirection(p, 0, null, curvature, eta <= EXACT_FORCING);
+            : new NewtonDirection(p, 0, null, curvature, accurate);
       }
       double beta = rzNext / rz;
       for (int j = 0; j < d; j++) dir[j] = z[j] + beta * dir[j];
       rz = rzNext;
     }
     return probe ? new NewtonDirection(new double[d], 0, null, 0, false) : new NewtonDirection(p, 0, null, curvature, false);
+  }
+
+  private static double[] plus(double[] p, double t, double[] v) {
+    double[] out = p.clone();
+    for (int j = 0; j < out.length; j++) out[j] += t * v[j];
+    return out;
+  }
+
+  /** τ ≥ 0 with ‖p + τv‖ = radius (p inside the radius). */
+  private static double toBoundary(double[] p, double[] v, double radius) {
+    double vv = LinearAlgebra.dot(v, v), pv = LinearAlgebra.dot(p, v), pp = LinearAlgebra.dot(p, p);
+    return (-pv + Math.sqrt(Math.max(0, pv * pv + vv * (radius * radius - pp)))) / vv;
   }
 
   /**
@@ -266,31 +397,68 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   /**
-   * λ_min of H at the answer by block LOBPCG ({@link BlockLobpcg}) on Hessian-times-block passes,
-   * preconditioned by this strategy's M (the row sample; diag(H) when matrix-free, built at the
-   * answer when there is none yet, as for L-BFGS's check): {@value #CHECK_BLOCK} vectors, at most
-   * {@value #CHECK_PASSES} passes, until ‖Hx₁ − θ₁x₁‖ ≤ {@value #CHECK_TOLERANCE}·θ₁ or a pass
-   * lowers θ₁ by at most that fraction of it. Each pass ships {@value #CHECK_BLOCK} d-vectors per
-   * Hessian piece and task where the exact check ships d × d matrices. A
-   * Ritz value bounds λ_min from above: a value ≤ 0 proves the point is no minimum, a positive one
-   * is an estimate. Without an M (a fit that never asked for a direction) the default exact check.
+   * The certificate. With d × d matrices: one exact pass (the default). Matrix-free: the exact
+   * Newton step from CG run until both ‖r‖_{M⁻¹} ≤ 10⁻³‖g‖_{M⁻¹} and the Euclidean
+   * ‖Hp + g‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖g‖, and the curvature of the Jacobi-scaled Hessian
+   * S H S (S = diag(H)^{−1/2}, unit diagonal, so λ̃_max ≥ 1) by block LOBPCG from random vectors
+   * ({@link BlockLobpcg}; {@value #CHECK_BLOCK} vectors, the whole space when d ≤ {@value #CHECK_BLOCK}):
+   * a Ritz value below −10⁻⁹ proves negative curvature; otherwise the smallest Ritz value is the
+   * estimate of λ̃_min, and a value within ±10⁻⁹ a flat direction.
    */
-  @Override public double smallestEigenvalue(ObjectiveFunction function, Evaluation last) {
-    if (matrixFree && inverseDiagonal == null) buildPreconditioner(function, last);
-    if (!matrixFree && factor == null) return HessianStrategy.super.smallestEigenvalue(function, last);
-    BlockLobpcg.Result r = BlockLobpcg.smallest((block, step) -> function.hessianTimes(last, block,
-        String.format(Locale.ROOT, "final check: LOBPCG pass %d (H times %d vectors)", step, block.length)),
-        this::precondition, last.dim(), CHECK_BLOCK, CHECK_PASSES, CHECK_TOLERANCE, 31);
-    checkPasses = r.products();
-    return r.smallest() * Math.exp(last.logScale());
+  @Override public ConvergenceCertificate.Verdict certify(ObjectiveFunction function, Evaluation current,
+      ConvergenceCertificate.Bounds bounds, String description) {
+    if (denseCertificate) return HessianStrategy.super.certify(function, current, bounds, description);
+    if (rebuildDue || (!matrixFree && factor == null && eigenVectors == null)) buildPreconditioner(function, current);
+    int d = current.dim();
+    double[] s = new double[d];
+    double[] diagonal = function.hessianDiagonal(current, description + ": diag(H)");
+    for (int j = 0; j < d; j++) s[j] = diagonal[j] != 0 ? 1 / Math.sqrt(Math.abs(diagonal[j])) : 1;
+    BlockLobpcg.Result r = BlockLobpcg.smallest((block, step) -> {
+      double[][] scaledBlock = new double[block.length][];
+      for (int i = 0; i < block.length; i++) scaledBlock[i] = times(s, block[i]);
+      double[][] hv = function.hessianTimes(current, scaledBlock, String.format(Locale.ROOT,
+          "%s: LOBPCG pass %d (H times %d vectors)", description, step, block.length));
+      for (int i = 0; i < hv.length; i++) hv[i] = times(s, hv[i]);
+      return hv;
+    }, v -> v, d, CHECK_BLOCK, CHECK_PASSES, CHECK_TOLERANCE, 31);
+    checkPasses += r.products();
+    double theta = r.smallest();
+    double band = ScaledSpectrum.ROUNDING * Math.max(1, Math.abs(theta));
+    double[] v = times(s, r.vector());
+    double vNorm = LinearAlgebra.norm(v);
+    double[] g = current.scaledGradient();
+    double sign = LinearAlgebra.dot(v, g) > 0 ? -1 : 1;
+    for (int j = 0; j < d; j++) v[j] *= sign / vNorm;
+    // vᵀHv for the unit v = S x̃/‖S x̃‖: θ̃/‖S x̃‖², in the loss's units
+    double smallest = theta / (vNorm * vNorm) * Math.exp(current.logScale());
+    if (theta < -band) {
+      return new ConvergenceCertificate.Verdict(ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE, current,
+          new NewtonDirection(new double[d], Math.max(-theta, Double.MIN_NORMAL), v, 0, true), Double.NaN, theta,
+          smallest, List.of(), String.format(Locale.ROOT, "LOBPCG on the scaled Hessian: λ_min ≤ %.3g, negative",
+              theta));
+    }
+    NewtonDirection step = solve(function, current, Double.POSITIVE_INFINITY, EXACT_FORCING, true, false);
+    if (!step.exact()) {
+      return new ConvergenceCertificate.Verdict(ConvergenceCertificate.Outcome.STEP_TOO_LONG, current, step,
+          LinearAlgebra.norm(step.step()), theta, smallest, List.of(), String.format(Locale.ROOT, "CG did not solve"
+              + " the Newton system to a residual of %.0e within %d steps", CERTIFICATE_RESIDUAL, maxSteps));
+    }
+    List<double[]> flat = Math.abs(theta) <= band ? List.of(v) : List.of();
+    return ConvergenceCertificate.judgeStep(current, step.step(), theta, smallest, flat, bounds,
+        String.format(Locale.ROOT, "accurate CG step and LOBPCG on the scaled Hessian (λ̃_min ≈ %.3g, %d passes)",
+            theta, r.products()));
+  }
+
+  private static double[] times(double[] s, double[] v) {
+    double[] out = new double[v.length];
+    for (int j = 0; j < v.length; j++) out[j] = s[j] * v[j];
+    return out;
   }
 
   @Override public String current() {
     String mode = matrixFree ? "newton-cg matrix-free" : "newton-cg";
     if (builds == 0) return mode;
-    String source = matrixFree ? "diagonal" : preconditioners != null ? preconditioners.current()
-        : "row sample of " + (lastSampled < 0 ? sampleRows : lastSampled);
     return String.format(Locale.ROOT, "%s: %d CG steps (preconditioner %s, built %d×)%s", mode, lastSteps, source,
-        builds, checkPasses > 0 ? ", final check " + checkPasses + " LOBPCG passes" : "");
+        builds, checkPasses > 0 ? ", certificate " + checkPasses + " LOBPCG passes" : "");
   }
 }

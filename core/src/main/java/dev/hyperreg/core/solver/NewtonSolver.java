@@ -29,13 +29,18 @@ import java.util.Locale;
  *       pass per iteration. A trial where some row overflows a double (the plain objective past
  *       a·x ≈ 355) is rejected and halved like one whose loss rose; the iteration's note says so,
  *       naming the row, and so does the message when the line search fails;</li>
- *   <li>stopping: converged when the undamped Newton step is below tol·max(1, ‖x‖) — near a
- *       non-degenerate minimizer that step is the distance to it, so tol is the relative accuracy
- *       of x. With an approximate Hessian the test is made again on the exact Newton step of one
- *       exact pass, and the iteration goes on from there when it fails. When no decrease is
- *       measurable any more at a small Newton step, the fit has converged only if the gradient
- *       passes its test (the gradient tolerance, or √tol when that is off); otherwise
- *       {@link StopReason#ROUNDING_FLOOR} or another honest, unconverged {@link StopReason}.</li>
+ *   <li>trust region: no direction is longer than 10·max(1, ‖x‖) after a full step, or twice the
+ *       last step after a shortened one, so one direction (a CG solve that resolved only a stiff row,
+ *       say) cannot throw x by 10⁴ and loosen every relative test;</li>
+ *   <li>stopping: a small undamped step (below tol·max(1, ‖x‖)) or a gradient that passes its test
+ *       only proposes convergence; the fit says CONVERGED only when the
+ *       {@link ConvergenceCertificate} holds at the point — the exact Newton step within the bound,
+ *       no negative curvature beyond rounding in the Jacobi-scaled Hessian, no slope along its flat
+ *       directions, a gradient no larger than the start's. A failed certificate hands the solver the
+ *       exact step (or the negative curvature) to go on with. When no decrease is measurable any
+ *       more at a small step, the fit has converged only if the certificate holds with √tol and the
+ *       gradient passes its test; otherwise {@link StopReason#ROUNDING_FLOOR} or another honest,
+ *       unconverged {@link StopReason}.</li>
  * </ul>
  * The solver is immutable; settings come from the {@code with…} methods.
  */
@@ -45,6 +50,11 @@ public final class NewtonSolver {
   static final double EXPANSION_LOG_DECREASE = 0.9;
   /** Largest multiple of the Newton step an expanding line search tries. */
   static final double MAX_EXPANSION = 1024;
+  /**
+   * The trust radius after a full step, in units of max(1, ‖x‖): no direction may move x further in
+   * one iteration (after a shortened step the radius is twice the step taken).
+   */
+  static final double TRUST_FACTOR = 10;
 
   private final int maxIterations;
   private final double tolerance;
@@ -82,9 +92,10 @@ public final class NewtonSolver {
   }
 
   /**
-   * Also converged when ‖∇L‖ ≤ g·‖∇L(x₀)‖ at a positive definite Hessian whose Newton step is
-   * ≤ √g·max(1, ‖x‖); the second condition keeps a loss that only shrinks along a runaway direction
-   * (‖∇L‖ → 0 with steps that do not) from passing. 0 turns the test off.
+   * Also converged when ‖∇L‖ ≤ g·‖∇L(x₀)‖ and the certificate holds with the exact Newton step
+   * ≤ √g·max(1, ‖x₀‖); the second condition, on the start's scale, keeps a loss that only shrinks
+   * along a runaway direction (‖∇L‖ → 0 with steps that do not, while ‖x‖ grows) from passing.
+   * 0 turns the test off.
    */
   public NewtonSolver withGradientTolerance(double g) {
     return new NewtonSolver(maxIterations, tolerance, g, maxLineSearchSteps, logGradientReference);
@@ -113,24 +124,22 @@ public final class NewtonSolver {
 
   /**
    * Minimizes from x0 with the given Hessian strategy. Throws {@link OverflowException} when the
-   * objective is not finite at x0. With an approximate Hessian the answer's smallest eigenvalue is
-   * checked on one exact pass at the end, so convergence is never claimed at a saddle.
+   * objective is not finite at x0. Convergence is claimed only on a {@link ConvergenceCertificate}.
    */
   public FitResult minimize(ObjectiveFunction function, double[] x0, HessianStrategy hessians,
       IterationListener listener) {
-    long start = System.nanoTime();
-    long passesBefore = function.passes();
+    Run run = new Run(function, hessians, listener);
     String what = function.objective().describe();
     Evaluation current = hessians.evaluate(function, x0, "iteration 0: start point");
     if (!current.isFinite()) {
       throw new OverflowException(current.badRowId(), current.badRowValue(), what + " at the start point");
     }
     current = hessians.complete(function, current, "iteration 0: start point");
-    List<IterationRecord> records = new ArrayList<>();
-    records.add(record(0, current, 0, 0, 0, function.passes() - passesBefore, start, hessians.current(), null));
-    listener.onIterate(records.get(0), current.point());
-
-    double logInitialGradient = Double.isNaN(logGradientReference) ? current.logGradientNorm() : logGradientReference;
+    run.add(record(0, current, 0, 0, 0, function.passes() - run.passesBefore, run.start, hessians.current(), null),
+        current);
+    run.logInitialGradient = Double.isNaN(logGradientReference) ? current.logGradientNorm() : logGradientReference;
+    run.startScale = Math.max(1, LinearAlgebra.norm(x0));
+    run.radius = TRUST_FACTOR * run.startScale;
     int flatSteps = 0;
     double previousStepNorm = 0;
     Evaluation previous = null; // the iterate before current: whether passes may accumulate about current
@@ -140,57 +149,58 @@ public final class NewtonSolver {
       long passesAtStart = function.passes();
       double[] x = current.point();
       double xScale = Math.max(1, LinearAlgebra.norm(x));
-      NewtonDirection direction = hessians.direction(function, current, xScale, false);
+      NewtonDirection direction = hessians.direction(function, current, run.radius, false);
       String hessianUsed = hessians.current();
       double stepNorm = LinearAlgebra.norm(direction.step());
-      boolean positiveDefinite = direction.damping() == 0;
+      double relativeGradient = Math.exp(current.logGradientNorm() - run.logInitialGradient);
 
-      if (positiveDefinite && stepNorm <= tolerance * xScale && !direction.exact()) {
-        // decided on an approximate step: judge the exact Newton step, and go on from it if needed
-        current = hessians.forExactStep(function, current, "iteration " + k + ": exact check of convergence");
-        direction = hessians.direction(function, current, xScale, true);
+      // a candidate answer: the step is small, or the gradient passes its test; only the certificate decides
+      StopReason claim = null;
+      double bound = 0;
+      if (stepNorm <= tolerance * xScale) {
+        claim = StopReason.CONVERGED;
+        bound = tolerance * xScale;
+      } else if (relativeGradient <= gradientTolerance && stepNorm <= Math.sqrt(gradientTolerance) * run.startScale) {
+        // the loose test's scale is the start's: a runaway (‖∇L‖ → 0 along a direction with no
+        // minimizer, steps of constant length) inflates ‖x‖ until √g·‖x‖ exceeds its steps
+        claim = StopReason.GRADIENT_TOLERANCE;
+        bound = Math.sqrt(gradientTolerance) * run.startScale;
+      }
+      if (claim != null) {
+        ConvergenceCertificate.Verdict verdict = run.certify(current, bound, previousStepNorm,
+            "iteration " + k + ": convergence certificate");
+        current = verdict.evaluation();
+        if (verdict.certified()) {
+          String message = claim == StopReason.CONVERGED
+              ? String.format(Locale.ROOT, "converged: Newton step %.3g ≤ tol·max(1,‖x‖) = %.3g", verdict.stepNorm(),
+                  bound)
+              : String.format(Locale.ROOT, "converged: gradient norm %.3g of its start value ≤ %.3g", relativeGradient,
+                  gradientTolerance);
+          return run.finish(claim, message, verdict);
+        }
+        direction = verdict.direction();
         stepNorm = LinearAlgebra.norm(direction.step());
-        positiveDefinite = direction.damping() == 0;
-        hessianUsed = "exact (convergence check)";
-      }
-      if (positiveDefinite && stepNorm <= tolerance * xScale) {
-        return finish(StopReason.CONVERGED, String.format(Locale.ROOT,
-            "converged: Newton step %.3g ≤ tol·max(1,‖x‖) = %.3g", stepNorm, tolerance * xScale),
-            current, records, function, hessians, passesBefore, start);
-      }
-      double relativeGradient = Math.exp(current.logGradientNorm() - logInitialGradient);
-      if (positiveDefinite && relativeGradient <= gradientTolerance
-          && stepNorm <= Math.sqrt(gradientTolerance) * xScale) {
-        return finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT,
-            "converged: gradient norm %.3g of its start value ≤ %.3g", relativeGradient, gradientTolerance),
-            current, records, function, hessians, passesBefore, start);
-      }
-      if (!positiveDefinite && stepNorm <= tolerance * xScale) {
-        Evaluation escaped = escapeSaddle(function, hessians, k, current, direction, xScale);
-        if (escaped == null) {
-          return finish(StopReason.STATIONARY_NOT_MINIMUM,
-              "stationary point where the Hessian is not positive definite (a saddle or maximum), and no"
-                  + " step along its negative curvature lowers the objective; start elsewhere (--x0)",
-              current, records, function, hessians, passesBefore, start);
+        hessianUsed = "exact (certificate: " + verdict.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
+        if (verdict.outcome() == ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE && stepNorm <= tolerance * xScale) {
+          Evaluation escaped = escapeSaddle(function, hessians, k, current, direction, xScale);
+          if (escaped == null) {
+            return run.finish(StopReason.STATIONARY_NOT_MINIMUM, "stationary point where the Hessian is not positive"
+                + " definite (a saddle or maximum), and no step along its negative curvature lowers the objective;"
+                + " start elsewhere (--x0)", verdict);
+          }
+          if (k > maxIterations) return run.finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(run.records, function), current);
+          double escapeNorm = LinearAlgebra.distance(escaped.point(), x);
+          current = hessians.complete(function, escaped, "iteration " + k + ": past the saddle");
+          run.add(record(k, current, 1, escapeNorm, direction.damping(), function.passes() - passesAtStart,
+              iterationStart, hessianUsed, "negative curvature step"), current);
+          previousStepNorm = 0; // a new start: the gradient reference and the contraction begin again here
+          run.logInitialGradient = Math.max(run.logInitialGradient, current.logGradientNorm());
+          previous = null;
+          continue;
         }
-        if (k > maxIterations) {
-          return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
-              current, records, function, hessians, passesBefore, start);
-        }
-        double escapeNorm = LinearAlgebra.distance(escaped.point(), x);
-        current = hessians.complete(function, escaped, "iteration " + k + ": past the saddle");
-        IterationRecord rec = record(k, current, 1, escapeNorm, direction.damping(),
-            function.passes() - passesAtStart, iterationStart, hessianUsed, "negative curvature step");
-        records.add(rec);
-        listener.onIterate(rec, current.point());
-        previousStepNorm = escapeNorm;
-        previous = null;
-        continue;
+        hessians.useExactHessian(current);
       }
-      if (k > maxIterations) {
-        return finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(records),
-            current, records, function, hessians, passesBefore, start);
-      }
+      if (k > maxIterations) return run.finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(run.records, function), current);
 
       double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step());
       Evaluation accepted = null;
@@ -223,14 +233,13 @@ public final class NewtonSolver {
             String.format(Locale.ROOT, "iteration %d: Hessian at the accepted point", k));
       }
       if (accepted == null) {
-        if (positiveDefinite && stepNorm <= Math.sqrt(tolerance) * xScale) {
-          return atFloor("no decrease is measurable", stepNorm, relativeGradient, current, records, function,
-              hessians, passesBefore, start);
+        if (stepNorm <= Math.sqrt(tolerance) * xScale) {
+          return atFloor(run, "no decrease is measurable", relativeGradient, current, k);
         }
-        return finish(StopReason.LINE_SEARCH_FAILED, String.format(Locale.ROOT, "line search failed: no step"
+        return run.finish(StopReason.LINE_SEARCH_FAILED, String.format(Locale.ROOT, "line search failed: no step"
             + " along the Newton direction (damping %.3g, length %.3g) decreased the objective; the gradient is"
             + " %.3g of its start value", direction.damping(), stepNorm, relativeGradient)
-            + overflows.failureClause(), current, records, function, hessians, passesBefore, start);
+            + overflows.failureClause(), current);
       }
 
       t = LinearAlgebra.distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
@@ -241,6 +250,9 @@ public final class NewtonSolver {
       double ratio = predicted > 100 * roundingError ? decrease / predicted : Double.NaN;
       String note = Overflows.join(hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm,
           previousStepNorm, decrease / current.scaledLoss())), overflows.note(t));
+      // the trust radius: TRUST_FACTOR·max(1, ‖x‖) after a full step, twice the step taken after a shortened one
+      double acceptedScale = Math.max(1, LinearAlgebra.norm(accepted.point()));
+      run.radius = t >= 1 ? TRUST_FACTOR * acceptedScale : Math.max(2 * t * stepNorm, tolerance * acceptedScale);
       // "flat" = no measurable decrease and no contraction of the steps either: a linearly
       // converging (sketched) Newton keeps shrinking its steps long after the loss stops moving
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
@@ -248,48 +260,105 @@ public final class NewtonSolver {
       previousStepNorm = t * stepNorm;
       previous = current;
       current = hessians.complete(function, accepted, "iteration " + k + ": accepted point");
-      IterationRecord rec = record(k, current, t, t * stepNorm, direction.damping(),
-          function.passes() - passesAtStart, iterationStart, hessianUsed, note);
-      records.add(rec);
-      listener.onIterate(rec, current.point());
+      run.add(record(k, current, t, t * stepNorm, direction.damping(), function.passes() - passesAtStart,
+          iterationStart, hessianUsed, note), current);
       if (flatSteps >= 3) {
         double scale = Math.max(1, LinearAlgebra.norm(current.point()));
-        NewtonDirection next = hessians.direction(function, current, scale, false);
-        double gradient = Math.exp(current.logGradientNorm() - logInitialGradient);
+        NewtonDirection next = hessians.direction(function, current, run.radius, false);
         double nextNorm = LinearAlgebra.norm(next.step());
-        if (next.damping() == 0 && nextNorm <= Math.sqrt(tolerance) * scale) {
-          return atFloor("three steps changed the objective by less than its rounding error", nextNorm, gradient,
-              current, records, function, hessians, passesBefore, start);
+        double gradient = Math.exp(current.logGradientNorm() - run.logInitialGradient);
+        if (nextNorm <= Math.sqrt(tolerance) * scale) {
+          return atFloor(run, "three steps changed the objective by less than its rounding error", gradient, current, k);
         }
-        return finish(StopReason.NO_PROGRESS, String.format(Locale.ROOT, "no progress: three steps changed the"
+        return run.finish(StopReason.NO_PROGRESS, String.format(Locale.ROOT, "no progress: three steps changed the"
             + " objective by less than its rounding error while the gradient is still %.3g of its start value"
-            + " and the Newton step %.3g", gradient, nextNorm), current, records, function, hessians, passesBefore,
-            start);
+            + " and the Newton step %.3g", gradient, nextNorm), current);
       }
     }
   }
 
   /**
-   * No decrease is measurable any more at a positive definite Hessian whose Newton step is below
-   * √tol·max(1, ‖x‖). That is a minimizer to rounding precision only when the gradient passes its
-   * test too (the gradient tolerance, or √tol of the start's gradient when that test is off):
-   * {@link StopReason#GRADIENT_TOLERANCE}. Otherwise the loss is noisier than its rounding bound
-   * (passes that disagree, say), and {@link StopReason#ROUNDING_FLOOR} says so without claiming a
-   * minimum.
+   * No decrease is measurable any more at a Newton step below √tol·max(1, ‖x‖). That is a
+   * minimizer to rounding precision only when the certificate holds with √tol for its step bound and
+   * the gradient passes its test too (the gradient tolerance, or √tol of the start's gradient when
+   * that test is off): {@link StopReason#GRADIENT_TOLERANCE}. Otherwise the loss is noisier than its
+   * rounding bound (passes that disagree, say), or the point is no minimum, and
+   * {@link StopReason#ROUNDING_FLOOR} says so without claiming one.
    */
-  private FitResult atFloor(String what, double stepNorm, double relativeGradient, Evaluation current,
-      List<IterationRecord> records, ObjectiveFunction function, HessianStrategy hessians, long passesBefore,
-      long start) {
+  private FitResult atFloor(Run run, String what, double relativeGradient, Evaluation current, int k) {
+    double scale = Math.max(1, LinearAlgebra.norm(current.point()));
+    // at the floor steps are rounding noise: no contraction is asked, the gradient test stands in for it
+    ConvergenceCertificate.Verdict verdict = run.certify(current, Math.sqrt(tolerance) * scale, 0,
+        "iteration " + k + ": convergence certificate at the rounding floor");
     double gradientTest = gradientTolerance > 0 ? gradientTolerance : Math.sqrt(tolerance);
-    if (relativeGradient <= gradientTest) {
-      return finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT, "converged to rounding precision: %s,"
-          + " the Newton step is %.3g and the gradient %.3g of its start value (≤ %.3g)", what, stepNorm,
-          relativeGradient, gradientTest), current, records, function, hessians, passesBefore, start);
+    if (verdict.certified() && relativeGradient <= gradientTest) {
+      return run.finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT, "converged to rounding precision: %s,"
+          + " the Newton step is %.3g and the gradient %.3g of its start value (≤ %.3g)", what, verdict.stepNorm(),
+          relativeGradient, gradientTest), verdict);
     }
-    return finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s at a Newton step of"
-        + " %.3g, but the gradient is still %.3g of its start value (test %.3g): the objective's values are"
-        + " noisier than their rounding error (do the data change between passes?)", what, stepNorm,
-        relativeGradient, gradientTest), current, records, function, hessians, passesBefore, start);
+    return run.finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s, but the gradient is"
+        + " still %.3g of its start value (test %.3g) and the certificate %s: %s", what, relativeGradient, gradientTest,
+        verdict.certified() ? "holds" : "fails", verdict.what()), verdict);
+  }
+
+  /** What one minimization keeps while it runs: its records, its trust radius, its start's gradient. */
+  private final class Run {
+    final ObjectiveFunction function;
+    final HessianStrategy hessians;
+    final IterationListener listener;
+    final long start = System.nanoTime();
+    final long passesBefore;
+    final List<IterationRecord> records = new ArrayList<>();
+    double logInitialGradient;
+    /** max(1, ‖x₀‖). */
+    double startScale;
+    /** The longest step a direction may take: a trust region, so one direction cannot throw x far. */
+    double radius;
+
+    Run(ObjectiveFunction function, HessianStrategy hessians, IterationListener listener) {
+      this.function = function;
+      this.hessians = hessians;
+      this.listener = listener;
+      this.passesBefore = function.passes();
+    }
+
+    void add(IterationRecord record, Evaluation at) {
+      records.add(record);
+      listener.onIterate(record, at.point());
+    }
+
+    ConvergenceCertificate.Verdict certify(Evaluation current, double bound, double lastStep, String description) {
+      return hessians.certify(function, current,
+          new ConvergenceCertificate.Bounds(bound, logInitialGradient, radius, lastStep), description);
+    }
+
+    /**
+     * A stop on a verdict. A certified answer with undetermined directions moves to the
+     * minimum-norm point of its minimizer set when one loss-only pass shows the loss the same there.
+     */
+    FitResult finish(StopReason reason, String message, ConvergenceCertificate.Verdict verdict) {
+      double solveSeconds = (System.nanoTime() - start) / 1e9;
+      Evaluation last = verdict.evaluation();
+      String full = reason.converged() ? message + " (certificate: " + verdict.what() + ")" : message;
+      if (reason.converged() && !verdict.flatDirections().isEmpty()) {
+        double[] nearest = ConvergenceCertificate.minimumNorm(last.point(), verdict.flatDirections());
+        Evaluation there = function.evaluate(nearest, false, "minimum-norm point of the minimizer set (loss only)");
+        if (there.isFinite() && Math.abs(decreaseInScaleOf(last, there))
+            <= last.scaledLossRoundingError() + scaledRoundingError(last, there)) {
+          last = there;
+          full += "; along the undetermined directions the answer is the minimum-norm point";
+        } else {
+          full += "; the answer is one point of that set (its minimum-norm point changes the loss)";
+        }
+      }
+      return new FitResult(last.point(), reason, full, last, verdict.smallestEigenvalue(), List.copyOf(records),
+          function.passes() - passesBefore, solveSeconds);
+    }
+
+    /** An unconverged stop: the curvature at the last point is measured for the record. */
+    FitResult finish(StopReason reason, String message, Evaluation last) {
+      return finish(reason, message, certify(last, 0, 0, "final check: curvature at the last point"));
+    }
   }
 
   /**
@@ -404,24 +473,8 @@ public final class NewtonSolver {
         (System.nanoTime() - startNanos) / 1e9, hessian, note);
   }
 
-  private FitResult finish(StopReason reason, String message, Evaluation last,
-      List<IterationRecord> records, ObjectiveFunction function, HessianStrategy hessians, long passesBefore,
-      long startNanos) {
-    double solveSeconds = (System.nanoTime() - startNanos) / 1e9;
-    double minEigen = hessians.smallestEigenvalue(function, last);
-    long passes = function.passes() - passesBefore;
-    String fullMessage = message;
-    if (reason.converged() && !(minEigen > 0)) {
-      // Cholesky accepted a matrix whose smallest eigenvalue rounds to ≤ 0: do not claim a minimum.
-      reason = StopReason.STATIONARY_NOT_MINIMUM;
-      fullMessage = message + ", but the Hessian's smallest eigenvalue is " + minEigen;
-    }
-    return new FitResult(last.point(), reason, fullMessage, last, minEigen, List.copyOf(records), passes,
-        solveSeconds);
-  }
-
   /** When the cap is hit, say whether the iterate looks like it is running away (no minimizer). */
-  private static String maxIterationsMessage(List<IterationRecord> records) {
+  private static String maxIterationsMessage(List<IterationRecord> records, ObjectiveFunction function) {
     String base = "not converged: reached the iteration cap of " + (records.size() - 1);
     int n = records.size();
     if (n < 6) return base + "; raise --max-iter";
@@ -437,7 +490,8 @@ public final class NewtonSolver {
       return base + String.format(Locale.ROOT, "; over the last %d iterations the objective fell"
           + " steadily (log L from %.4g to %.4g) while steps did not shrink: the objective may have no"
           + " minimizer (it decreases without bound along a direction) — add regularization"
-          + " (--reg-weight or --ridge)", n - half, records.get(half - 1).logObjectiveValue(),
+          + (function.objective().interceptColumn() >= 0 ? " (--reg-weight; --ridge never applies to the intercept)"
+              : " (--reg-weight or --ridge)"), n - half, records.get(half - 1).logObjectiveValue(),
           records.get(n - 1).logObjectiveValue());
     }
     return base + "; raise --max-iter or check the problem's conditioning";

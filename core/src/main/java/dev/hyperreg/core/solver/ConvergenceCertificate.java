@@ -1,0 +1,191 @@
+package dev.hyperreg.core.solver;
+
+import dev.hyperreg.core.OverflowException;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.linalg.ScaledSpectrum;
+import dev.hyperreg.core.objective.Evaluation;
+import dev.hyperreg.core.objective.ObjectiveFunction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The test a fit must pass before it may say CONVERGED (exit 0): a judgement made on the exact
+ * Hessian, which no preconditioner, seed or runaway step can sway. At the candidate answer x:
+ *
+ * <ol>
+ *   <li><b>Curvature.</b> The Hessian in Jacobi-scaled coordinates S H S ({@link ScaledSpectrum})
+ *       has no eigenvalue below −10⁻⁹·λ̃_max. A more negative one is a saddle or a maximum, and the
+ *       solver steps along it. Eigenvalues within the band are zero curvature: directions in which
+ *       the data do not determine x (an all-zero or a duplicated column), not a saddle.</li>
+ *   <li><b>Stationarity along the undetermined directions.</b> Along each zero-curvature direction
+ *       v the slope |gᵀv| is so small that moving by the step bound changes L by no more than its
+ *       rounding error: then x lies in a set of minimizers. Otherwise L falls along v without the
+ *       model seeing a bottom, and the fit goes on.</li>
+ *   <li><b>The Euclidean Newton step.</b> p = −H⁺g from that same exact Hessian (the
+ *       pseudo-inverse on its range) is at most the bound (tol·max(1, ‖x‖) for CONVERGED): near a
+ *       non-degenerate minimizer p is the distance to it, so this is the accuracy of x.</li>
+ *   <li><b>Contraction.</b> p is at most half the last step taken (or at x's own rounding level):
+ *       near a minimizer Newton's steps shrink fast, while along a direction with no minimizer
+ *       (rescaled exp with an intercept) they keep their length and only ‖x‖ — the bound's scale —
+ *       grows; so a runaway never passes, however large it makes ‖x‖.</li>
+ *   <li><b>No worse than the start.</b> ‖∇L(x)‖ ≤ ‖∇L(x₀)‖ (or at the loss's rounding level: the
+ *       Newton decrement ½pᵀHp is below the loss's rounding error): an answer whose gradient is
+ *       above the start's sits where some curvature is huge, not at a minimizer of the problem asked.</li>
+ * </ol>
+ *
+ * <p>Where d × d matrices are cheap (every solver but matrix-free Newton–CG and L-BFGS) the
+ * evidence is one exact pass ({@link #exactPass}); {@link NewtonCg#certify} gives the matrix-free
+ * version. A failed certificate is not a stop: the verdict carries the direction the solver
+ * continues with (the exact Newton step, or the negative curvature).
+ */
+public final class ConvergenceCertificate {
+  private ConvergenceCertificate() {}
+
+  /** A step below this fraction of max(1, ‖x‖) is x's own rounding: it needs no contraction. */
+  static final double X_ROUNDING = 1e-14;
+
+  /** What the certificate found. */
+  public enum Outcome {
+    /** All four conditions hold. */
+    CERTIFIED,
+    /** Negative curvature beyond rounding: not a minimum; {@link Verdict#direction()} carries it. */
+    NEGATIVE_CURVATURE,
+    /** The loss still falls along a zero-curvature direction. */
+    FALLING_ALONG_FLAT_DIRECTION,
+    /** The exact Newton step is longer than the bound. */
+    STEP_TOO_LONG,
+    /** The exact Newton step is not below half the last step: the iterates are still on their way. */
+    NOT_CONTRACTING,
+    /** The gradient is above the start's. */
+    GRADIENT_ABOVE_START
+  }
+
+  /**
+   * @param outcome what was found
+   * @param evaluation the evaluation the verdict was made on (with the exact Hessian when one pass made it)
+   * @param direction the direction to go on with when not certified (null when certified)
+   * @param stepNorm ‖p‖ of the exact Newton step
+   * @param relativeSmallest λ̃_min/λ̃_max of the scaled Hessian (an estimate when matrix-free)
+   * @param smallestEigenvalue λ_min of the unscaled Hessian in the loss's units (an estimate when matrix-free)
+   * @param flatDirections unit directions of zero curvature with no slope: where x is undetermined
+   * @param what one sentence: the evidence, for the stop message
+   */
+  public record Verdict(Outcome outcome, Evaluation evaluation, NewtonDirection direction, double stepNorm,
+      double relativeSmallest, double smallestEigenvalue, List<double[]> flatDirections, String what) {
+    public boolean certified() { return outcome == Outcome.CERTIFIED; }
+  }
+
+  /**
+   * The bounds a verdict is judged against.
+   *
+   * @param stepBound the longest exact Newton step that certifies
+   * @param logStartGradient log ‖∇L(x₀)‖ (of the run's first start when resumed)
+   * @param radius the trust radius for the direction of a failed verdict
+   * @param lastStep the length of the last step taken, 0 when none: the exact step must be at most
+   *     half of it (contraction), so a runaway whose steps keep their length — ‖x‖ growing until
+   *     tol·‖x‖ exceeds them — never passes
+   */
+  public record Bounds(double stepBound, double logStartGradient, double radius, double lastStep) {
+    /** Bounds with no step taken before (a first iteration, or a curvature-only check). */
+    public Bounds(double stepBound, double logStartGradient, double radius) {
+      this(stepBound, logStartGradient, radius, 0);
+    }
+  }
+
+  /** The certificate from one exact pass at the point (none when {@code current} has the exact Hessian). */
+  public static Verdict exactPass(ObjectiveFunction function, Evaluation current, Bounds bounds, String description) {
+    Evaluation exact = current.hasExactHessian() ? current : function.evaluate(current.point(), true, description);
+    if (!exact.isFinite()) {
+      throw new OverflowException(exact.badRowId(), exact.badRowValue(), function.objective().describe() + " in " + description);
+    }
+    return judgeDense(exact, bounds);
+  }
+
+  /** The verdict on an evaluation that carries the exact Hessian. */
+  static Verdict judgeDense(Evaluation exact, Bounds bounds) {
+    int d = exact.dim();
+    double[] h = exact.scaledHessian();
+    double[] g = exact.scaledGradient();
+    ScaledSpectrum spectrum = ScaledSpectrum.of(h, d);
+    double smallest = LinearAlgebra.symmetricEigenvalues(h, d)[0] * Math.exp(exact.logScale());
+    double relative = spectrum.relativeSmallest();
+    if (spectrum.indefinite()) {
+      double[] v = spectrum.mostNegativeDirection(g);
+      NewtonDirection direction = NewtonDirection.of(exact, bounds.radius());
+      return new Verdict(Outcome.NEGATIVE_CURVATURE, exact, new NewtonDirection(direction.step(),
+          Math.max(direction.damping(), Double.MIN_NORMAL), v, direction.curvature(), true), Double.NaN, relative,
+          smallest, List.of(), String.format(Locale.ROOT, "the Hessian has negative curvature (scaled λ_min/λ_max"
+              + " = %.3g, beyond rounding)", relative));
+    }
+    // a slope whose step of stepBound changes L by at most its rounding error is no slope
+    double slopeLimit = exact.scaledLossRoundingError() / Math.max(bounds.stepBound(), Double.MIN_NORMAL);
+    List<double[]> falling = spectrum.undetermined(g, slopeLimit);
+    if (!falling.isEmpty()) {
+      return new Verdict(Outcome.FALLING_ALONG_FLAT_DIRECTION, exact, NewtonDirection.of(exact, bounds.radius()),
+          Double.NaN, relative, smallest, List.of(), "the loss still falls along a direction of zero curvature ("
+              + ScaledSpectrum.columnsOf(falling.get(0)) + ")");
+    }
+    double[] p = spectrum.pseudoInverseStep(g);
+    List<double[]> flat = spectrum.zeroDirections();
+    return judgeStep(exact, p, relative, smallest, flat, bounds, String.format(Locale.ROOT,
+        "one exact pass: scaled λ_min/λ_max = %.3g", relative));
+  }
+
+  /** Conditions 3 and 4, on an exact Newton step p at a point already shown to have no negative curvature. */
+  static Verdict judgeStep(Evaluation at, double[] p, double relative, double smallest, List<double[]> flat,
+      Bounds bounds, String evidence) {
+    double stepNorm = LinearAlgebra.norm(p);
+    double curvature = at.scaledHessian() == null ? Double.NaN : NewtonDirection.quadraticForm(at.scaledHessian(), p);
+    NewtonDirection exactStep = new NewtonDirection(p, 0, null, curvature, true);
+    if (!(stepNorm <= bounds.stepBound())) {
+      if (at.scaledHessian() != null && stepNorm > bounds.radius()) exactStep = NewtonDirection.of(at, bounds.radius());
+      return new Verdict(Outcome.STEP_TOO_LONG, at, exactStep, stepNorm, relative, smallest, flat,
+          String.format(Locale.ROOT, "%s; the exact Newton step %.3g is above %.3g", evidence, stepNorm,
+              bounds.stepBound()));
+    }
+    double xScale = Math.max(1, LinearAlgebra.norm(at.point()));
+    if (bounds.lastStep() > 0 && stepNorm > 0.5 * bounds.lastStep() && stepNorm > X_ROUNDING * xScale) {
+      return new Verdict(Outcome.NOT_CONTRACTING, at, exactStep, stepNorm, relative, smallest, flat,
+          String.format(Locale.ROOT, "%s; the exact Newton step %.3g is not below half the last step %.3g (iterates"
+              + " still moving)", evidence, stepNorm, bounds.lastStep()));
+    }
+    double gradientRatio = Math.exp(at.logGradientNorm() - bounds.logStartGradient());
+    boolean decrementAtRounding = 0.5 * curvature <= at.scaledLossRoundingError(); // false for NaN
+    if (gradientRatio > 1 + 1e-9 && !decrementAtRounding) {
+      return new Verdict(Outcome.GRADIENT_ABOVE_START, at, exactStep, stepNorm, relative, smallest, flat,
+          String.format(Locale.ROOT, "%s; the gradient is %.3g times the start's", evidence, gradientRatio));
+    }
+    String flatNote = flat.isEmpty() ? "" : "; " + flat.size() + " direction" + (flat.size() == 1 ? "" : "s")
+        + " of zero curvature and zero slope (" + describe(flat) + "): a set of minimizers";
+    return new Verdict(Outcome.CERTIFIED, at, null, stepNorm, relative, smallest, flat, String.format(Locale.ROOT,
+        "%s, exact Newton step %.3g ≤ %.3g, gradient %.3g of the start's%s", evidence, stepNorm, bounds.stepBound(),
+        gradientRatio, flatNote));
+  }
+
+  /** "columns 3, 7; column 5". */
+  static String describe(List<double[]> directions) {
+    List<String> parts = new ArrayList<>();
+    for (double[] v : directions) parts.add(ScaledSpectrum.columnsOf(v));
+    return String.join("; ", parts);
+  }
+
+  /**
+   * The point of the minimizer set x + span(V) nearest 0: x − V(VᵀV)⁻¹Vᵀx for the flat directions
+   * V. Where they are exact (zero or duplicated columns: A·v = 0) the loss is the same there, which
+   * the solver checks on one pass before it takes it.
+   */
+  static double[] minimumNorm(double[] x, List<double[]> flat) {
+    int k = flat.size();
+    double[] gram = new double[k * k];
+    double[] rhs = new double[k];
+    for (int a = 0; a < k; a++) {
+      rhs[a] = LinearAlgebra.dot(flat.get(a), x);
+      for (int b = 0; b < k; b++) gram[b * k + a] = LinearAlgebra.dot(flat.get(a), flat.get(b));
+    }
+    double[] c = LinearAlgebra.regularizedNormalSolve(gram, k, rhs);
+    double[] out = x.clone();
+    for (int a = 0; a < k; a++) for (int j = 0; j < out.length; j++) out[j] -= c[a] * flat.get(a)[j];
+    return out;
+  }
+}
