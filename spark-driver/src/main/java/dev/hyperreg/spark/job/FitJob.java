@@ -341,12 +341,8 @@ public final class FitJob {
     }
   }
 
+  /** Rescaled exp with an intercept and no row weight never gets here: {@link FitOptions#validate} refuses it. */
   private static void warnAboutTraps(FitOptions o) {
-    boolean unregularized = o.regWeight == 0 && o.ridge == 0;
-    if (o.objective == ObjectiveKind.RESCALED && o.link == Link.EXP && o.intercept && unregularized) {
-      LOG.warn("rescaled exp with an intercept and no regularization: L(x + t·e) = e^(2t)·L(x) along the"
-          + " intercept, so there is no minimizer unless b is exactly softmax(Ax); expect no convergence");
-    }
     if (o.objective == ObjectiveKind.RESCALED && o.link == Link.SINH) {
       LOG.info("note: rescaled sinh has L(0) = 0, so x = 0 is always a global minimizer");
     }

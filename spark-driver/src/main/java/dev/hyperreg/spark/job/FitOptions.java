@@ -67,7 +67,7 @@ public final class FitOptions {
   public double ridge = 0;
 
   @Option(names = "--intercept", order = 11,
-      description = "append a column of ones (not allowed for softmax)")
+      description = "append a column of ones (not allowed for softmax; rescaled exp needs --reg-weight W > 0 with it)")
   public boolean intercept = false;
 
   @Option(names = "--solver", paramLabel = "NAME", order = 12, converter = LowerCase.class,
@@ -183,6 +183,15 @@ public final class FitOptions {
     if (objective == ObjectiveKind.SOFTMAX && intercept) {
       throw new UsageException("--intercept is not allowed with softmax: softmax(Ax + c) = softmax(Ax),"
           + " so an intercept would be undetermined");
+    }
+    if (objective == ObjectiveKind.RESCALED && link == Link.EXP && intercept && regWeight == 0 && weightCol == null) {
+      // SPEC §3: L_fit(x + t·e) = e^(2t)·L_fit(x) along the intercept column e; only the row term ½Σw_i²z_i²
+      // grows along e (λ skips the intercept), so without row weights the loss has no minimizer
+      throw new UsageException("--objective rescaled --link exp --intercept has no minimizer without row"
+          + " regularization: along the intercept column e the fit term obeys L_fit(x + t·e) = e^(2t)·L_fit(x),"
+          + " so the loss shrinks as t → −∞ and the fit would run the intercept off to −∞. Give --reg-weight W"
+          + " with W > 0 (or, for csv/parquet, a --weight-col of positive weights), or drop --intercept; --ridge"
+          + " does not help, it never applies to the intercept");
     }
     if (sketchSize != null && sketchSize < 1) throw new UsageException("--sketch-size must be ≥ 1, got " + sketchSize);
     if (maxIterations < 1) throw new UsageException("--max-iter must be ≥ 1, got " + maxIterations);

@@ -211,6 +211,44 @@ class CliTest {
   }
 
   /**
+   * Rescaled exp with an intercept and no row weight has no minimizer (SPEC §3: the fit term shrinks by
+   * e^(2t) along the intercept, and λ never applies to it): fit and shift refuse it up front, exit 2, no
+   * output, naming --reg-weight; a positive --reg-weight, a weight column, another link or objective pass.
+   */
+  @Test
+  void rescaledExpWithAnInterceptNeedsARowWeight() throws Exception {
+    String ok = "1 1:0.5 2:0.1\n2 1:0.25 2:0.3\n3 1:0.1 2:0.2\n";
+    for (String[] extra : List.of(new String[] {"--intercept"},
+        new String[] {"--objective", "rescaled", "--link", "exp", "--intercept", "--reg-weight", "0", "--ridge", "1"})) {
+      assertBadInput(ok, "has no minimizer", extra);
+      assertBadInput(ok, "e^(2t)", extra);
+      assertBadInput(ok, "--reg-weight W with W > 0", extra);
+      assertBadInput(ok, "--ridge does not help, it never applies to the intercept", extra);
+    }
+    Path input = dir.resolve("bad.libsvm");
+    Path shiftOut = dir.resolve("shift-never");
+    CliRun shift = CliRun.run("shift", "--input", input.toString(), "--perturb", "b:1e-3", "--intercept",
+        "--output", shiftOut.toString());
+    assertEquals(ExitStatus.BAD_INPUT.code(), shift.status(), shift.err());
+    assertTrue(shift.err().contains("--reg-weight W with W > 0"), shift.err());
+    assertFalse(Files.exists(shiftOut), "no output directory after bad input");
+    // the same through a conf file
+    Path conf = dir.resolve("job.properties");
+    Files.writeString(conf, "input = " + input + "\noutput = " + dir.resolve("x") + "\nintercept = true\nridge = 0.5\n");
+    dev.hyperreg.spark.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.hyperreg.spark.UsageException.class, () -> HyperregCli.parseFit("--conf-file", conf.toString()));
+    assertTrue(e.getMessage().contains("--reg-weight W with W > 0"), e.getMessage());
+    // what makes a minimizer exist, or removes the trap, is accepted
+    String in = input.toString();
+    String out = dir.resolve("x").toString();
+    HyperregCli.parseFit("--input", in, "--output", out, "--intercept", "--reg-weight", "0.01");
+    HyperregCli.parseFit("--input", in, "--output", out, "--intercept", "--format", "csv", "--weight-col", "w");
+    HyperregCli.parseFit("--input", in, "--output", out, "--intercept", "--link", "sinh");
+    HyperregCli.parseFit("--input", in, "--output", out, "--intercept", "--objective", "plain");
+    HyperregCli.parseFit("--input", in, "--output", out, "--reg-weight", "0");
+  }
+
+  /**
    * d = 12 000 columns (past every d × d solver's limit): newton-cg runs matrix-free and says so in
    * summary.json, and reaches the answer L-BFGS (also matrix-free there) finds; sketch is refused
    * with a message pointing at the solvers that fit.
