@@ -2,7 +2,10 @@ package dev.hyperreg.core.solver;
 
 /** Why a fit stopped. Only the first two mean the answer is a minimizer to the requested accuracy. */
 public enum StopReason {
-  /** The undamped Newton step at a positive definite Hessian is below tol·max(1, ‖x‖). */
+  /**
+   * The Newton step is below tol·max(1, ‖x‖) and the {@link ConvergenceCertificate} holds: the
+   * exact Newton step within that bound, no negative curvature beyond rounding.
+   */
   CONVERGED(true),
   /**
    * The gradient norm fell below the requested fraction of its start value (and the Hessian is
@@ -24,7 +27,13 @@ public enum StopReason {
   /** Several steps in a row decreased the objective by no more than rounding, far from a minimizer. */
   NO_PROGRESS(false),
   /** The Newton step vanished but the Hessian is not positive definite: a saddle point or maximum. */
-  STATIONARY_NOT_MINIMUM(false);
+  STATIONARY_NOT_MINIMUM(false),
+  /**
+   * A first-order solver's own test passed (L-BFGS: ‖∇L‖ ≤ g·‖∇L(x₀)‖) but the
+   * {@link ConvergenceCertificate} did not: the exact Newton step is still long, the gradient is
+   * above the start's, or the loss still falls along a flat direction.
+   */
+  CERTIFICATE_FAILED(false);
 
   private final boolean converged;
 

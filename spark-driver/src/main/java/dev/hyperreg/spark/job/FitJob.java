@@ -13,7 +13,6 @@ import dev.hyperreg.core.sketch.SketchSpec;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
-import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.IterationRecord;
 import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.NewtonSolver;
@@ -157,7 +156,7 @@ public final class FitJob {
    * A fit with the start it came from, the data passes it made (start included), and whether it
    * ran matrix-free (no d × d matrix on the driver: {@link #matrixFree}).
    */
-  public record Fitted(FitResult fit, StartingPoint start, long passes, boolean matrixFree) {}
+  public record Fitted(FitResult fit, StartingPoint start, long passes, boolean matrixFree, String certificate) {}
 
   /**
    * Whether a fit runs with no d × d matrix on the driver: newton-cg (diagonal preconditioner,
@@ -192,7 +191,8 @@ public final class FitJob {
         new SparkPassRunner(jsc, blocks, jobGroup, s.aggregationDepth()));
     if (matrixFree) {
       LOG.info("d = {}: the d×d matrices would not fit the driver's {} GiB heap, so the {} solver runs matrix-free"
-          + " (Hessian-vector and diagonal passes, block LOBPCG for the final curvature check)", dim,
+          + " (Hessian-vector and diagonal passes; the convergence certificate from an accurate CG step and block"
+          + " LOBPCG)", dim,
           String.format(Locale.ROOT, "%.1f", heap / (double) (1L << 30)), s.solver());
       if (start == null) start = StartingPoint.matrixFree(function, MATRIX_FREE_START_STEPS);
     }
@@ -205,6 +205,12 @@ public final class FitJob {
     }
     LOG.info("fitting {} with the {} solver from {}", objective.describe(), s.solver(), start.description());
     FitResult fit;
+    // how convergence is certified: one exact pass, none beyond the last (exact: its passes carry the
+    // exact Hessian), or matrix-free (accurate CG step, LOBPCG on the scaled Hessian)
+    boolean dense = !matrixFree && denseCertificate(dim, finalAggregationTasks(partitions, depth),
+        jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g"));
+    String certificate = s.solver().equals("exact") ? "none"
+        : matrixFree || (s.solver().equals("newton-cg") && !dense) ? "lobpcg" : "exact pass";
     if (s.solver().equals("lbfgs")) {
       double g = s.gradientTolerance() > 0 ? s.gradientTolerance() : 1e-8;
       LbfgsSolver lbfgs = new LbfgsSolver(s.maxIterations(), g, 10, s.logGradientReference());
@@ -221,14 +227,16 @@ public final class FitJob {
       HessianStrategy hessians = switch (s.solver()) {
         case "exact" -> HessianStrategy.EXACT;
         case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed(), maxRows);
-        case "newton-cg" -> matrixFree ? NewtonCg.matrixFree() : NewtonCg.forDimension(dim, s.sketchSize(), s.seed());
+        case "newton-cg" -> matrixFree ? NewtonCg.matrixFree()
+            : dense ? NewtonCg.forDimension(dim, s.sketchSize(), s.seed())
+                : NewtonCg.forDimension(dim, s.sketchSize(), s.seed()).withMatrixFreeCertificate();
         default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
       };
       NewtonSolver solver = new NewtonSolver().withMaxIterations(s.maxIterations()).withTolerance(s.tolerance())
           .withGradientTolerance(s.gradientTolerance()).withGradientReference(s.logGradientReference());
       fit = solver.minimize(function, start.x(), hessians, listener);
     }
-    return new Fitted(fit, start, function.passes(), matrixFree);
+    return new Fitted(fit, start, function.passes(), matrixFree, certificate);
   }
 
   /**
@@ -267,6 +275,21 @@ public final class FitJob {
   }
 
   /**
+   * Newton–CG's cost model for its convergence certificate: one exact pass, whose {@code results}
+   * last-level tasks return up to four d × d pieces each (results·32·d² bytes), when that is at
+   * most {@value #DENSE_CERTIFICATE_BYTES} bytes and half of spark.driver.maxResultSize; otherwise
+   * the matrix-free certificate, whose passes (a diagonal, an accurate CG solve, ≤ 20 LOBPCG
+   * passes) return d-vectors. One pass against several: the exact pass wins wherever its bytes
+   * move in less time than a few pass latencies (≈ 0.5 s each on a cluster).
+   */
+  static boolean denseCertificate(int dim, int results, long maxResultSize) {
+    double bytes = results * 4.0 * 8.0 * dim * (double) dim;
+    return bytes <= DENSE_CERTIFICATE_BYTES && (maxResultSize <= 0 || bytes <= maxResultSize / 2.0);
+  }
+
+  static final long DENSE_CERTIFICATE_BYTES = 256L << 20;
+
+  /**
    * Refuses a fit whose largest pass would return more than {@code spark.driver.maxResultSize}
    * (0: no limit) to the driver, which Spark would abort in the middle of the fit: what the
    * tasks of treeAggregate's last level return ({@link #largestPassResultBytes}).
@@ -291,7 +314,8 @@ public final class FitJob {
    * exact Hessian's pieces (up to four d × d matrices), the sketch's (m + m/8) × d or the sample's
    * (m + 1) × d at their largest, the default start's two sketches (two Grams for exact), or the
    * final exact check's pieces (lbfgs); newton-cg's largest is its normalized sample, about m rows
-   * in all (1.5·m allowed): its other passes, the final check's included, return d-vectors.
+   * in all (1.5·m allowed): its other passes return d-vectors, and its certificate's exact pass is
+   * taken only where it fits ({@link #denseCertificate}).
    */
   static double largestPassResultBytes(String solver, int dim, Integer sketchSize, boolean defaultStart, int results) {
     double gram = 8.0 * dim * dim;
@@ -450,10 +474,9 @@ public final class FitJob {
     m.put("solveSeconds", fit.seconds());
     m.put("start", start.description());
     m.put("matrixFree", fitted.matrixFree());
-    // how the answer's curvature was checked: none needed (exact), one exact pass, or block LOBPCG
-    // on Hessian-times-block passes (newton-cg; lbfgs when matrix-free) — all in dataPasses
-    m.put("finalHessianCheck", o.solver.equals("exact") ? "none"
-        : o.solver.equals("newton-cg") || fitted.matrixFree() ? "lobpcg" : "exact pass");
+    // how the convergence certificate saw the Hessian: "none" beyond the fit's own passes (exact),
+    // one exact pass, or block LOBPCG on Hessian-times-block passes (matrix-free) — all in dataPasses
+    m.put("finalHessianCheck", fitted.certificate());
     m.put("configuration", o.toMap());
     Map<String, Object> versions = new LinkedHashMap<>();
     versions.put("hyperreg", hyperregVersion());

@@ -8,6 +8,7 @@ import dev.hyperreg.core.OverflowException;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
+import dev.hyperreg.core.solver.ConvergenceCertificate;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
@@ -28,10 +29,13 @@ import scala.Tuple2;
  * the rescaled objective's loss (which can exceed the double range) representable, and it turns
  * Breeze's absolute gradient floor of 1e-8 into the relative test used here.
  *
- * <p>Stops as converged when ‖∇L‖ ≤ gradientTolerance·‖∇L(x₀)‖; the answer's smallest Hessian
- * eigenvalue is then checked on one exact pass, or, where d × d matrices do not fit
- * ({@link #matrixFree}), by block LOBPCG on Hessian-times-block passes preconditioned by diag(H)
- * ({@link NewtonCg#smallestEigenvalue}).
+ * <p>Its own test, ‖∇L‖ ≤ gradientTolerance·‖∇L(x₀)‖, only proposes convergence: the answer must
+ * then pass the {@link ConvergenceCertificate} with the exact Newton step ≤
+ * √gradientTolerance·max(1, ‖x₀‖) — one exact pass, or, where d × d matrices do not fit
+ * ({@link #matrixFree}), the matrix-free certificate of {@link NewtonCg#certify}. Where it fails
+ * the fit stops {@link StopReason#CERTIFICATE_FAILED}, never as converged. A start where the
+ * gradient is exactly zero (cosh at x = 0) gets no L-BFGS iteration at all: the certificate says
+ * whether it is a minimum or a saddle.
  */
 public final class LbfgsSolver {
   private final int maxIterations;
@@ -73,7 +77,9 @@ public final class LbfgsSolver {
       throw new OverflowException(first.badRowId(), first.badRowValue(), function.objective().describe() + " at the start point");
     }
     double logInitialGradient = Double.isNaN(logGradientReference) ? first.logGradientNorm() : logGradientReference;
-    double referenceScale = logInitialGradient; // L-BFGS sees L / ‖∇L(x₀)‖
+    // L-BFGS sees L / ‖∇L(x₀)‖; at a stationary start (‖∇L‖ = 0) L / L(x₀), or L itself
+    double referenceScale = Double.isFinite(logInitialGradient) ? logInitialGradient
+        : Double.isFinite(first.logLoss()) ? first.logLoss() : 0;
     int[] evaluations = {0};
     // the last two finite evaluations: once they settle, each pass accumulates about the last one
     Evaluation[] recent = {first, null};
@@ -92,10 +98,13 @@ public final class LbfgsSolver {
     // Breeze's own tolerance is on relative function change; ours is the gradient test below.
     LBFGS<DenseVector<Object>> lbfgs = new LBFGS<>(maxIterations, memory, 1e-15, DenseVector.space_Double());
     scala.collection.Iterator<FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>> states =
-        lbfgs.iterations(f, new DenseVector<>(x0.clone()));
+        Double.isFinite(first.logGradientNorm()) ? lbfgs.iterations(f, new DenseVector<>(x0.clone()))
+            : scala.collection.Iterator.empty(); // ∇L(x₀) = 0: nothing for L-BFGS to do
     List<IterationRecord> records = new ArrayList<>();
-    StopReason reason = StopReason.MAX_ITERATIONS;
-    String message = "not converged: reached the iteration cap of " + maxIterations;
+    boolean stationaryStart = !Double.isFinite(first.logGradientNorm());
+    StopReason reason = stationaryStart ? StopReason.GRADIENT_TOLERANCE : StopReason.MAX_ITERATIONS;
+    String message = stationaryStart ? "the gradient is zero at the start point"
+        : "not converged: reached the iteration cap of " + maxIterations;
     double[] x = x0.clone();
     long passesSeen = function.passes();
     long iterationStart = System.nanoTime();
@@ -131,14 +140,21 @@ public final class LbfgsSolver {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    boolean exact = curvatureCheck == HessianStrategy.EXACT;
-    Evaluation check = function.evaluate(x, exact, exact ? "final check: exact Hessian at the answer" : "final check");
-    double minEigen = curvatureCheck.smallestEigenvalue(function, check);
-    if (reason.converged() && !(minEigen > 0)) {
-      reason = StopReason.STATIONARY_NOT_MINIMUM;
-      message += ", but the Hessian's smallest eigenvalue is " + minEigen;
+    Evaluation last = function.evaluate(x, false, "L-BFGS: the answer (loss and gradient)");
+    ConvergenceCertificate.Bounds bounds = new ConvergenceCertificate.Bounds(
+        Math.sqrt(gradientTolerance) * Math.max(1, LinearAlgebra.norm(x0)), logInitialGradient, Double.POSITIVE_INFINITY);
+    ConvergenceCertificate.Verdict verdict = curvatureCheck.certify(function, last, bounds,
+        reason.converged() ? "convergence certificate" : "final check: curvature at the last point");
+    if (reason.converged() && !verdict.certified()) {
+      boolean saddle = verdict.outcome() == ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE;
+      reason = saddle ? StopReason.STATIONARY_NOT_MINIMUM : StopReason.CERTIFICATE_FAILED;
+      message = "not converged: " + message + ", but the convergence certificate fails: " + verdict.what()
+          + (saddle ? "; start elsewhere (--x0) or use --solver newton-cg, which leaves saddles"
+              : "; --solver newton-cg goes on from such points");
+    } else if (reason.converged()) {
+      message += " (certificate: " + verdict.what() + ")";
     }
-    return new FitResult(x, reason, message, check, minEigen, List.copyOf(records), function.passes() - passesBefore,
-        seconds);
+    return new FitResult(x, reason, message, verdict.evaluation(), verdict.smallestEigenvalue(),
+        List.copyOf(records), function.passes() - passesBefore, seconds);
   }
 }

@@ -1,0 +1,81 @@
+package dev.hyperreg.core.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Block LOBPCG returns the smallest eigenvalue, never the largest: the issue's failure was a block
+ * of one vector, started from M⁻¹·(random), returning λ_max = 1.15·10³⁰ as λ_min for d = 2.
+ */
+class BlockLobpcgTest {
+
+  /** H = D C D: C a random SPD matrix with unit diagonal, D spanning 10¹⁵ (so H's spectrum spans ~10³⁰). */
+  private static double[] stiff(int d, long seed, double[] scaleOut, double[] correlationOut) {
+    Random rnd = new Random(seed);
+    double[] g = new double[d * (d + 2)];
+    for (int i = 0; i < g.length; i++) g[i] = rnd.nextGaussian();
+    int m = d + 2;
+    double[] c = new double[d * d];
+    for (int a = 0; a < d; a++) {
+      for (int b = 0; b < d; b++) {
+        double v = 0;
+        for (int r = 0; r < m; r++) v += g[r * d + a] * g[r * d + b];
+        c[b * d + a] = v;
+      }
+    }
+    double[] unit = new double[d];
+    for (int j = 0; j < d; j++) unit[j] = 1 / Math.sqrt(c[j * d + j]);
+    for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) c[b * d + a] *= unit[a] * unit[b];
+    System.arraycopy(c, 0, correlationOut, 0, d * d);
+    for (int j = 0; j < d; j++) scaleOut[j] = Math.pow(10, 15.0 * j / Math.max(1, d - 1));
+    double[] h = new double[d * d];
+    for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) h[b * d + a] = scaleOut[a] * c[b * d + a] * scaleOut[b];
+    return h;
+  }
+
+  private static double[][] times(double[] h, int d, double[][] block) {
+    double[][] out = new double[block.length][d];
+    for (int v = 0; v < block.length; v++) {
+      for (int i = 0; i < d; i++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) s += h[j * d + i] * block[v][j];
+        out[v][i] = s;
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "d = {0}")
+  @ValueSource(ints = {2, 3, 4, 5})
+  void findsTheSmallestEigenvalueOfAHessianSpanning1e30(int d) {
+    double[] scale = new double[d];
+    double[] correlation = new double[d * d];
+    double[] h = stiff(d, 11 + d, scale, correlation);
+    double[] eigen = LinearAlgebra.symmetricEigenvalues(h, d);
+    double largest = eigen[d - 1];
+    assertTrue(largest > 1e29, "the premise: λ_max = " + largest);
+    // unscaled, with the preconditioner the old check used (the inverse diagonal)
+    BlockLobpcg.Result raw = BlockLobpcg.smallest((block, step) -> times(h, d, block),
+        r -> {
+          double[] z = r.clone();
+          for (int j = 0; j < d; j++) z[j] /= h[j * d + j];
+          return z;
+        }, d, NewtonCg.CHECK_BLOCK, 20, 1e-4, 31);
+    assertTrue(raw.smallest() < 1e-10 * largest, "not λ_max: " + raw.smallest() + " vs λ_max " + largest);
+    // the certificate's operator: the Jacobi-scaled Hessian, where λ_min is resolved to rounding
+    double[] scaled = new double[d * d];
+    for (int a = 0; a < d; a++) {
+      for (int b = 0; b < d; b++) scaled[b * d + a] = h[b * d + a] / Math.sqrt(h[a * d + a] * h[b * d + b]);
+    }
+    double expected = LinearAlgebra.symmetricEigenvalues(correlation, d)[0];
+    BlockLobpcg.Result r = BlockLobpcg.smallest((block, step) -> times(scaled, d, block), v -> v, d,
+        NewtonCg.CHECK_BLOCK, 20, 1e-4, 31);
+    assertEquals(expected, r.smallest(), 1e-9 * Math.max(1, expected));
+    assertEquals(1, r.products(), "a block as wide as the space: one product");
+  }
+}
