@@ -198,4 +198,38 @@ public final class LinearAlgebra {
   public static void addScaled(double[] h, double c, double[] g) {
     for (int i = 0; i < h.length; i++) h[i] += c * g[i];
   }
+
+  /** An orthonormal basis of span(vectors) (modified Gram–Schmidt, twice; near-dependent vectors dropped). */
+  public static java.util.List<double[]> orthonormalBasis(java.util.List<double[]> vectors) {
+    java.util.List<double[]> basis = new java.util.ArrayList<>();
+    for (double[] v : vectors) {
+      double before = norm(v);
+      double[] u = v.clone();
+      for (int round = 0; round < 2; round++) {
+        for (double[] q : basis) {
+          double c = dot(q, u);
+          for (int j = 0; j < u.length; j++) u[j] -= c * q[j];
+        }
+      }
+      double after = norm(u);
+      if (!(after > 1e-10 * before)) continue;
+      for (int j = 0; j < u.length; j++) u[j] /= after;
+      basis.add(u);
+    }
+    return basis;
+  }
+
+  /** Whether two orthonormal bases span the same subspace (to 10⁻⁶). */
+  public static boolean sameSpan(java.util.List<double[]> a, java.util.List<double[]> b) {
+    if (a.size() != b.size()) return false;
+    for (double[] v : a) {
+      double[] r = v.clone();
+      for (double[] q : b) {
+        double c = dot(q, v);
+        for (int j = 0; j < r.length; j++) r[j] -= c * q[j];
+      }
+      if (norm(r) > 1e-6) return false;
+    }
+    return true;
+  }
 }

@@ -15,10 +15,10 @@ import java.util.Locale;
  * eigenvalues lie in [λ̃_min, d], and by Sylvester's law of inertia H̃ has as many negative, zero
  * and positive eigenvalues as H: the signs are H's, computed where rounding is relative to 1.
  *
- * <p>The verdicts: an eigenvalue with |λ̃| ≤ {@value #ROUNDING}·λ̃_max is zero to rounding (its
- * eigenvector an undetermined direction when the gradient along it vanishes too), one below
- * −{@value #ROUNDING}·λ̃_max is negative curvature, and H is positive definite when every λ̃ is
- * above the band. The Newton step is the pseudo-inverse step p = −S Σ_{λ̃_i > band} q̃_i q̃_iᵀ S g / λ̃_i.
+ * <p>The verdicts: an eigenvalue below −{@value #ROUNDING}·λ̃_max is negative curvature; one with
+ * |λ̃| ≤ {@value #ROUNDING}·λ̃_max is zero to rounding, and its eigenvector a candidate flat
+ * direction (whether the design really does not move along it takes a pass over the rows:
+ * {@code ObjectiveFunction.flatWithin}); H is positive definite when every λ̃ is above the band.
  */
 public final class ScaledSpectrum {
   /**
@@ -80,6 +80,9 @@ public final class ScaledSpectrum {
     return top > 0 ? values[0] / top : 0;
   }
 
+  /** 4ε·max|λ̃|: eigenvalues above it are resolved by the eigen-decomposition. */
+  public double roundingFloor() { return 4 * Math.ulp(1.0) * Math.max(Math.abs(values[0]), Math.abs(values[dim - 1])); }
+
   /** The band |λ̃| ≤ band counts as zero. */
   private double band() {
     double top = Math.max(Math.abs(values[0]), Math.abs(values[dim - 1]));
@@ -112,25 +115,54 @@ public final class ScaledSpectrum {
   }
 
   /**
-   * The Newton step on the range of H: p = −S Σ q̃_i (q̃_iᵀ S g)/λ̃_i over the eigenvalues above the
-   * zero band (all of them when H is positive definite). Components of g along zero-curvature
-   * directions are left out; {@link #undetermined} says how large they are.
+   * The Newton step p = −S H̃⁺ S g, where H̃⁺ inverts the eigenvalues the decomposition resolves
+   * (above {@link #roundingFloor()}, 4ε·max|λ̃|) and leaves out the rest, on the complement of the
+   * {@code flat} directions (x's coordinates, A·v = 0: the loss does not change along them, so the
+   * step has no component there). A direction whose curvature is 10⁻¹⁵ of the largest (dense rows
+   * 10¹³ times heavier than the rest) is real, if barely resolved, and the step needs it; one below
+   * rounding (far from the minimizer of an exp-type loss, where one row dominates H) would only
+   * throw the step thousands long.
    */
-  public double[] pseudoInverseStep(double[] g) {
-    return dampedStep(g, 0, true);
+  public double[] newtonStep(double[] g, List<double[]> flat) {
+    double floor = roundingFloor();
+    List<double[]> flatScaled = new ArrayList<>();
+    for (double[] v : flat) {
+      double[] u = new double[dim];
+      for (int j = 0; j < dim; j++) u[j] = v[j] / scale[j];
+      flatScaled.add(u);
+    }
+    flatScaled = LinearAlgebra.orthonormalBasis(flatScaled);
+    double[] sg = new double[dim];
+    for (int j = 0; j < dim; j++) sg[j] = scale[j] * g[j];
+    projectOut(sg, flatScaled);
+    double[] y = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      double c = 0;
+      for (int j = 0; j < dim; j++) c += vectors[i * dim + j] * sg[j];
+      if (!(values[i] > floor)) continue;
+      c /= values[i];
+      for (int j = 0; j < dim; j++) y[j] -= c * vectors[i * dim + j];
+    }
+    projectOut(y, flatScaled);
+    for (int j = 0; j < dim; j++) y[j] *= scale[j];
+    return y;
+  }
+
+  private static void projectOut(double[] v, List<double[]> orthonormal) {
+    for (double[] q : orthonormal) {
+      double c = LinearAlgebra.dot(q, v);
+      for (int j = 0; j < v.length; j++) v[j] -= c * q[j];
+    }
   }
 
   /**
-   * p(μ) = −S (H̃ + μI)⁻¹ S g (Marquardt's scaled Levenberg step) for μ ≥ 0 with λ̃_min + μ &gt; 0;
-   * with {@code rangeOnly} the zero-band eigenvalues are left out (the pseudo-inverse when μ = 0).
+   * p(μ) = −S (H̃ + μI)⁻¹ S g (Marquardt's scaled Levenberg step) for μ ≥ 0 with λ̃_min + μ &gt; 0.
    */
-  public double[] dampedStep(double[] g, double mu, boolean rangeOnly) {
-    double band = band();
+  public double[] dampedStep(double[] g, double mu) {
     double[] sg = new double[dim];
     for (int j = 0; j < dim; j++) sg[j] = scale[j] * g[j];
     double[] y = new double[dim];
     for (int i = 0; i < dim; i++) {
-      if (rangeOnly && Math.abs(values[i]) <= band) continue;
       double c = 0;
       for (int j = 0; j < dim; j++) c += vectors[i * dim + j] * sg[j];
       c /= values[i] + mu;
@@ -148,40 +180,34 @@ public final class ScaledSpectrum {
   public double dampingFor(double[] g, double radius) {
     double low = Math.max(0, -values[0]) + band();
     if (positiveDefinite()) low = 0;
-    if (LinearAlgebra.norm(dampedStep(g, low, false)) <= radius) return low;
+    if (LinearAlgebra.norm(dampedStep(g, low)) <= radius) return low;
     double high = Math.max(2 * low, 1e-300);
-    for (int grow = 0; grow < 2000 && LinearAlgebra.norm(dampedStep(g, high, false)) > radius; grow++) high *= 2;
+    for (int grow = 0; grow < 2000 && LinearAlgebra.norm(dampedStep(g, high)) > radius; grow++) high *= 2;
     for (int it = 0; it < 200 && high - low > 1e-12 * high; it++) {
       double mid = 0.5 * (low + high);
-      if (LinearAlgebra.norm(dampedStep(g, mid, false)) > radius) low = mid;
+      if (LinearAlgebra.norm(dampedStep(g, mid)) > radius) low = mid;
       else high = mid;
     }
     return high;
   }
 
   /**
-   * The zero-curvature directions of H (eigenvectors of H̃ in the zero band) along which the
-   * gradient's slope per unit length, |gᵀv|/‖v‖ for v = S q̃, exceeds {@code slopeLimit}: where the
-   * quadratic model falls without bound. Empty at a point of a set of minimizers.
+   * Unit vectors (in x's coordinates) of the eigenspace of H̃ with |λ̃| ≤ the zero band along which
+   * the gradient has no slope beyond 10⁻⁸·‖g‖: the candidates for flat directions, among which
+   * {@code ObjectiveFunction.flatWithin} finds those the design does not see. (Along a direction
+   * the design does not see, gᵀv = (Av)ᵀ(…) vanishes to rounding, so a slope rules it out without
+   * a pass.)
    */
-  public List<double[]> undetermined(double[] g, double slopeLimit) {
-    List<double[]> out = new ArrayList<>();
-    for (double[] v : zeroDirections()) {
-      if (Math.abs(LinearAlgebra.dot(v, g)) > slopeLimit) out.add(v);
-    }
-    return out;
-  }
-
-  /** Unit vectors (in x's coordinates) spanning H's zero-band eigenspace. */
-  public List<double[]> zeroDirections() {
+  public List<double[]> flatCandidates(double[] g) {
     double band = band();
+    double slopeLimit = 1e-8 * LinearAlgebra.norm(g);
     List<double[]> out = new ArrayList<>();
     for (int i = 0; i < dim; i++) {
       if (Math.abs(values[i]) > band) continue;
       double[] v = unscaledColumn(i);
       double norm = LinearAlgebra.norm(v);
       for (int j = 0; j < dim; j++) v[j] /= norm;
-      out.add(v);
+      if (Math.abs(LinearAlgebra.dot(v, g)) <= slopeLimit) out.add(v);
     }
     return out;
   }

@@ -6,6 +6,9 @@ import dev.hyperreg.core.data.PassRunner;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
+import dev.hyperreg.core.linalg.LinearAlgebra;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An {@link Objective} over a dataset: each {@link #evaluate} is one pass over the rows (counted),
@@ -188,6 +191,78 @@ public final class ObjectiveFunction {
       logLosses[k] = e.isFinite() ? e.logLoss() : Double.POSITIVE_INFINITY;
     }
     return logLosses;
+  }
+
+  /**
+   * The unit directions within span(candidates) along which the design does not move: A·v = 0 to
+   * rounding (‖Av‖ ≤ 10⁻¹⁰·‖A‖_F), so that L(x + tv) = L(x) for every t — an all-zero column, two
+   * equal columns. Where the ridge is positive no direction is flat and no pass is made; otherwise
+   * one pass collects the k × k Gram (AV)ᵀ(AV) of an orthonormal basis V of the candidates, whose
+   * eigenvectors of (relatively) zero eigenvalue give the flat directions. The answer is cached:
+   * the same candidate span costs no second pass, and directions found flat stay flat (they depend
+   * on the data alone).
+   */
+  public List<double[]> flatWithin(List<double[]> candidates, String description) {
+    if (candidates.isEmpty() || objective.ridge() > 0) return List.of();
+    List<double[]> basis = LinearAlgebra.orthonormalBasis(candidates);
+    if (lastFlatQuery != null && LinearAlgebra.sameSpan(basis, lastFlatQuery)) return lastFlatAnswer;
+    double[][] vs = basis.toArray(new double[0][]);
+    double[] sums = runner.aggregate(new DesignGramPass(vs), description);
+    passes++;
+    int k = vs.length;
+    LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(java.util.Arrays.copyOf(sums, k * k), k);
+    double frobenius = sums[k * k];
+    List<double[]> flat = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      if (!(eigen.values()[c] <= FLAT_RELATIVE * FLAT_RELATIVE * frobenius)) continue;
+      double[] v = new double[objective.dim()];
+      for (int a = 0; a < k; a++) {
+        double coefficient = eigen.vectors()[c * k + a];
+        for (int j = 0; j < v.length; j++) v[j] += coefficient * vs[a][j];
+      }
+      double norm = LinearAlgebra.norm(v);
+      for (int j = 0; j < v.length; j++) v[j] /= norm;
+      flat.add(v);
+    }
+    lastFlatQuery = basis;
+    lastFlatAnswer = List.copyOf(flat);
+    return lastFlatAnswer;
+  }
+
+  /** ‖Av‖ ≤ this·‖A‖_F: v is a direction the design does not see. */
+  static final double FLAT_RELATIVE = 1e-10;
+  private List<double[]> lastFlatQuery;
+  private List<double[]> lastFlatAnswer;
+
+  /** Σ_i (a_i·v_a)(a_i·v_b) for every pair of the directions, then Σ_i ‖a_i‖² (k² + 1 numbers). */
+  static final class DesignGramPass implements BlockAggregator<double[]> {
+    private static final long serialVersionUID = 1L;
+    private final double[][] vs;
+
+    DesignGramPass(double[][] vs) { this.vs = vs; }
+
+    @Override public double[] zero() { return new double[vs.length * vs.length + 1]; }
+
+    @Override public double[] add(double[] acc, RowBlock block) {
+      int n = block.rows(), k = vs.length;
+      if (n == 0) return acc;
+      double[][] z = new double[k][n];
+      for (int a = 0; a < k; a++) block.multiply(vs[a], z[a]);
+      for (int a = 0; a < k; a++) {
+        for (int b = 0; b < k; b++) {
+          double s = 0;
+          for (int i = 0; i < n; i++) s += z[a][i] * z[b][i];
+          acc[b * k + a] += s;
+        }
+      }
+      for (double r : block.rowNormsSquared()) acc[k * k] += r;
+      return acc;
+    }
+
+    @Override public double[] merge(double[] left, double[] right) {
+      for (int i = 0; i < left.length; i++) left[i] += right[i];
+      return left;
+    }
   }
 
   /** The ladder pass: one loss-only {@link PassSums} per step size, from one read of each block. */

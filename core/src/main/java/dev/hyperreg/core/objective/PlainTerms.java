@@ -23,7 +23,7 @@ import dev.hyperreg.core.sketch.SketchSpec;
  */
 final class PlainTerms extends ObjectiveTerms {
   private static final long serialVersionUID = 1L;
-  private static final int SUM_R2 = 0, SUM_REG = 1;
+  private static final int SUM_R2 = 0, SUM_REG = 1, SUM_ROUNDING = 2;
 
   private final Link link;
 
@@ -31,7 +31,7 @@ final class PlainTerms extends ObjectiveTerms {
 
   @Override int[][] layout(PassRequest request) {
     int grams = (request.hessian() ? 1 : 0) + (request.regularizerGram() ? 1 : 0);
-    return new int[][] {{2, 0, 0}, {1, 0, 0}, {grams, 0, 0}, {request.sketch() != null ? 1 : 0, 0, 0}};
+    return new int[][] {{3, 0, 0}, {1, 0, 0}, {grams, 0, 0}, {request.sketch() != null ? 1 : 0, 0, 0}};
   }
 
   /** The regularizer's Gram follows the Hessian's, when both are collected. */
@@ -71,6 +71,8 @@ final class PlainTerms extends ObjectiveTerms {
       }
       s0[SUM_R2] += term;
       s0[SUM_REG] += w2 * z[i] * z[i];
+      // r = u − b cancels where the fit is close: its error is ε(|u| + |b|), so r²'s is 2|r|·ε(|u| + |b|)
+      s0[SUM_ROUNDING] += Math.abs(r) * (Math.abs(u) + Math.abs(block.label(i)));
       coefs[i] = coef;
       if (weights != null) weights[i] = weight;
       if (factor != null) factor[i] = v;
@@ -102,7 +104,8 @@ final class PlainTerms extends ObjectiveTerms {
       if (regularizerGram != null) LinearAlgebra.addScaled(hessian, 1, regularizerGram);
     }
     if (hessian != null) objective.addRidgeHessian(1, hessian);
-    Evaluation e = new Evaluation(x, loss, 0, 16 * EPS * loss, gradient, hessian, exact, sums.rows()).withPassGlobals(0);
+    double roundingError = 16 * EPS * loss + 4 * EPS * s0[SUM_ROUNDING];
+    Evaluation e = new Evaluation(x, loss, 0, roundingError, gradient, hessian, exact, sums.rows()).withPassGlobals(0);
     if (direction == null) return e;
     double[] hv = gramTimesDirection(sums, 0, 0);
     objective.addRidgeHessianTimes(1, direction, hv);

@@ -16,14 +16,14 @@ import java.util.Locale;
  * <ol>
  *   <li><b>Curvature.</b> The Hessian in Jacobi-scaled coordinates S H S ({@link ScaledSpectrum})
  *       has no eigenvalue below −10⁻⁹·λ̃_max. A more negative one is a saddle or a maximum, and the
- *       solver steps along it. Eigenvalues within the band are zero curvature: directions in which
- *       the data do not determine x (an all-zero or a duplicated column), not a saddle.</li>
- *   <li><b>Stationarity along the undetermined directions.</b> Along each zero-curvature direction
- *       v the slope |gᵀv| is so small that moving by the step bound changes L by no more than its
- *       rounding error: then x lies in a set of minimizers. Otherwise L falls along v without the
- *       model seeing a bottom, and the fit goes on.</li>
- *   <li><b>The Euclidean Newton step.</b> p = −H⁺g from that same exact Hessian (the
- *       pseudo-inverse on its range) is at most the bound (tol·max(1, ‖x‖) for CONVERGED): near a
+ *       solver steps along it. Eigenvectors with |λ̃| within the band are candidates for flat
+ *       directions: one pass ({@link ObjectiveFunction#flatWithin}) finds those the design does
+ *       not move (A·v = 0: an all-zero or a duplicated column), where x is undetermined — a set of
+ *       minimizers, not a saddle. The others are real curvature, however small.</li>
+ *   <li><b>No slope along the flat directions</b> (a step of the bound changes L by no more than its
+ *       rounding error).</li>
+ *   <li><b>The Euclidean Newton step.</b> p = −H⁺g from that same exact Hessian, with no component
+ *       along the flat directions, is at most the bound (tol·max(1, ‖x‖) for CONVERGED): near a
  *       non-degenerate minimizer p is the distance to it, so this is the accuracy of x.</li>
  *   <li><b>Contraction.</b> p is at most half the last step taken (or at x's own rounding level):
  *       near a minimizer Newton's steps shrink fast, while along a direction with no minimizer
@@ -99,11 +99,11 @@ public final class ConvergenceCertificate {
     if (!exact.isFinite()) {
       throw new OverflowException(exact.badRowId(), exact.badRowValue(), function.objective().describe() + " in " + description);
     }
-    return judgeDense(exact, bounds);
+    return judgeDense(function, exact, bounds);
   }
 
   /** The verdict on an evaluation that carries the exact Hessian. */
-  static Verdict judgeDense(Evaluation exact, Bounds bounds) {
+  static Verdict judgeDense(ObjectiveFunction function, Evaluation exact, Bounds bounds) {
     int d = exact.dim();
     double[] h = exact.scaledHessian();
     double[] g = exact.scaledGradient();
@@ -112,22 +112,23 @@ public final class ConvergenceCertificate {
     double relative = spectrum.relativeSmallest();
     if (spectrum.indefinite()) {
       double[] v = spectrum.mostNegativeDirection(g);
-      NewtonDirection direction = NewtonDirection.of(exact, bounds.radius());
+      NewtonDirection direction = NewtonDirection.of(function, exact, bounds.radius());
       return new Verdict(Outcome.NEGATIVE_CURVATURE, exact, new NewtonDirection(direction.step(),
           Math.max(direction.damping(), Double.MIN_NORMAL), v, direction.curvature(), true), Double.NaN, relative,
           smallest, List.of(), String.format(Locale.ROOT, "the Hessian has negative curvature (scaled λ_min/λ_max"
               + " = %.3g, beyond rounding)", relative));
     }
-    // a slope whose step of stepBound changes L by at most its rounding error is no slope
+    List<double[]> flat = function.flatWithin(spectrum.flatCandidates(g), "certificate: flat directions of the design");
+    // the design does not see a flat direction; only the ridge could give it a slope (and then none is flat)
     double slopeLimit = exact.scaledLossRoundingError() / Math.max(bounds.stepBound(), Double.MIN_NORMAL);
-    List<double[]> falling = spectrum.undetermined(g, slopeLimit);
-    if (!falling.isEmpty()) {
-      return new Verdict(Outcome.FALLING_ALONG_FLAT_DIRECTION, exact, NewtonDirection.of(exact, bounds.radius()),
-          Double.NaN, relative, smallest, List.of(), "the loss still falls along a direction of zero curvature ("
-              + ScaledSpectrum.columnsOf(falling.get(0)) + ")");
+    for (double[] v : flat) {
+      if (Math.abs(LinearAlgebra.dot(v, g)) > slopeLimit) {
+        return new Verdict(Outcome.FALLING_ALONG_FLAT_DIRECTION, exact, NewtonDirection.of(function, exact,
+            bounds.radius()), Double.NaN, relative, smallest, List.of(), "the loss still falls along a direction of"
+                + " zero curvature (" + ScaledSpectrum.columnsOf(v) + ")");
+      }
     }
-    double[] p = spectrum.pseudoInverseStep(g);
-    List<double[]> flat = spectrum.zeroDirections();
+    double[] p = spectrum.newtonStep(g, flat);
     return judgeStep(exact, p, relative, smallest, flat, bounds, String.format(Locale.ROOT,
         "one exact pass: scaled λ_min/λ_max = %.3g", relative));
   }
@@ -139,7 +140,11 @@ public final class ConvergenceCertificate {
     double curvature = at.scaledHessian() == null ? Double.NaN : NewtonDirection.quadraticForm(at.scaledHessian(), p);
     NewtonDirection exactStep = new NewtonDirection(p, 0, null, curvature, true);
     if (!(stepNorm <= bounds.stepBound())) {
-      if (at.scaledHessian() != null && stepNorm > bounds.radius()) exactStep = NewtonDirection.of(at, bounds.radius());
+      if (at.scaledHessian() != null && stepNorm > bounds.radius()) {
+        double[] shortened = p.clone();
+        for (int j = 0; j < shortened.length; j++) shortened[j] *= bounds.radius() / stepNorm;
+        exactStep = new NewtonDirection(shortened, 0, null, curvature * Math.pow(bounds.radius() / stepNorm, 2), false);
+      }
       return new Verdict(Outcome.STEP_TOO_LONG, at, exactStep, stepNorm, relative, smallest, flat,
           String.format(Locale.ROOT, "%s; the exact Newton step %.3g is above %.3g", evidence, stepNorm,
               bounds.stepBound()));

@@ -31,7 +31,7 @@ public interface HessianStrategy {
    * @param accurate whether convergence is about to be judged on the step
    */
   default NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius, boolean accurate) {
-    return NewtonDirection.of(current, radius);
+    return NewtonDirection.of(function, current, radius);
   }
 
   /**

@@ -26,8 +26,8 @@ import java.util.Locale;
  *       problem, where η = √(‖g‖/‖g₀‖) (rate 3/2) took up to two more.</li>
  *   <li><b>Convergence is certified, not inferred.</b> A small CG step only proposes
  *       convergence; the {@link ConvergenceCertificate} decides, from one exact pass where d × d
- *       matrices are held ({@link #forDimension}), from an accurate CG solve whose Euclidean residual
- *       is checked against the unpreconditioned gradient and a curvature estimate of the
+ *       matrices are held ({@link #forDimension}), from an accurate CG solve whose residual is checked,
+ *       Jacobi-scaled, against the unpreconditioned gradient and a curvature estimate of the
  *       Jacobi-scaled Hessian otherwise ({@link #matrixFree}, {@link #certify}).</li>
  *   <li><b>Trust region.</b> CG stops at the boundary of the solver's trust radius (Steihaug): an
  *       iterate that would leave it, or a direction of non-positive curvature, ends the solve there.
@@ -60,7 +60,7 @@ public final class NewtonCg implements HessianStrategy {
 
   /** dᵀHd/dᵀMd of a solve's first direction beyond this factor of its value after the build: M is stale. */
   static final double STALE_RATIO = 4;
-  /** Euclidean residual ‖Hp + g‖ ≤ this·‖g‖ for a step a certificate judges. */
+  /** Residual ‖S(Hp + g)‖ ≤ this·‖S g‖ (S the Jacobi scale) for a step a certificate judges. */
   static final double CERTIFICATE_RESIDUAL = 1e-6;
   /** Smallest |λ| of a preconditioner's scaled spectrum, relative to the largest. */
   static final double PRECONDITIONER_FLOOR = 1e-8;
@@ -130,9 +130,9 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   /**
-   * For d whose d × d matrices do not fit: M = diag(H) from one diagonal pass
-   * ({@link ObjectiveFunction#hessianDiagonal}), entries clamped to at least 10⁻¹² of the largest
-   * (the second-order term can make some ≤ 0), at most 250 CG steps a direction, and the
+   * For d whose d × d matrices do not fit: M = |diag(H)| from one diagonal pass
+   * ({@link ObjectiveFunction#hessianDiagonal}) (the second-order term can make entries negative; a
+   * zero entry gets 10⁻¹² of the largest), at most 250 CG steps a direction, and the
    * certificate's curvature by block LOBPCG on Hessian-vector passes ({@link #certify}) instead of
    * a dense eigendecomposition. Every pass ships d-vectors.
    */
@@ -156,10 +156,10 @@ public final class NewtonCg implements HessianStrategy {
       forcedAt = current;
     }
     double eta = accurate ? Math.min(lastEta, EXACT_FORCING) : lastEta;
-    NewtonDirection direction = solve(function, current, radius, eta, accurate, true);
+    NewtonDirection direction = solve(function, current, radius, eta, accurate ? preconditionerScale() : null, true);
     if (direction == null) { // M was stale at its first direction: rebuilt here, solve again
       buildPreconditioner(function, current);
-      direction = solve(function, current, radius, eta, accurate, false);
+      direction = solve(function, current, radius, eta, accurate ? preconditionerScale() : null, false);
     }
     // M has gone stale when CG contracts slower than REBUILD_RATE a step (8 steps for η = 0.1), or met
     // negative curvature (the point is indefinite: M, built positive definite, no longer describes H)
@@ -192,8 +192,10 @@ public final class NewtonCg implements HessianStrategy {
       for (double v : diagonal) largest = Math.max(largest, Math.abs(v));
       inverseDiagonal = new double[diagonal.length];
       for (int j = 0; j < diagonal.length; j++) {
-        double clamped = Math.max(diagonal[j], 1e-12 * largest);
-        inverseDiagonal[j] = clamped > 0 ? 1 / clamped : 1;
+        // |H_jj| where it is not 0 (negative where the point is indefinite): each direction keeps its own
+        // scale; a floor relative to the largest would swamp a column whose curvature is 10¹³ below a stiff one
+        double size = diagonal[j] != 0 ? Math.abs(diagonal[j]) : 1e-12 * largest;
+        inverseDiagonal[j] = size > 0 ? 1 / size : 1;
       }
       source = "diagonal";
       return;
@@ -297,13 +299,14 @@ public final class NewtonCg implements HessianStrategy {
 
   /**
    * PCG on H p = −g from p = 0 until ‖r‖_{M⁻¹} ≤ η‖g‖_{M⁻¹} (and, when {@code accurate}, the
-   * Euclidean ‖r‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖g‖ as well), a direction of non-positive
+   * Jacobi-scaled ‖S r‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖S g‖ as well), a direction of non-positive
    * curvature, the trust radius, or the step cap. pᵀHp is Σ αⱼ²·dⱼᵀHdⱼ (the directions are
    * H-conjugate). At g = 0 the step is 0 and CG only probes for negative curvature. Null when
    * {@code mayRebuild} and the first direction's dᵀHd/dᵀMd shows M stale.
    */
   private NewtonDirection solve(ObjectiveFunction function, Evaluation current, double radius, double eta,
-      boolean accurate, boolean mayRebuild) {
+      double[] residualScale, boolean mayRebuild) {
+    boolean accurate = residualScale != null;
     int d = current.dim();
     double[] g = current.scaledGradient();
     double gNorm = LinearAlgebra.norm(g);
@@ -353,7 +356,8 @@ public final class NewtonCg implements HessianStrategy {
       curvature += alpha * alpha * dHd;
       z = precondition(r);
       double rzNext = LinearAlgebra.dot(r, z);
-      boolean done = rzNext <= stopAt && (!accurate || LinearAlgebra.norm(r) <= CERTIFICATE_RESIDUAL * gNorm);
+      boolean done = rzNext <= stopAt
+          && (!accurate || scaledNorm(residualScale, r) <= CERTIFICATE_RESIDUAL * scaledNorm(residualScale, g));
       if (done) {
         return probe ? new NewtonDirection(new double[d], 0, null, 0, true)
             : new NewtonDirection(p, 0, null, curvature, accurate);
@@ -363,6 +367,23 @@ public final class NewtonCg implements HessianStrategy {
       rz = rzNext;
     }
     return probe ? new NewtonDirection(new double[d], 0, null, 0, false) : new NewtonDirection(p, 0, null, curvature, false);
+  }
+
+  /** The Jacobi scale S = diag(M)^{−1/2} of the preconditioner. */
+  private double[] preconditionerScale() {
+    if (!matrixFree) return scale;
+    double[] s = new double[inverseDiagonal.length];
+    for (int j = 0; j < s.length; j++) s[j] = Math.sqrt(inverseDiagonal[j]);
+    return s;
+  }
+
+  /**
+   * ‖S v‖ for a Jacobi scale S: the residual test of a certified step is made in these units, where
+   * a column whose curvature is 10¹³ below a stiff one still counts (in the Euclidean norm its whole
+   * residual hides under 10⁻⁶ of the stiff one's gradient).
+   */
+  private static double scaledNorm(double[] s, double[] v) {
+    return LinearAlgebra.norm(times(s, v));
   }
 
   private static double[] plus(double[] p, double t, double[] v) {
@@ -398,8 +419,8 @@ public final class NewtonCg implements HessianStrategy {
 
   /**
    * The certificate. With d × d matrices: one exact pass (the default). Matrix-free: the exact
-   * Newton step from CG run until both ‖r‖_{M⁻¹} ≤ 10⁻³‖g‖_{M⁻¹} and the Euclidean
-   * ‖Hp + g‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖g‖, and the curvature of the Jacobi-scaled Hessian
+   * Newton step from CG run until both ‖r‖_{M⁻¹} ≤ 10⁻³‖g‖_{M⁻¹} and the residual of the
+   * unpreconditioned system, Jacobi-scaled, ‖S(Hp + g)‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖S g‖, and the curvature of the Jacobi-scaled Hessian
    * S H S (S = diag(H)^{−1/2}, unit diagonal, so λ̃_max ≥ 1) by block LOBPCG from random vectors
    * ({@link BlockLobpcg}; {@value #CHECK_BLOCK} vectors, the whole space when d ≤ {@value #CHECK_BLOCK}):
    * a Ritz value below −10⁻⁹ proves negative curvature; otherwise the smallest Ritz value is the
@@ -437,7 +458,7 @@ public final class NewtonCg implements HessianStrategy {
           smallest, List.of(), String.format(Locale.ROOT, "LOBPCG on the scaled Hessian: λ_min ≤ %.3g, negative",
               theta));
     }
-    NewtonDirection step = solve(function, current, Double.POSITIVE_INFINITY, EXACT_FORCING, true, false);
+    NewtonDirection step = solve(function, current, Double.POSITIVE_INFINITY, EXACT_FORCING, s, false);
     if (!step.exact()) {
       return new ConvergenceCertificate.Verdict(ConvergenceCertificate.Outcome.STEP_TOO_LONG, current, step,
           LinearAlgebra.norm(step.step()), theta, smallest, List.of(), String.format(Locale.ROOT, "CG did not solve"

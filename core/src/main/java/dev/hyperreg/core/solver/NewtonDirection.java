@@ -3,6 +3,8 @@ package dev.hyperreg.core.solver;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.linalg.ScaledSpectrum;
 import dev.hyperreg.core.objective.Evaluation;
+import dev.hyperreg.core.objective.ObjectiveFunction;
+import java.util.List;
 
 /**
  * A search direction of {@link NewtonSolver}, with what the solver needs to judge it: its
@@ -11,10 +13,11 @@ import dev.hyperreg.core.objective.Evaluation;
  *
  * <p>From a d × d Hessian ({@link #of}), judged in Jacobi-scaled coordinates ({@link ScaledSpectrum}),
  * where curvatures that span 10³⁰ do not drown the small ones in rounding: H positive definite
- * (a Cholesky factor of S H S with no pivot below 10⁻⁸): p = −H⁻¹g (μ = 0). Positive semidefinite to
- * rounding, with no gradient along its zero-curvature directions: the pseudo-inverse step (μ = 0;
- * those directions are undetermined, not negative). Otherwise — negative curvature beyond rounding,
- * or a gradient along a zero-curvature direction — Marquardt's scaled Levenberg step
+ * (a Cholesky factor of S H S with no squared pivot below 16ε·d): p = −H⁻¹g (μ = 0). Positive semidefinite to
+ * rounding: the Newton step of the scaled eigen-decomposition on the eigenvalues it resolves (above
+ * 4ε·λ̃_max, however small otherwise), with nothing along the flat directions of the design
+ * (A·v = 0, found by one pass: an all-zero or duplicated column) (μ = 0). Either is shortened along itself to the trust
+ * radius when longer. Otherwise — negative curvature beyond rounding — Marquardt's scaled Levenberg step
  * p(μ) = −S (S H S + μI)⁻¹ S g for the smallest μ that keeps ‖p‖ ≤ radius (the trust-region step
  * on the d × d model); {@code negativeCurvature} is then the unit direction of the most negative
  * curvature, signed so that gᵀv ≤ 0.
@@ -27,33 +30,54 @@ import dev.hyperreg.core.objective.Evaluation;
  */
 public record NewtonDirection(double[] step, double damping, double[] negativeCurvature, double curvature,
     boolean exact) {
-  /** Smallest squared pivot of S H S's Cholesky factor taken as proof of positive definiteness. */
-  static final double PIVOT_FLOOR = 1e-8;
-  /** |gᵀv| above this fraction of ‖g‖ along a zero-curvature direction v: the model falls without bound there. */
-  static final double UNDETERMINED_SLOPE = 1e-8;
+  /**
+   * Smallest squared pivot of S H S's Cholesky factor, per column of H, taken as proof of positive
+   * definiteness: 16ε·d, just above rounding, since a pivot there is real curvature (a column whose
+   * curvature is 10⁻¹⁵ of a stiff one's) while an exactly singular H (a duplicated column) gives a
+   * pivot of ε or fails.
+   */
+  static double pivotFloor(int d) { return 16 * Math.ulp(1.0) * d; }
 
-  public static NewtonDirection of(Evaluation e, double radius) {
+  public static NewtonDirection of(Evaluation e, double radius) { return of(null, e, radius); }
+
+  /**
+   * The direction at an evaluation with a d × d Hessian; {@code function} (null: none) is asked
+   * which near-zero-curvature directions are flat ({@link ObjectiveFunction#flatWithin}) when H is
+   * numerically singular.
+   */
+  public static NewtonDirection of(ObjectiveFunction function, Evaluation e, double radius) {
     double[] h = e.scaledHessian();
     int d = e.dim();
     double[] g = e.scaledGradient();
     double[] newton = scaledCholeskyStep(h, d, g);
-    if (newton != null && LinearAlgebra.norm(newton) <= radius) {
-      return new NewtonDirection(newton, 0, null, quadraticForm(h, newton), e.hasExactHessian());
-    }
+    if (newton != null) return capped(newton, h, radius, e.hasExactHessian());
     ScaledSpectrum spectrum = ScaledSpectrum.of(h, d);
-    if (!spectrum.indefinite() && spectrum.undetermined(g, UNDETERMINED_SLOPE * LinearAlgebra.norm(g)).isEmpty()) {
-      double[] p = spectrum.pseudoInverseStep(g);
-      if (LinearAlgebra.norm(p) <= radius) return new NewtonDirection(p, 0, null, quadraticForm(h, p), e.hasExactHessian());
+    if (!spectrum.indefinite()) {
+      List<double[]> flat = function == null ? List.of()
+          : function.flatWithin(spectrum.flatCandidates(g), "flat directions of the design");
+      return capped(spectrum.newtonStep(g, flat), h, radius, e.hasExactHessian());
     }
     double mu = spectrum.dampingFor(g, radius);
-    double[] p = spectrum.dampedStep(g, mu, false);
-    double[] negative = spectrum.indefinite() ? spectrum.mostNegativeDirection(g) : null;
-    return new NewtonDirection(p, Math.max(mu, Double.MIN_NORMAL), negative, quadraticForm(h, p), e.hasExactHessian());
+    double[] p = spectrum.dampedStep(g, mu);
+    return new NewtonDirection(p, Math.max(mu, Double.MIN_NORMAL), spectrum.mostNegativeDirection(g),
+        quadraticForm(h, p), e.hasExactHessian());
+  }
+
+  /**
+   * A Newton step at a positive (semi)definite H, shortened along itself to the trust radius when
+   * longer: still a descent direction, and the solver's line search takes it from there. Only an
+   * uncapped step is exact.
+   */
+  private static NewtonDirection capped(double[] p, double[] h, double radius, boolean exactHessian) {
+    double norm = LinearAlgebra.norm(p);
+    boolean cap = norm > radius;
+    if (cap) for (int j = 0; j < p.length; j++) p[j] *= radius / norm;
+    return new NewtonDirection(p, 0, null, quadraticForm(h, p), exactHessian && !cap);
   }
 
   /**
    * −H⁻¹g through the Cholesky factor of S H S, or null when that factor does not exist or has a
-   * squared pivot below {@link #PIVOT_FLOOR} (H is then judged on its scaled spectrum).
+   * squared pivot below {@link #pivotFloor} (H is then judged on its scaled spectrum).
    */
   static double[] scaledCholeskyStep(double[] h, int d, double[] g) {
     double[] s = ScaledSpectrum.jacobiScale(h, d);
@@ -64,7 +88,7 @@ public record NewtonDirection(double[] step, double damping, double[] negativeCu
     if (info.val != 0) return null;
     for (int j = 0; j < d; j++) {
       double pivot = factor[j * d + j];
-      if (!(pivot * pivot > PIVOT_FLOOR)) return null;
+      if (!(pivot * pivot > pivotFloor(d))) return null;
     }
     double[] rhs = new double[d];
     for (int j = 0; j < d; j++) rhs[j] = -s[j] * g[j];

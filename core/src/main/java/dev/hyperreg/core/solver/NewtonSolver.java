@@ -29,9 +29,9 @@ import java.util.Locale;
  *       pass per iteration. A trial where some row overflows a double (the plain objective past
  *       a·x ≈ 355) is rejected and halved like one whose loss rose; the iteration's note says so,
  *       naming the row, and so does the message when the line search fails;</li>
- *   <li>trust region: no direction is longer than 10·max(1, ‖x‖) after a full step, or twice the
- *       last step after a shortened one, so one direction (a CG solve that resolved only a stiff row,
- *       say) cannot throw x by 10⁴ and loosen every relative test;</li>
+ *   <li>trust region: no direction is longer than 10·max(1, ‖x‖) (a longer Newton step is shortened
+ *       along itself, CG stops on the boundary), so one direction (a CG solve that resolved only a
+ *       stiff row, say) cannot throw x by 10⁴ and loosen every relative test;</li>
  *   <li>stopping: a small undamped step (below tol·max(1, ‖x‖)) or a gradient that passes its test
  *       only proposes convergence; the fit says CONVERGED only when the
  *       {@link ConvergenceCertificate} holds at the point — the exact Newton step within the bound,
@@ -50,10 +50,7 @@ public final class NewtonSolver {
   static final double EXPANSION_LOG_DECREASE = 0.9;
   /** Largest multiple of the Newton step an expanding line search tries. */
   static final double MAX_EXPANSION = 1024;
-  /**
-   * The trust radius after a full step, in units of max(1, ‖x‖): no direction may move x further in
-   * one iteration (after a shortened step the radius is twice the step taken).
-   */
+  /** The trust radius in units of max(1, ‖x‖): no direction may move x further in one iteration. */
   static final double TRUST_FACTOR = 10;
 
   private final int maxIterations;
@@ -149,8 +146,17 @@ public final class NewtonSolver {
       long passesAtStart = function.passes();
       double[] x = current.point();
       double xScale = Math.max(1, LinearAlgebra.norm(x));
-      NewtonDirection direction = hessians.direction(function, current, run.radius, false);
-      String hessianUsed = hessians.current();
+      NewtonDirection direction;
+      String hessianUsed;
+      if (run.pending != null) { // the exact step of a certificate that failed at the rounding floor
+        direction = run.pending.direction();
+        hessianUsed = "exact (certificate at the rounding floor)";
+        hessians.useExactHessian(current);
+        run.pending = null;
+      } else {
+        direction = hessians.direction(function, current, run.radius, false);
+        hessianUsed = hessians.current();
+      }
       double stepNorm = LinearAlgebra.norm(direction.step());
       double relativeGradient = Math.exp(current.logGradientNorm() - run.logInitialGradient);
 
@@ -222,7 +228,8 @@ public final class NewtonSolver {
             : function.evaluate(candidate, false, trialName + " (loss only)");
         // a trial where some row overflows is rejected like one whose loss rose: halve and try again
         if (!trialEvaluation.isFinite()) overflows.add(t, trialEvaluation);
-        if (trialEvaluation.isFinite() && sufficientDecrease(current, trialEvaluation, t * slope)) {
+        if (trialEvaluation.isFinite() && (sufficientDecrease(current, trialEvaluation, t * slope)
+            || (trial == 1 && direction.damping() == 0 && belowLossResolution(current, trialEvaluation, modelDecrease)))) {
           accepted = trialEvaluation;
           break;
         }
@@ -234,7 +241,11 @@ public final class NewtonSolver {
       }
       if (accepted == null) {
         if (stepNorm <= Math.sqrt(tolerance) * xScale) {
-          return atFloor(run, "no decrease is measurable", relativeGradient, current, k);
+          FitResult floor = atFloor(run, "no decrease is measurable", current, k);
+          if (floor != null) return floor;
+          current = run.pending.evaluation();
+          previous = null;
+          continue;
         }
         return run.finish(StopReason.LINE_SEARCH_FAILED, String.format(Locale.ROOT, "line search failed: no step"
             + " along the Newton direction (damping %.3g, length %.3g) decreased the objective; the gradient is"
@@ -250,9 +261,7 @@ public final class NewtonSolver {
       double ratio = predicted > 100 * roundingError ? decrease / predicted : Double.NaN;
       String note = Overflows.join(hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm,
           previousStepNorm, decrease / current.scaledLoss())), overflows.note(t));
-      // the trust radius: TRUST_FACTOR·max(1, ‖x‖) after a full step, twice the step taken after a shortened one
-      double acceptedScale = Math.max(1, LinearAlgebra.norm(accepted.point()));
-      run.radius = t >= 1 ? TRUST_FACTOR * acceptedScale : Math.max(2 * t * stepNorm, tolerance * acceptedScale);
+      run.radius = TRUST_FACTOR * Math.max(1, LinearAlgebra.norm(accepted.point()));
       // "flat" = no measurable decrease and no contraction of the steps either: a linearly
       // converging (sketched) Newton keeps shrinking its steps long after the loss stops moving
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
@@ -268,38 +277,85 @@ public final class NewtonSolver {
         double nextNorm = LinearAlgebra.norm(next.step());
         double gradient = Math.exp(current.logGradientNorm() - run.logInitialGradient);
         if (nextNorm <= Math.sqrt(tolerance) * scale) {
-          return atFloor(run, "three steps changed the objective by less than its rounding error", gradient, current, k);
+          FitResult floor = atFloor(run, "three steps changed the objective by less than its rounding error", current, k);
+          if (floor != null) return floor;
+          current = run.pending.evaluation();
+          flatSteps = 0;
+          previous = null;
+          continue;
+        }
+        // the loss cannot see progress; the exact Newton step may still make it (judged on the gradient)
+        ConvergenceCertificate.Verdict verdict = run.certify(current, tolerance * scale, 0,
+            "iteration " + k + ": convergence certificate after three flat steps");
+        if (verdict.certified()) {
+          return run.finish(StopReason.CONVERGED, String.format(Locale.ROOT, "converged: the exact Newton step %.3g"
+              + " ≤ tol·max(1,‖x‖) = %.3g after three steps the loss could not resolve", verdict.stepNorm(),
+              tolerance * scale), verdict);
+        }
+        if (run.floorRetries++ < FLOOR_RETRIES && verdict.direction() != null
+            && verdict.outcome() != ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE) {
+          run.pending = verdict;
+          current = verdict.evaluation();
+          flatSteps = 0;
+          previous = null;
+          continue;
         }
         return run.finish(StopReason.NO_PROGRESS, String.format(Locale.ROOT, "no progress: three steps changed the"
             + " objective by less than its rounding error while the gradient is still %.3g of its start value"
-            + " and the Newton step %.3g", gradient, nextNorm), current);
+            + " and the Newton step %.3g", gradient, nextNorm), verdict);
       }
     }
   }
 
   /**
-   * No decrease is measurable any more at a Newton step below √tol·max(1, ‖x‖). That is a
-   * minimizer to rounding precision only when the certificate holds with √tol for its step bound and
-   * the gradient passes its test too (the gradient tolerance, or √tol of the start's gradient when
-   * that test is off): {@link StopReason#GRADIENT_TOLERANCE}. Otherwise the loss is noisier than its
-   * rounding bound (passes that disagree, say), or the point is no minimum, and
-   * {@link StopReason#ROUNDING_FLOOR} says so without claiming one.
+   * No decrease is measurable any more at a Newton step below √tol·max(1, ‖x‖) (no step of the
+   * line search lowered L beyond its rounding error, or three steps in a row did not). The
+   * certificate decides, with the bound tol^¾·max(1, ‖x‖) on the exact Newton step: where it holds,
+   * x is a minimizer to rounding precision ({@link StopReason#GRADIENT_TOLERANCE}); where it fails
+   * for the first times ({@value #FLOOR_RETRIES} at most), the fit goes on from its exact step (the
+   * loss cannot see the progress, the gradient can: {@link #belowLossResolution}); after that
+   * {@link StopReason#ROUNDING_FLOOR} says so without claiming a minimum (the loss is noisier than
+   * its rounding bound — passes that disagree, say — or the point is no minimum). Null: go on with
+   * {@link Run#pending}.
    */
-  private FitResult atFloor(Run run, String what, double relativeGradient, Evaluation current, int k) {
+  private FitResult atFloor(Run run, String what, Evaluation current, int k) {
     double scale = Math.max(1, LinearAlgebra.norm(current.point()));
-    // at the floor steps are rounding noise: no contraction is asked, the gradient test stands in for it
-    ConvergenceCertificate.Verdict verdict = run.certify(current, Math.sqrt(tolerance) * scale, 0,
+    // at the floor steps are rounding noise: no contraction is asked
+    ConvergenceCertificate.Verdict verdict = run.certify(current, floorBound() * scale, 0,
         "iteration " + k + ": convergence certificate at the rounding floor");
-    double gradientTest = gradientTolerance > 0 ? gradientTolerance : Math.sqrt(tolerance);
-    if (verdict.certified() && relativeGradient <= gradientTest) {
-      return run.finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT, "converged to rounding precision: %s,"
-          + " the Newton step is %.3g and the gradient %.3g of its start value (≤ %.3g)", what, verdict.stepNorm(),
-          relativeGradient, gradientTest), verdict);
+    // the floor is rounding only if two passes at the same point agree (data that change between passes,
+    // read from a moving source, make a noise floor that no certificate of one pass can see)
+    Evaluation again = run.function.evaluate(current.point(), false, "iteration " + k + ": the loss again (rounding floor)");
+    double disagreement = Math.abs(decreaseInScaleOf(current, again));
+    double allowed = current.scaledLossRoundingError() + scaledRoundingError(current, again);
+    if (!(disagreement <= allowed)) {
+      return run.finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s, and two passes at"
+          + " the same point disagree by %.3g where rounding allows %.3g: do the data change between passes?", what,
+          disagreement * Math.exp(current.logScale()), allowed * Math.exp(current.logScale())), verdict);
     }
-    return run.finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s, but the gradient is"
-        + " still %.3g of its start value (test %.3g) and the certificate %s: %s", what, relativeGradient, gradientTest,
-        verdict.certified() ? "holds" : "fails", verdict.what()), verdict);
+    if (verdict.certified()) {
+      return run.finish(StopReason.GRADIENT_TOLERANCE, String.format(Locale.ROOT, "converged to rounding precision: %s,"
+          + " and the exact Newton step is %.3g ≤ tol^¾·max(1,‖x‖) = %.3g", what, verdict.stepNorm(),
+          floorBound() * scale), verdict);
+    }
+    if (run.floorRetries++ < FLOOR_RETRIES && verdict.direction() != null
+        && verdict.outcome() != ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE) {
+      run.pending = verdict;
+      return null;
+    }
+    return run.finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s, and the certificate"
+        + " fails: %s", what, verdict.what()), verdict);
   }
+
+  /** How often a fit at the rounding floor goes on from a failed certificate's exact step. */
+  static final int FLOOR_RETRIES = 3;
+
+  /**
+   * The exact Newton step a fit at the rounding floor may still have and be called converged:
+   * tol^¾ (10⁻⁷·⁵ for the default 10⁻¹⁰), between the asked tolerance and √tol, so that a claim
+   * "converged to rounding precision" still means x to better than 10⁻⁶.
+   */
+  private double floorBound() { return Math.pow(tolerance, 0.75); }
 
   /** What one minimization keeps while it runs: its records, its trust radius, its start's gradient. */
   private final class Run {
@@ -312,6 +368,9 @@ public final class NewtonSolver {
     double logInitialGradient;
     /** max(1, ‖x₀‖). */
     double startScale;
+    /** A failed certificate at the rounding floor whose exact step the next iteration takes, or null. */
+    ConvergenceCertificate.Verdict pending;
+    int floorRetries;
     /** The longest step a direction may take: a trust region, so one direction cannot throw x far. */
     double radius;
 
@@ -448,6 +507,21 @@ public final class NewtonSolver {
     }
 
     static String join(String a, String b) { return a == null ? b : b == null ? a : a + "; " + b; }
+  }
+
+  /**
+   * Near the answer of a problem whose loss is dominated by a few huge rows, a Newton step's
+   * decrease (the model's, {@code modelDecrease}) can be below the loss's rounding error while the
+   * gradient, a sum the huge rows do not drown, still resolves it. Such a full step is taken when
+   * the loss has not risen beyond a few times its rounding error and the gradient norm at least
+   * halved — Newton's local phase, judged on the gradient where the loss cannot see it.
+   */
+  static boolean belowLossResolution(Evaluation old, Evaluation candidate, double modelDecrease) {
+    double slack = old.scaledLossRoundingError() + scaledRoundingError(old, candidate);
+    if (!(modelDecrease <= slack)) return false;
+    double candidateLoss = candidate.scaledLoss() * Math.exp(candidate.logScale() - old.logScale());
+    return candidateLoss <= old.scaledLoss() + 4 * slack
+        && candidate.logGradientNorm() <= old.logGradientNorm() - Math.log(2);
   }
 
   /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */
