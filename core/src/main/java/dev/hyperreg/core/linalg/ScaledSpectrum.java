@@ -44,15 +44,26 @@ public final class ScaledSpectrum {
   /** Scales H (d × d, symmetric, column-major; not modified) and eigen-decomposes the result. */
   public static ScaledSpectrum of(double[] h, int d) {
     double[] scale = jacobiScale(h, d);
-    double[] scaled = new double[d * d];
-    for (int j = 0; j < d; j++) {
-      for (int i = 0; i < d; i++) scaled[j * d + i] = scale[i] * h[j * d + i] * scale[j];
-    }
+    double[] scaled = scaled(h, d, scale);
     for (double v : scaled) {
       if (!Double.isFinite(v)) throw new ArithmeticException("the Hessian has non-finite entries");
     }
     LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(scaled, d);
     return new ScaledSpectrum(d, scale, eigen.values(), eigen.vectors());
+  }
+
+  /** S H S, each entry divided by √|H_ii| and √|H_jj| in turn (1/s²), so that no product overflows on the way. */
+  public static double[] scaled(double[] h, int d, double[] scale) {
+    double[] out = new double[d * d];
+    for (int j = 0; j < d; j++) {
+      for (int i = 0; i < d; i++) out[j * d + i] = h[j * d + i] * scale[i] * scale[j];
+      for (int i = 0; i < d; i++) {
+        if (!Double.isFinite(out[j * d + i]) && Double.isFinite(h[j * d + i])) {
+          out[j * d + i] = h[j * d + i] / (1 / scale[i]) / (1 / scale[j]);
+        }
+      }
+    }
+    return out;
   }
 
   /**

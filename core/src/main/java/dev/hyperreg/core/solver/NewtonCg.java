@@ -226,8 +226,7 @@ public final class NewtonCg implements HessianStrategy {
    */
   private void factorize(double[] m, int d) {
     scale = ScaledSpectrum.jacobiScale(m, d);
-    double[] scaled = new double[d * d];
-    for (int j = 0; j < d; j++) for (int i = 0; i < d; i++) scaled[j * d + i] = scale[i] * m[j * d + i] * scale[j];
+    double[] scaled = ScaledSpectrum.scaled(m, d, scale);
     double[] upper = scaled.clone();
     org.netlib.util.intW info = new org.netlib.util.intW(0);
     LinearAlgebra.lapack().dpotrf("U", d, upper, d, info);

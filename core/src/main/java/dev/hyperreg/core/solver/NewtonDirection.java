@@ -81,8 +81,7 @@ public record NewtonDirection(double[] step, double damping, double[] negativeCu
    */
   static double[] scaledCholeskyStep(double[] h, int d, double[] g) {
     double[] s = ScaledSpectrum.jacobiScale(h, d);
-    double[] factor = new double[d * d];
-    for (int j = 0; j < d; j++) for (int i = 0; i < d; i++) factor[j * d + i] = s[i] * h[j * d + i] * s[j];
+    double[] factor = ScaledSpectrum.scaled(h, d, s);
     org.netlib.util.intW info = new org.netlib.util.intW(0);
     LinearAlgebra.lapack().dpotrf("U", d, factor, d, info);
     if (info.val != 0) return null;

@@ -154,7 +154,14 @@ public final class NewtonSolver {
         hessians.useExactHessian(current);
         run.pending = null;
       } else {
-        direction = hessians.direction(function, current, run.radius, false);
+        try {
+          direction = hessians.direction(function, current, run.radius, false);
+        } catch (ArithmeticException e) {
+          return run.finishWithout(StopReason.NOT_FINITE, String.format(Locale.ROOT, "not converged: at iteration %d"
+              + " (log L = %.6g) no direction can be computed: %s; the iterate may be running off where the loss"
+              + " vanishes (no minimizer: add a row regularizer, --reg-weight)", k, current.logLoss(), e.getMessage()),
+              current);
+        }
         hessianUsed = hessians.current();
       }
       double stepNorm = LinearAlgebra.norm(direction.step());
@@ -412,6 +419,12 @@ public final class NewtonSolver {
       }
       return new FitResult(last.point(), reason, full, last, verdict.smallestEigenvalue(), List.copyOf(records),
           function.passes() - passesBefore, solveSeconds);
+    }
+
+    /** An unconverged stop with no curvature measured (it cannot be, there). */
+    FitResult finishWithout(StopReason reason, String message, Evaluation last) {
+      return new FitResult(last.point(), reason, message, last, Double.NaN, List.copyOf(records),
+          function.passes() - passesBefore, (System.nanoTime() - start) / 1e9);
     }
 
     /** An unconverged stop: the curvature at the last point is measured for the record. */

@@ -33,7 +33,13 @@ public enum StopReason {
    * {@link ConvergenceCertificate} did not: the exact Newton step is still long, the gradient is
    * above the start's, or the loss still falls along a flat direction.
    */
-  CERTIFICATE_FAILED(false);
+  CERTIFICATE_FAILED(false),
+  /**
+   * The Hessian at the current point has entries beyond the double range while the loss is finite
+   * (an iterate run far along a direction where the loss vanishes: the scaled curvature underflows
+   * to 0·∞): no direction can be computed there.
+   */
+  NOT_FINITE(false);
 
   private final boolean converged;
 
