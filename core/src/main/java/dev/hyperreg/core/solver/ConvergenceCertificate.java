@@ -25,10 +25,6 @@ import java.util.Locale;
  *   <li><b>The Euclidean Newton step.</b> p = −H⁺g from that same exact Hessian, with no component
  *       along the flat directions, is at most the bound (tol·max(1, ‖x‖) for CONVERGED): near a
  *       non-degenerate minimizer p is the distance to it, so this is the accuracy of x.</li>
- *   <li><b>Contraction.</b> p is at most half the last step taken (or at x's own rounding level):
- *       near a minimizer Newton's steps shrink fast, while along a direction with no minimizer
- *       (rescaled exp with an intercept) they keep their length and only ‖x‖ — the bound's scale —
- *       grows; so a runaway never passes, however large it makes ‖x‖.</li>
  *   <li><b>No worse than the start.</b> ‖∇L(x)‖ ≤ ‖∇L(x₀)‖ (or at the loss's rounding level: the
  *       Newton decrement ½pᵀHp is below the loss's rounding error): an answer whose gradient is
  *       above the start's sits where some curvature is huge, not at a minimizer of the problem asked.</li>
@@ -42,8 +38,6 @@ import java.util.Locale;
 public final class ConvergenceCertificate {
   private ConvergenceCertificate() {}
 
-  /** A step below this fraction of max(1, ‖x‖) is x's own rounding: it needs no contraction. */
-  static final double X_ROUNDING = 1e-14;
 
   /** What the certificate found. */
   public enum Outcome {
@@ -55,8 +49,6 @@ public final class ConvergenceCertificate {
     FALLING_ALONG_FLAT_DIRECTION,
     /** The exact Newton step is longer than the bound. */
     STEP_TOO_LONG,
-    /** The exact Newton step is not below half the last step: the iterates are still on their way. */
-    NOT_CONTRACTING,
     /** The gradient is above the start's. */
     GRADIENT_ABOVE_START
   }
@@ -82,16 +74,8 @@ public final class ConvergenceCertificate {
    * @param stepBound the longest exact Newton step that certifies
    * @param logStartGradient log ‖∇L(x₀)‖ (of the run's first start when resumed)
    * @param radius the trust radius for the direction of a failed verdict
-   * @param lastStep the length of the last step taken, 0 when none: the exact step must be at most
-   *     half of it (contraction), so a runaway whose steps keep their length — ‖x‖ growing until
-   *     tol·‖x‖ exceeds them — never passes
    */
-  public record Bounds(double stepBound, double logStartGradient, double radius, double lastStep) {
-    /** Bounds with no step taken before (a first iteration, or a curvature-only check). */
-    public Bounds(double stepBound, double logStartGradient, double radius) {
-      this(stepBound, logStartGradient, radius, 0);
-    }
-  }
+  public record Bounds(double stepBound, double logStartGradient, double radius) {}
 
   /** The certificate from one exact pass at the point (none when {@code current} has the exact Hessian). */
   public static Verdict exactPass(ObjectiveFunction function, Evaluation current, Bounds bounds, String description) {
@@ -148,12 +132,6 @@ public final class ConvergenceCertificate {
       return new Verdict(Outcome.STEP_TOO_LONG, at, exactStep, stepNorm, relative, smallest, flat,
           String.format(Locale.ROOT, "%s; the exact Newton step %.3g is above %.3g", evidence, stepNorm,
               bounds.stepBound()));
-    }
-    double xScale = Math.max(1, LinearAlgebra.norm(at.point()));
-    if (bounds.lastStep() > 0 && stepNorm > 0.5 * bounds.lastStep() && stepNorm > X_ROUNDING * xScale) {
-      return new Verdict(Outcome.NOT_CONTRACTING, at, exactStep, stepNorm, relative, smallest, flat,
-          String.format(Locale.ROOT, "%s; the exact Newton step %.3g is not below half the last step %.3g (iterates"
-              + " still moving)", evidence, stepNorm, bounds.lastStep()));
     }
     double gradientRatio = Math.exp(at.logGradientNorm() - bounds.logStartGradient());
     boolean decrementAtRounding = 0.5 * curvature <= at.scaledLossRoundingError(); // false for NaN

@@ -180,8 +180,7 @@ public final class NewtonSolver {
         bound = Math.sqrt(gradientTolerance) * run.startScale;
       }
       if (claim != null) {
-        ConvergenceCertificate.Verdict verdict = run.certify(current, bound, previousStepNorm,
-            "iteration " + k + ": convergence certificate");
+        ConvergenceCertificate.Verdict verdict = run.certify(current, bound, "iteration " + k + ": convergence certificate");
         current = verdict.evaluation();
         if (verdict.certified()) {
           String message = claim == StopReason.CONVERGED
@@ -206,7 +205,7 @@ public final class NewtonSolver {
           current = hessians.complete(function, escaped, "iteration " + k + ": past the saddle");
           run.add(record(k, current, 1, escapeNorm, direction.damping(), function.passes() - passesAtStart,
               iterationStart, hessianUsed, "negative curvature step"), current);
-          previousStepNorm = 0; // a new start: the gradient reference and the contraction begin again here
+          previousStepNorm = 0; // a new start: the gradient reference begins again here
           run.logInitialGradient = Math.max(run.logInitialGradient, current.logGradientNorm());
           previous = null;
           continue;
@@ -216,36 +215,9 @@ public final class NewtonSolver {
       if (k > maxIterations) return run.finish(StopReason.MAX_ITERATIONS, maxIterationsMessage(run.records, function), current);
 
       double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step());
-      Evaluation accepted = null;
-      double t = 1;
-      // Where the quadratic model expects the full step to be taken without an expansion (a decrease
-      // below the expansion threshold), its trial pass collects the Hessian as well: an accepted full
-      // step then costs one pass. Every other trial (backtracking, or the full step where L should
-      // still fall by a large factor and expansions follow) is a loss-and-gradient pass, and the
-      // accepted point gets its Hessian once.
       double curvature = direction.curvature();
-      double modelDecrease = -(slope + 0.5 * curvature);
-      boolean fusedFirstTrial = modelDecrease < (1 - Math.exp(-EXPANSION_LOG_DECREASE)) * current.scaledLoss();
       Overflows overflows = new Overflows();
-      for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
-        double[] candidate = x.clone();
-        for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step()[j];
-        String trialName = String.format(Locale.ROOT, "iteration %d: step %.3g", k, t);
-        Evaluation trialEvaluation = trial == 1 && fusedFirstTrial ? hessians.evaluate(function, candidate, trialName)
-            : function.evaluate(candidate, false, trialName + " (loss only)");
-        // a trial where some row overflows is rejected like one whose loss rose: halve and try again
-        if (!trialEvaluation.isFinite()) overflows.add(t, trialEvaluation);
-        if (trialEvaluation.isFinite() && (sufficientDecrease(current, trialEvaluation, t * slope)
-            || (trial == 1 && direction.damping() == 0 && belowLossResolution(current, trialEvaluation, modelDecrease)))) {
-          accepted = trialEvaluation;
-          break;
-        }
-      }
-      if (accepted != null && t == 1) accepted = expand(function, hessians, k, x, direction.step(), accepted, current);
-      if (accepted != null && hessians.needsPass(accepted)) {
-        accepted = hessians.evaluate(function, accepted.point(),
-            String.format(Locale.ROOT, "iteration %d: Hessian at the accepted point", k));
-      }
+      Evaluation accepted = lineSearch(function, hessians, k, current, direction, overflows);
       if (accepted == null) {
         if (stepNorm <= Math.sqrt(tolerance) * xScale) {
           FitResult floor = atFloor(run, "no decrease is measurable", current, k);
@@ -260,7 +232,7 @@ public final class NewtonSolver {
             + overflows.failureClause(), current);
       }
 
-      t = LinearAlgebra.distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
+      double t = LinearAlgebra.distance(accepted.point(), x) / Math.max(stepNorm, Double.MIN_NORMAL);
       double decrease = decreaseInScaleOf(current, accepted);
       double roundingError = current.scaledLossRoundingError() + scaledRoundingError(current, accepted);
       double predicted = -(t * slope + 0.5 * t * t * curvature);
@@ -292,7 +264,7 @@ public final class NewtonSolver {
           continue;
         }
         // the loss cannot see progress; the exact Newton step may still make it (judged on the gradient)
-        ConvergenceCertificate.Verdict verdict = run.certify(current, tolerance * scale, 0,
+        ConvergenceCertificate.Verdict verdict = run.certify(current, tolerance * scale,
             "iteration " + k + ": convergence certificate after three flat steps");
         if (verdict.certified()) {
           return run.finish(StopReason.CONVERGED, String.format(Locale.ROOT, "converged: the exact Newton step %.3g"
@@ -315,20 +287,58 @@ public final class NewtonSolver {
   }
 
   /**
+   * Backtracking from the full step (halving until the Armijo condition holds within the loss's
+   * rounding error), then, after an accepted full step far from the minimizer, the expansion
+   * ladder; the accepted point carries what the strategy needs. Null when no trial was accepted.
+   * Where the quadratic model expects the full step to be taken without an expansion (a decrease
+   * below the expansion threshold), its trial pass collects the Hessian as well: an accepted full
+   * step then costs one pass. Every other trial (backtracking, or the full step where L should still
+   * fall by a large factor and expansions follow) is a loss-and-gradient pass, and the accepted
+   * point gets its Hessian once. A trial where some row overflows is rejected like one whose loss
+   * rose, and recorded in {@code overflows}.
+   */
+  private Evaluation lineSearch(ObjectiveFunction function, HessianStrategy hessians, int k, Evaluation current,
+      NewtonDirection direction, Overflows overflows) {
+    double[] x = current.point();
+    double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step());
+    double modelDecrease = -(slope + 0.5 * direction.curvature());
+    boolean fusedFirstTrial = modelDecrease < (1 - Math.exp(-EXPANSION_LOG_DECREASE)) * current.scaledLoss();
+    Evaluation accepted = null;
+    double t = 1;
+    for (int trial = 1; trial <= maxLineSearchSteps && slope < 0; trial++, t *= 0.5) {
+      double[] candidate = x.clone();
+      for (int j = 0; j < candidate.length; j++) candidate[j] += t * direction.step()[j];
+      String trialName = String.format(Locale.ROOT, "iteration %d: step %.3g", k, t);
+      Evaluation trialEvaluation = trial == 1 && fusedFirstTrial ? hessians.evaluate(function, candidate, trialName)
+          : function.evaluate(candidate, false, trialName + " (loss only)");
+      if (!trialEvaluation.isFinite()) overflows.add(t, trialEvaluation);
+      if (trialEvaluation.isFinite() && sufficientDecrease(current, trialEvaluation, t * slope)) {
+        accepted = trialEvaluation;
+        break;
+      }
+    }
+    if (accepted != null && t == 1) accepted = expand(function, hessians, k, x, direction.step(), accepted, current);
+    if (accepted != null && hessians.needsPass(accepted)) {
+      accepted = hessians.evaluate(function, accepted.point(),
+          String.format(Locale.ROOT, "iteration %d: Hessian at the accepted point", k));
+    }
+    return accepted;
+  }
+
+  /**
    * No decrease is measurable any more at a Newton step below √tol·max(1, ‖x‖) (no step of the
    * line search lowered L beyond its rounding error, or three steps in a row did not). The
    * certificate decides, with the bound tol^¾·max(1, ‖x‖) on the exact Newton step: where it holds,
    * x is a minimizer to rounding precision ({@link StopReason#GRADIENT_TOLERANCE}); where it fails
    * for the first times ({@value #FLOOR_RETRIES} at most), the fit goes on from its exact step (the
-   * loss cannot see the progress, the gradient can: {@link #belowLossResolution}); after that
+   * loss cannot see the progress, the exact Hessian and gradient can); after that
    * {@link StopReason#ROUNDING_FLOOR} says so without claiming a minimum (the loss is noisier than
    * its rounding bound — passes that disagree, say — or the point is no minimum). Null: go on with
    * {@link Run#pending}.
    */
   private FitResult atFloor(Run run, String what, Evaluation current, int k) {
     double scale = Math.max(1, LinearAlgebra.norm(current.point()));
-    // at the floor steps are rounding noise: no contraction is asked
-    ConvergenceCertificate.Verdict verdict = run.certify(current, floorBound() * scale, 0,
+    ConvergenceCertificate.Verdict verdict = run.certify(current, floorBound() * scale,
         "iteration " + k + ": convergence certificate at the rounding floor");
     // the floor is rounding only if two passes at the same point agree (data that change between passes,
     // read from a moving source, make a noise floor that no certificate of one pass can see)
@@ -393,9 +403,9 @@ public final class NewtonSolver {
       listener.onIterate(record, at.point());
     }
 
-    ConvergenceCertificate.Verdict certify(Evaluation current, double bound, double lastStep, String description) {
-      return hessians.certify(function, current,
-          new ConvergenceCertificate.Bounds(bound, logInitialGradient, radius, lastStep), description);
+    ConvergenceCertificate.Verdict certify(Evaluation current, double bound, String description) {
+      return hessians.certify(function, current, new ConvergenceCertificate.Bounds(bound, logInitialGradient, radius),
+          description);
     }
 
     /**
@@ -429,7 +439,7 @@ public final class NewtonSolver {
 
     /** An unconverged stop: the curvature at the last point is measured for the record. */
     FitResult finish(StopReason reason, String message, Evaluation last) {
-      return finish(reason, message, certify(last, 0, 0, "final check: curvature at the last point"));
+      return finish(reason, message, certify(last, 0, "final check: curvature at the last point"));
     }
   }
 
@@ -520,21 +530,6 @@ public final class NewtonSolver {
     }
 
     static String join(String a, String b) { return a == null ? b : b == null ? a : a + "; " + b; }
-  }
-
-  /**
-   * Near the answer of a problem whose loss is dominated by a few huge rows, a Newton step's
-   * decrease (the model's, {@code modelDecrease}) can be below the loss's rounding error while the
-   * gradient, a sum the huge rows do not drown, still resolves it. Such a full step is taken when
-   * the loss has not risen beyond a few times its rounding error and the gradient norm at least
-   * halved — Newton's local phase, judged on the gradient where the loss cannot see it.
-   */
-  static boolean belowLossResolution(Evaluation old, Evaluation candidate, double modelDecrease) {
-    double slack = old.scaledLossRoundingError() + scaledRoundingError(old, candidate);
-    if (!(modelDecrease <= slack)) return false;
-    double candidateLoss = candidate.scaledLoss() * Math.exp(candidate.logScale() - old.logScale());
-    return candidateLoss <= old.scaledLoss() + 4 * slack
-        && candidate.logGradientNorm() <= old.logGradientNorm() - Math.log(2);
   }
 
   /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */
