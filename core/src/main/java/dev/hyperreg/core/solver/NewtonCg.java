@@ -45,6 +45,12 @@ import java.util.Locale;
  *       indefinite point can swamp the directions whose curvature is small. PCG is invariant to M's
  *       scale, so M may come from a pass in another scale.</li>
  * </ul>
+ *
+ * <p><b>State.</b> Unlike the solver, a strategy is not immutable: it keeps, for the one fit it
+ * serves, its preconditioner (the Jacobi scale and factor of M, or 1/diag(H)), when it must be
+ * rebuilt and the Rayleigh quotient its staleness test compares with, the forcing term's last point,
+ * and the counts shown in the iteration records. Make a new one for every fit (the factories do).
+ * The CG iteration itself is {@link ConjugateGradients}, shared with the matrix-free start.
  */
 public final class NewtonCg implements HessianStrategy {
   /**
@@ -78,7 +84,7 @@ public final class NewtonCg implements HessianStrategy {
   private final long sampleRows;
   private final long seed;
   private final int maxSteps;
-  // per-fit state: a NewtonCg serves one minimization (the solver's Run) and adapts as it goes
+  // per-fit state (see the class comment)
   private double logInitialGradient = Double.NaN;
   /** The evaluation the last forcing term was chosen at, and that term. */
   private Evaluation forcedAt;
@@ -308,64 +314,48 @@ public final class NewtonCg implements HessianStrategy {
     boolean accurate = residualScale != null;
     int d = current.dim();
     double[] g = current.scaledGradient();
-    double gNorm = LinearAlgebra.norm(g);
-    double[] p = new double[d];
-    double[] r = new double[d];
-    for (int j = 0; j < d; j++) r[j] = -g[j];
+    double[] b = new double[d];
+    for (int j = 0; j < d; j++) b[j] = -g[j];
     // g = 0: a stationary point. CG from g would see nothing; its Krylov space from a fixed random
     // vector shows whether H has negative curvature there (the step stays 0 either way)
-    boolean probe = gNorm == 0;
-    if (probe) r = new java.util.Random(d).doubles(d, -1, 1).toArray();
-    double[] z = precondition(r);
-    double[] dir = z.clone();
-    double rz = LinearAlgebra.dot(r, z);
-    double stopAt = eta * eta * rz;
-    double curvature = 0;
-    lastSteps = 0;
-    lastNegative = false;
-    for (int step = 1; step <= maxSteps; step++) {
-      lastSteps = step;
-      double[] hd = function.hessianTimes(current, dir,
-          String.format(Locale.ROOT, "CG step %d (Hessian-vector product)", step));
-      double dHd = LinearAlgebra.dot(dir, hd);
-      if (step == 1 && !matrixFree && dHd > 0) {
-        double ratio = dHd / rz; // dᵀHd/dᵀMd for d = M⁻¹r
-        if (Double.isNaN(ratioAtBuild)) {
-          ratioAtBuild = ratio;
-        } else if (mayRebuild && (ratio > STALE_RATIO * ratioAtBuild || ratio < ratioAtBuild / STALE_RATIO)) {
-          return null;
-        }
+    boolean probe = LinearAlgebra.norm(b) == 0;
+    if (probe) b = new java.util.Random(d).doubles(d, -1, 1).toArray();
+    double stopAt = eta * eta * LinearAlgebra.dot(b, precondition(b));
+    double scaledG = accurate ? scaledNorm(residualScale, g) : 0;
+    ConjugateGradients.Result r = ConjugateGradients.solve(
+        (v, step) -> function.hessianTimes(current, v, String.format(Locale.ROOT, "CG step %d (Hessian-vector product)", step)),
+        this::precondition, b, maxSteps,
+        (residual, rz) -> rz <= stopAt && (!accurate || scaledNorm(residualScale, residual) <= CERTIFICATE_RESIDUAL * scaledG),
+        probe ? Double.POSITIVE_INFINITY : radius,
+        matrixFree ? null : (dHd, dMd) -> stillFresh(dHd / dMd, mayRebuild));
+    lastSteps = r.steps();
+    lastNegative = r.end() == ConjugateGradients.End.NON_POSITIVE_CURVATURE;
+    double[] zero = new double[d];
+    return switch (r.end()) {
+      case ABANDONED -> null;
+      case NON_POSITIVE_CURVATURE -> {
+        NewtonDirection found = negativeCurvature(r.y(), r.curvature(), r.direction(), r.directionCurvature(), g, radius,
+            r.steps() == 1);
+        yield probe ? new NewtonDirection(zero, found.damping(), found.negativeCurvature(), 0, false) : found;
       }
-      if (!(dHd > 0)) {
-        lastNegative = true;
-        NewtonDirection found = negativeCurvature(p, curvature, dir, dHd, g, radius, step == 1);
-        return probe ? new NewtonDirection(new double[d], found.damping(), found.negativeCurvature(), 0, false) : found;
-      }
-      double alpha = rz / dHd;
-      if (!probe && LinearAlgebra.norm(plus(p, alpha, dir)) > radius) {
-        // Steihaug: the model's minimizer lies beyond the trust radius; stop on its boundary
-        double tau = toBoundary(p, dir, radius);
-        double[] boundary = plus(p, tau, dir);
-        return new NewtonDirection(boundary, 0, null, curvature + tau * tau * dHd, false);
-      }
-      for (int j = 0; j < d; j++) {
-        p[j] += alpha * dir[j];
-        r[j] -= alpha * hd[j];
-      }
-      curvature += alpha * alpha * dHd;
-      z = precondition(r);
-      double rzNext = LinearAlgebra.dot(r, z);
-      boolean done = rzNext <= stopAt
-          && (!accurate || scaledNorm(residualScale, r) <= CERTIFICATE_RESIDUAL * scaledNorm(residualScale, g));
-      if (done) {
-        return probe ? new NewtonDirection(new double[d], 0, null, 0, true)
-            : new NewtonDirection(p, 0, null, curvature, accurate);
-      }
-      double beta = rzNext / rz;
-      for (int j = 0; j < d; j++) dir[j] = z[j] + beta * dir[j];
-      rz = rzNext;
+      case SOLVED -> probe ? new NewtonDirection(zero, 0, null, 0, true)
+          : new NewtonDirection(r.y(), 0, null, r.curvature(), accurate);
+      case BOUNDARY, STEP_CAP -> probe ? new NewtonDirection(zero, 0, null, 0, false)
+          : new NewtonDirection(r.y(), 0, null, r.curvature(), false);
+    };
+  }
+
+  /**
+   * The staleness test at a solve's first CG step: dᵀHd/dᵀMd of the preconditioned gradient
+   * against its value at the first solve after the build. False (rebuild and solve again) when it
+   * moved by more than a factor {@value #STALE_RATIO} and a rebuild is allowed.
+   */
+  private boolean stillFresh(double ratio, boolean mayRebuild) {
+    if (Double.isNaN(ratioAtBuild)) {
+      ratioAtBuild = ratio;
+      return true;
     }
-    return probe ? new NewtonDirection(new double[d], 0, null, 0, false) : new NewtonDirection(p, 0, null, curvature, false);
+    return !mayRebuild || (ratio <= STALE_RATIO * ratioAtBuild && ratio >= ratioAtBuild / STALE_RATIO);
   }
 
   /** The Jacobi scale S = diag(M)^{−1/2} of the preconditioner. */
@@ -383,18 +373,6 @@ public final class NewtonCg implements HessianStrategy {
    */
   private static double scaledNorm(double[] s, double[] v) {
     return LinearAlgebra.norm(times(s, v));
-  }
-
-  private static double[] plus(double[] p, double t, double[] v) {
-    double[] out = p.clone();
-    for (int j = 0; j < out.length; j++) out[j] += t * v[j];
-    return out;
-  }
-
-  /** τ ≥ 0 with ‖p + τv‖ = radius (p inside the radius). */
-  private static double toBoundary(double[] p, double[] v, double radius) {
-    double vv = LinearAlgebra.dot(v, v), pv = LinearAlgebra.dot(p, v), pp = LinearAlgebra.dot(p, p);
-    return (-pv + Math.sqrt(Math.max(0, pv * pv + vv * (radius * radius - pp)))) / vv;
   }
 
   /**

@@ -131,33 +131,23 @@ public record StartingPoint(double[] x, String description) {
     double largest = 0;
     for (double v : diagonal) largest = Math.max(largest, v);
     double floor = 1e-12 * largest;
-    double[] theta = new double[e];
-    double[] r = java.util.Arrays.copyOf(setup.products, e);
-    double[] z = new double[e];
-    jacobi(r, diagonal, floor, z);
-    double[] p = z.clone();
-    double rz = LinearAlgebra.dot(r, z);
-    double stop = 1e-6 * rz; // a relative residual of 10⁻³ in the preconditioned norm
-    int steps = 0;
-    while (steps < maxSteps && rz > stop) {
-      steps++;
-      double[] direction = java.util.Arrays.copyOf(p, d + 1); // the constant's entry 0 without one
+    double[] rhs = java.util.Arrays.copyOf(setup.products, e);
+    double[] initial = new double[e];
+    jacobi(rhs, diagonal, floor, initial);
+    double stop = 1e-6 * LinearAlgebra.dot(rhs, initial); // a relative residual of 10⁻³ in the preconditioned norm
+    ConjugateGradients.Result solved = ConjugateGradients.solve((v, step) -> {
+      double[] direction = java.util.Arrays.copyOf(v, d + 1); // the constant's entry 0 without one
       LeastSquaresSums product = function.runner().aggregate(new LeastSquaresPass(link, d, direction),
-          String.format(Locale.ROOT, "starting point: CG step %d", steps));
+          String.format(Locale.ROOT, "starting point: CG step %d", step));
       function.countPass();
-      double[] q = java.util.Arrays.copyOf(product.products, e);
-      double pq = LinearAlgebra.dot(p, q);
-      if (!(pq > 0)) break;
-      double alpha = rz / pq;
-      for (int j = 0; j < e; j++) {
-        theta[j] += alpha * p[j];
-        r[j] -= alpha * q[j];
-      }
+      return java.util.Arrays.copyOf(product.products, e);
+    }, r -> {
+      double[] z = new double[e];
       jacobi(r, diagonal, floor, z);
-      double next = LinearAlgebra.dot(r, z);
-      for (int j = 0; j < e; j++) p[j] = z[j] + next / rz * p[j];
-      rz = next;
-    }
+      return z;
+    }, rhs, maxSteps, (residual, rz) -> rz <= stop, Double.POSITIVE_INFINITY, null);
+    double[] theta = solved.y();
+    int steps = solved.steps();
     double[] x = java.util.Arrays.copyOf(theta, d);
     if (!usable(x)) return fallback(link, setup.columnSquares, setup.rows);
     return new StartingPoint(x, String.format(Locale.ROOT, "least squares fit of f⁻¹(b)%s over %d of %d rows,"
