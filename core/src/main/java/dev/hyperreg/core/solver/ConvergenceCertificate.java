@@ -8,6 +8,7 @@ import dev.hyperreg.core.objective.ObjectiveFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * The test a fit must pass before it may say CONVERGED (exit 0): a judgement made on the exact
@@ -31,12 +32,21 @@ import java.util.Locale;
  * </ol>
  *
  * <p>Where d × d matrices are cheap (every solver but matrix-free Newton–CG and L-BFGS) the
- * evidence is one exact pass ({@link #exactPass}); {@link NewtonCg#certify} gives the matrix-free
- * version. A failed certificate is not a stop: the verdict carries the direction the solver
+ * evidence is one exact pass ({@link #exactPass}); otherwise {@link #matrixFree}. A failed certificate is not a stop: the verdict carries the direction the solver
  * continues with (the exact Newton step, or the negative curvature).
  */
 public final class ConvergenceCertificate {
   private ConvergenceCertificate() {}
+
+  /** Vectors of the matrix-free certificate's LOBPCG ({@link #matrixFree}). */
+  public static final int CHECK_BLOCK = 8;
+  /** Its passes at most, and its relative tolerance (residual, or θ₁'s decrease per pass). */
+  static final int CHECK_PASSES = 20;
+  static final double CHECK_TOLERANCE = 1e-4;
+  /** Residual ‖S(Hp + g)‖ ≤ this·‖S g‖ (S the Jacobi scale) for the matrix-free certificate's step. */
+  static final double CERTIFICATE_RESIDUAL = 1e-6;
+  /** ‖r‖_{M⁻¹} ≤ this·‖g‖_{M⁻¹} as well, for that step. */
+  static final double CERTIFICATE_FORCING = 1e-3;
 
 
   /** What the certificate found. */
@@ -115,6 +125,74 @@ public final class ConvergenceCertificate {
     double[] p = spectrum.newtonStep(g, flat);
     return judgeStep(exact, p, relative, smallest, flat, bounds, String.format(Locale.ROOT,
         "one exact pass: scaled λ_min/λ_max = %.3g", relative));
+  }
+
+  /**
+   * The certificate without a d × d matrix (every pass returns d-vectors): one diagonal pass gives
+   * the Jacobi scale S = |diag(H)|^{−1/2}; block LOBPCG ({@link BlockLobpcg}, {@value #CHECK_BLOCK}
+   * random vectors — the whole space when d ≤ {@value #CHECK_BLOCK} — at most {@value #CHECK_PASSES}
+   * passes) finds the smallest eigenvalue of S H S (unit diagonal, so λ̃_max ≥ 1): a Ritz value
+   * below −10⁻⁹ proves negative curvature, one within ±10⁻⁹ is a flat direction, a positive one is
+   * the estimate of λ̃_min (evidence, not proof: a Ritz value bounds λ_min from above). The Newton
+   * step comes from CG ({@link ConjugateGradients}) run until both ‖r‖_{M⁻¹} ≤ 10⁻³‖g‖_{M⁻¹} and
+   * the residual of the unpreconditioned system, Jacobi-scaled, ‖S(Hp + g)‖ ≤ 10⁻⁶‖S g‖ — not
+   * Euclidean, where a column 10¹³ less curved than a stiff one hides its whole residual.
+   *
+   * @param preconditioner M⁻¹ for the CG solve; null: the Jacobi one, S²
+   * @param maxSteps CG steps at most
+   */
+  public static Verdict matrixFree(ObjectiveFunction function, Evaluation current, Bounds bounds, String description,
+      UnaryOperator<double[]> preconditioner, int maxSteps) {
+    int d = current.dim();
+    double[] diagonal = function.hessianDiagonal(current, description + ": diag(H)");
+    double[] s = new double[d];
+    for (int j = 0; j < d; j++) s[j] = diagonal[j] != 0 ? 1 / Math.sqrt(Math.abs(diagonal[j])) : 1;
+    BlockLobpcg.Result r = BlockLobpcg.smallest((block, step) -> {
+      double[][] scaledBlock = new double[block.length][];
+      for (int i = 0; i < block.length; i++) scaledBlock[i] = times(s, block[i]);
+      double[][] hv = function.hessianTimes(current, scaledBlock, String.format(Locale.ROOT,
+          "%s: LOBPCG pass %d (H times %d vectors)", description, step, block.length));
+      for (int i = 0; i < hv.length; i++) hv[i] = times(s, hv[i]);
+      return hv;
+    }, v -> v, d, CHECK_BLOCK, CHECK_PASSES, CHECK_TOLERANCE, 31);
+    double theta = r.smallest();
+    double band = ScaledSpectrum.ROUNDING * Math.max(1, Math.abs(theta));
+    double[] g = current.scaledGradient();
+    double[] v = times(s, r.vector());
+    double vNorm = LinearAlgebra.norm(v);
+    double sign = LinearAlgebra.dot(v, g) > 0 ? -1 : 1;
+    for (int j = 0; j < d; j++) v[j] *= sign / vNorm;
+    // vᵀHv for the unit v = S x̃/‖S x̃‖: θ̃/‖S x̃‖², in the loss's units
+    double smallest = theta / (vNorm * vNorm) * Math.exp(current.logScale());
+    if (theta < -band) {
+      return new Verdict(Outcome.NEGATIVE_CURVATURE, current, new NewtonDirection(new double[d],
+          Math.max(-theta, Double.MIN_NORMAL), v, 0, true), Double.NaN, theta, smallest, List.of(),
+          String.format(Locale.ROOT, "LOBPCG on the scaled Hessian: λ_min ≤ %.3g, negative", theta));
+    }
+    UnaryOperator<double[]> m = preconditioner != null ? preconditioner : u -> times(s, times(s, u));
+    double[] b = new double[d];
+    for (int j = 0; j < d; j++) b[j] = -g[j];
+    double stopAt = CERTIFICATE_FORCING * CERTIFICATE_FORCING * LinearAlgebra.dot(b, m.apply(b));
+    double scaledG = LinearAlgebra.norm(times(s, g));
+    ConjugateGradients.Result solved = ConjugateGradients.solve(
+        (u, step) -> function.hessianTimes(current, u, String.format(Locale.ROOT, "%s: CG step %d", description, step)),
+        m, b, maxSteps,
+        (residual, rz) -> rz <= stopAt && LinearAlgebra.norm(times(s, residual)) <= CERTIFICATE_RESIDUAL * scaledG,
+        Double.POSITIVE_INFINITY, null);
+    if (solved.end() != ConjugateGradients.End.SOLVED) {
+      return new Verdict(Outcome.STEP_TOO_LONG, current, new NewtonDirection(solved.y(), 0, null, solved.curvature(),
+          false), LinearAlgebra.norm(solved.y()), theta, smallest, List.of(), String.format(Locale.ROOT, "CG did not"
+              + " solve the Newton system to a scaled residual of %.0e within %d steps", CERTIFICATE_RESIDUAL, maxSteps));
+    }
+    List<double[]> flat = Math.abs(theta) <= band ? List.of(v) : List.of();
+    return judgeStep(current, solved.y(), theta, smallest, flat, bounds, String.format(Locale.ROOT,
+        "accurate CG step and LOBPCG on the scaled Hessian (λ̃_min ≈ %.3g, %d passes)", theta, r.products()));
+  }
+
+  private static double[] times(double[] s, double[] v) {
+    double[] out = new double[v.length];
+    for (int j = 0; j < v.length; j++) out[j] = s[j] * v[j];
+    return out;
   }
 
   /** Conditions 3 and 4, on an exact Newton step p at a point already shown to have no negative curvature. */

@@ -66,16 +66,9 @@ public final class NewtonCg implements HessianStrategy {
 
   /** dᵀHd/dᵀMd of a solve's first direction beyond this factor of its value after the build: M is stale. */
   static final double STALE_RATIO = 4;
-  /** Residual ‖S(Hp + g)‖ ≤ this·‖S g‖ (S the Jacobi scale) for a step a certificate judges. */
-  static final double CERTIFICATE_RESIDUAL = 1e-6;
   /** Smallest |λ| of a preconditioner's scaled spectrum, relative to the largest. */
   static final double PRECONDITIONER_FLOOR = 1e-8;
 
-  /** Vectors of the matrix-free curvature check at the answer ({@link #certify}). */
-  public static final int CHECK_BLOCK = 8;
-  /** Its passes at most, and its relative tolerance (residual, or θ₁'s decrease per pass). */
-  static final int CHECK_PASSES = 20;
-  static final double CHECK_TOLERANCE = 1e-4;
 
   /** No d × d matrix anywhere: M = diag(H) (clamped positive), the certificate's curvature by LOBPCG. */
   private final boolean matrixFree;
@@ -104,7 +97,6 @@ public final class NewtonCg implements HessianStrategy {
   private int builds;
   private int lastSteps;
   private boolean lastNegative;
-  private int checkPasses;
 
   private NewtonCg(boolean matrixFree, boolean denseCertificate, long sampleRows, long seed, int maxSteps) {
     if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
@@ -304,7 +296,7 @@ public final class NewtonCg implements HessianStrategy {
 
   /**
    * PCG on H p = −g from p = 0 until ‖r‖_{M⁻¹} ≤ η‖g‖_{M⁻¹} (and, when {@code accurate}, the
-   * Jacobi-scaled ‖S r‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖S g‖ as well), a direction of non-positive
+   * Jacobi-scaled ‖S r‖ ≤ {@value #ConvergenceCertificate.CERTIFICATE_RESIDUAL}·‖S g‖ as well), a direction of non-positive
    * curvature, the trust radius, or the step cap. pᵀHp is Σ αⱼ²·dⱼᵀHdⱼ (the directions are
    * H-conjugate). At g = 0 the step is 0 and CG only probes for negative curvature. Null when
    * {@code mayRebuild} and the first direction's dᵀHd/dᵀMd shows M stale.
@@ -325,7 +317,7 @@ public final class NewtonCg implements HessianStrategy {
     ConjugateGradients.Result r = ConjugateGradients.solve(
         (v, step) -> function.hessianTimes(current, v, String.format(Locale.ROOT, "CG step %d (Hessian-vector product)", step)),
         this::precondition, b, maxSteps,
-        (residual, rz) -> rz <= stopAt && (!accurate || scaledNorm(residualScale, residual) <= CERTIFICATE_RESIDUAL * scaledG),
+        (residual, rz) -> rz <= stopAt && (!accurate || scaledNorm(residualScale, residual) <= ConvergenceCertificate.CERTIFICATE_RESIDUAL * scaledG),
         probe ? Double.POSITIVE_INFINITY : radius,
         matrixFree ? null : (dHd, dMd) -> stillFresh(dHd / dMd, mayRebuild));
     lastSteps = r.steps();
@@ -395,56 +387,14 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   /**
-   * The certificate. With d × d matrices: one exact pass (the default). Matrix-free: the exact
-   * Newton step from CG run until both ‖r‖_{M⁻¹} ≤ 10⁻³‖g‖_{M⁻¹} and the residual of the
-   * unpreconditioned system, Jacobi-scaled, ‖S(Hp + g)‖ ≤ {@value #CERTIFICATE_RESIDUAL}·‖S g‖, and the curvature of the Jacobi-scaled Hessian
-   * S H S (S = diag(H)^{−1/2}, unit diagonal, so λ̃_max ≥ 1) by block LOBPCG from random vectors
-   * ({@link BlockLobpcg}; {@value #CHECK_BLOCK} vectors, the whole space when d ≤ {@value #CHECK_BLOCK}):
-   * a Ritz value below −10⁻⁹ proves negative curvature; otherwise the smallest Ritz value is the
-   * estimate of λ̃_min, and a value within ±10⁻⁹ a flat direction.
+   * The certificate: one exact pass where d × d matrices are cheap (the default), else
+   * {@link ConvergenceCertificate#matrixFree} with this strategy's M for its CG solve.
    */
   @Override public ConvergenceCertificate.Verdict certify(ObjectiveFunction function, Evaluation current,
       ConvergenceCertificate.Bounds bounds, String description) {
     if (denseCertificate) return HessianStrategy.super.certify(function, current, bounds, description);
     if (rebuildDue || (!matrixFree && factor == null && eigenVectors == null)) buildPreconditioner(function, current);
-    int d = current.dim();
-    double[] s = new double[d];
-    double[] diagonal = function.hessianDiagonal(current, description + ": diag(H)");
-    for (int j = 0; j < d; j++) s[j] = diagonal[j] != 0 ? 1 / Math.sqrt(Math.abs(diagonal[j])) : 1;
-    BlockLobpcg.Result r = BlockLobpcg.smallest((block, step) -> {
-      double[][] scaledBlock = new double[block.length][];
-      for (int i = 0; i < block.length; i++) scaledBlock[i] = times(s, block[i]);
-      double[][] hv = function.hessianTimes(current, scaledBlock, String.format(Locale.ROOT,
-          "%s: LOBPCG pass %d (H times %d vectors)", description, step, block.length));
-      for (int i = 0; i < hv.length; i++) hv[i] = times(s, hv[i]);
-      return hv;
-    }, v -> v, d, CHECK_BLOCK, CHECK_PASSES, CHECK_TOLERANCE, 31);
-    checkPasses += r.products();
-    double theta = r.smallest();
-    double band = ScaledSpectrum.ROUNDING * Math.max(1, Math.abs(theta));
-    double[] v = times(s, r.vector());
-    double vNorm = LinearAlgebra.norm(v);
-    double[] g = current.scaledGradient();
-    double sign = LinearAlgebra.dot(v, g) > 0 ? -1 : 1;
-    for (int j = 0; j < d; j++) v[j] *= sign / vNorm;
-    // vᵀHv for the unit v = S x̃/‖S x̃‖: θ̃/‖S x̃‖², in the loss's units
-    double smallest = theta / (vNorm * vNorm) * Math.exp(current.logScale());
-    if (theta < -band) {
-      return new ConvergenceCertificate.Verdict(ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE, current,
-          new NewtonDirection(new double[d], Math.max(-theta, Double.MIN_NORMAL), v, 0, true), Double.NaN, theta,
-          smallest, List.of(), String.format(Locale.ROOT, "LOBPCG on the scaled Hessian: λ_min ≤ %.3g, negative",
-              theta));
-    }
-    NewtonDirection step = solve(function, current, Double.POSITIVE_INFINITY, EXACT_FORCING, s, false);
-    if (!step.exact()) {
-      return new ConvergenceCertificate.Verdict(ConvergenceCertificate.Outcome.STEP_TOO_LONG, current, step,
-          LinearAlgebra.norm(step.step()), theta, smallest, List.of(), String.format(Locale.ROOT, "CG did not solve"
-              + " the Newton system to a residual of %.0e within %d steps", CERTIFICATE_RESIDUAL, maxSteps));
-    }
-    List<double[]> flat = Math.abs(theta) <= band ? List.of(v) : List.of();
-    return ConvergenceCertificate.judgeStep(current, step.step(), theta, smallest, flat, bounds,
-        String.format(Locale.ROOT, "accurate CG step and LOBPCG on the scaled Hessian (λ̃_min ≈ %.3g, %d passes)",
-            theta, r.products()));
+    return ConvergenceCertificate.matrixFree(function, current, bounds, description, this::precondition, maxSteps);
   }
 
   private static double[] times(double[] s, double[] v) {
@@ -456,7 +406,6 @@ public final class NewtonCg implements HessianStrategy {
   @Override public String current() {
     String mode = matrixFree ? "newton-cg matrix-free" : "newton-cg";
     if (builds == 0) return mode;
-    return String.format(Locale.ROOT, "%s: %d CG steps (preconditioner %s, built %d×)%s", mode, lastSteps, source,
-        builds, checkPasses > 0 ? ", certificate " + checkPasses + " LOBPCG passes" : "");
+    return String.format(Locale.ROOT, "%s: %d CG steps (preconditioner %s, built %d×)", mode, lastSteps, source, builds);
   }
 }

@@ -65,7 +65,7 @@ class BlockLobpcgTest {
           double[] z = r.clone();
           for (int j = 0; j < d; j++) z[j] /= h[j * d + j];
           return z;
-        }, d, NewtonCg.CHECK_BLOCK, 20, 1e-4, 31);
+        }, d, ConvergenceCertificate.CHECK_BLOCK, 20, 1e-4, 31);
     assertTrue(raw.smallest() < 1e-10 * largest, "not λ_max: " + raw.smallest() + " vs λ_max " + largest);
     // the certificate's operator: the Jacobi-scaled Hessian, where λ_min is resolved to rounding
     double[] scaled = new double[d * d];
@@ -74,7 +74,7 @@ class BlockLobpcgTest {
     }
     double expected = LinearAlgebra.symmetricEigenvalues(correlation, d)[0];
     BlockLobpcg.Result r = BlockLobpcg.smallest((block, step) -> times(scaled, d, block), v -> v, d,
-        NewtonCg.CHECK_BLOCK, 20, 1e-4, 31);
+        ConvergenceCertificate.CHECK_BLOCK, 20, 1e-4, 31);
     assertEquals(expected, r.smallest(), 1e-9 * Math.max(1, expected));
     assertEquals(1, r.products(), "a block as wide as the space: one product");
   }

@@ -10,6 +10,7 @@ import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
 import dev.hyperreg.core.sketch.SketchSpec;
+import dev.hyperreg.core.solver.ConvergenceCertificate;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
@@ -321,7 +322,7 @@ public final class FitJob {
     double gram = 8.0 * dim * dim;
     double row = 8.0 * dim;
     long m = SketchedHessian.rowsFor(dim, sketchSize);
-    if (solver.equals("newton-cg")) return Math.max(1.5 * m * row, results * 4.0 * NewtonCg.CHECK_BLOCK * row);
+    if (solver.equals("newton-cg")) return Math.max(1.5 * m * row, results * 4.0 * ConvergenceCertificate.CHECK_BLOCK * row);
     double start = !defaultStart ? 0
         : solver.equals("exact") ? 2 * gram : 2 * row * StartingPoint.startSketch(dim, 0).rows();
     double perTask = switch (solver) {

@@ -10,10 +10,8 @@ import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.solver.ConvergenceCertificate;
 import dev.hyperreg.core.solver.FitResult;
-import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
 import dev.hyperreg.core.solver.IterationRecord;
-import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.StopReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,19 +30,21 @@ import scala.Tuple2;
  * <p>Its own test, ‖∇L‖ ≤ gradientTolerance·‖∇L(x₀)‖, only proposes convergence: the answer must
  * then pass the {@link ConvergenceCertificate} with the exact Newton step ≤
  * √gradientTolerance·max(1, ‖x₀‖) — one exact pass, or, where d × d matrices do not fit
- * ({@link #matrixFree}), the matrix-free certificate of {@link NewtonCg#certify}. Where it fails
+ * ({@link #matrixFree}), {@link ConvergenceCertificate#matrixFree}. Where it fails
  * the fit stops {@link StopReason#CERTIFICATE_FAILED}, never as converged. A start where the
  * gradient is exactly zero (cosh at x = 0) gets no L-BFGS iteration at all: the certificate says
  * whether it is a minimum or a saddle.
  */
 public final class LbfgsSolver {
+  /** CG steps of the matrix-free certificate's Newton step at most (Newton–CG's own matrix-free cap). */
+  static final int MATRIX_FREE_CG_STEPS = 250;
   private final int maxIterations;
   private final double gradientTolerance;
   private final int memory;
   /** log ‖∇L‖ of the run's original start (a resumed fit), or NaN for this start's. */
   private final double logGradientReference;
-  /** How the answer's curvature is checked: one exact pass, or LOBPCG when matrix-free. */
-  private final HessianStrategy curvatureCheck;
+  /** Whether the certificate is matrix-free (d × d matrices do not fit) rather than one exact pass. */
+  private final boolean matrixFree;
 
   public LbfgsSolver(int maxIterations, double gradientTolerance, int memory) {
     this(maxIterations, gradientTolerance, memory, Double.NaN);
@@ -52,21 +52,21 @@ public final class LbfgsSolver {
 
   /** @param logGradientReference the scale and the gradient test's reference, NaN for the start point's */
   public LbfgsSolver(int maxIterations, double gradientTolerance, int memory, double logGradientReference) {
-    this(maxIterations, gradientTolerance, memory, logGradientReference, HessianStrategy.EXACT);
+    this(maxIterations, gradientTolerance, memory, logGradientReference, false);
   }
 
   private LbfgsSolver(int maxIterations, double gradientTolerance, int memory, double logGradientReference,
-      HessianStrategy curvatureCheck) {
+      boolean matrixFree) {
     this.maxIterations = maxIterations;
     this.gradientTolerance = gradientTolerance;
     this.memory = memory;
     this.logGradientReference = logGradientReference;
-    this.curvatureCheck = curvatureCheck;
+    this.matrixFree = matrixFree;
   }
 
-  /** The same solver checking the answer's curvature without a d × d matrix (LOBPCG). */
+  /** The same solver certifying its answer without a d × d matrix ({@link ConvergenceCertificate#matrixFree}). */
   public LbfgsSolver matrixFree() {
-    return new LbfgsSolver(maxIterations, gradientTolerance, memory, logGradientReference, NewtonCg.matrixFree());
+    return new LbfgsSolver(maxIterations, gradientTolerance, memory, logGradientReference, true);
   }
 
   public FitResult minimize(ObjectiveFunction function, double[] x0, IterationListener listener) {
@@ -143,8 +143,10 @@ public final class LbfgsSolver {
     Evaluation last = function.evaluate(x, false, "L-BFGS: the answer (loss and gradient)");
     ConvergenceCertificate.Bounds bounds = new ConvergenceCertificate.Bounds(
         Math.sqrt(gradientTolerance) * Math.max(1, LinearAlgebra.norm(x0)), logInitialGradient, Double.POSITIVE_INFINITY);
-    ConvergenceCertificate.Verdict verdict = curvatureCheck.certify(function, last, bounds,
-        reason.converged() ? "convergence certificate" : "final check: curvature at the last point");
+    String what = reason.converged() ? "convergence certificate" : "final check: curvature at the last point";
+    ConvergenceCertificate.Verdict verdict = matrixFree
+        ? ConvergenceCertificate.matrixFree(function, last, bounds, what, null, MATRIX_FREE_CG_STEPS)
+        : ConvergenceCertificate.exactPass(function, last, bounds, what);
     if (reason.converged() && !verdict.certified()) {
       boolean saddle = verdict.outcome() == ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE;
       reason = saddle ? StopReason.STATIONARY_NOT_MINIMUM : StopReason.CERTIFICATE_FAILED;
