@@ -36,6 +36,7 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.objective.ObjectiveKind",
       "dev.hyperreg.core.objective.ObjectiveFunction$ObjectivePass",
       "dev.hyperreg.core.objective.ObjectiveFunction$LadderPass",
+      "dev.hyperreg.core.objective.ObjectiveFunction$DesignGramPass",
       "[Ldev.hyperreg.core.objective.PassSums;",
       "dev.hyperreg.core.solver.StartingPoint$NormalEquations",
       "dev.hyperreg.core.solver.StartingPoint$InverseLinkFit",

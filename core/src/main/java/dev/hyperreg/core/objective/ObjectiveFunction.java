@@ -198,9 +198,8 @@ public final class ObjectiveFunction {
    * rounding (‖Av‖ ≤ 10⁻¹⁰·‖A‖_F), so that L(x + tv) = L(x) for every t — an all-zero column, two
    * equal columns. Where the ridge is positive no direction is flat and no pass is made; otherwise
    * one pass collects the k × k Gram (AV)ᵀ(AV) of an orthonormal basis V of the candidates, whose
-   * eigenvectors of (relatively) zero eigenvalue give the flat directions. The answer is cached:
-   * the same candidate span costs no second pass, and directions found flat stay flat (they depend
-   * on the data alone).
+   * eigenvectors of (relatively) zero eigenvalue give the flat directions. The last answer is
+   * cached: the same candidate span asked again costs no pass.
    */
   public List<double[]> flatWithin(List<double[]> candidates, String description) {
     if (candidates.isEmpty() || objective.ridge() > 0) return List.of();
@@ -235,7 +234,7 @@ public final class ObjectiveFunction {
   private List<double[]> lastFlatAnswer;
 
   /** Σ_i (a_i·v_a)(a_i·v_b) for every pair of the directions, then Σ_i ‖a_i‖² (k² + 1 numbers). */
-  static final class DesignGramPass implements BlockAggregator<double[]> {
+  public static final class DesignGramPass implements BlockAggregator<double[]> {
     private static final long serialVersionUID = 1L;
     private final double[][] vs;
 

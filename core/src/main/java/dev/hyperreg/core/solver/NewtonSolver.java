@@ -38,8 +38,9 @@ import java.util.Locale;
  *       no negative curvature beyond rounding in the Jacobi-scaled Hessian, no slope along its flat
  *       directions, a gradient no larger than the start's. A failed certificate hands the solver the
  *       exact step (or the negative curvature) to go on with. When no decrease is measurable any
- *       more at a small step, the fit has converged only if the certificate holds with √tol and the
- *       gradient passes its test; otherwise {@link StopReason#ROUNDING_FLOOR} or another honest,
+ *       more at a small step, the fit has converged (to rounding precision) only if two passes at
+ *       the point agree and the certificate holds with tol^¾; otherwise the certificate's exact step
+ *       is tried (three times at most), then {@link StopReason#ROUNDING_FLOOR} or another honest,
  *       unconverged {@link StopReason}.</li>
  * </ul>
  * The solver is immutable; settings come from the {@code with…} methods.

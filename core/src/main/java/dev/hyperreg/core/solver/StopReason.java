@@ -8,16 +8,17 @@ public enum StopReason {
    */
   CONVERGED(true),
   /**
-   * The gradient norm fell below the requested fraction of its start value (and the Hessian is
-   * positive definite with a Newton step below √g·max(1, ‖x‖)); or no further decrease is
-   * measurable, the Newton step is below √tol·max(1, ‖x‖) and the gradient passes that test (√tol
-   * when none was asked): as accurate as rounding allows.
+   * The gradient norm fell below the requested fraction of its start value and the
+   * {@link ConvergenceCertificate} holds with the exact Newton step below √g·max(1, ‖x₀‖) (L-BFGS:
+   * its own gradient test, then that certificate); or, converged to rounding precision, no further
+   * decrease is measurable, two passes at the point agree and the certificate holds with
+   * tol^¾·max(1, ‖x‖).
    */
   GRADIENT_TOLERANCE(true),
   /**
-   * No further decrease is measurable and the Newton step is below √tol·max(1, ‖x‖), but the
-   * gradient does not pass its test: the objective is noisier than its rounding error (not
-   * converged).
+   * No further decrease is measurable at a Newton step below √tol·max(1, ‖x‖), but two passes at
+   * the point disagree (the data change between passes), or the certificate fails even after its
+   * exact step was tried: not converged.
    */
   ROUNDING_FLOOR(false),
   /** The iteration cap was reached first. */
