@@ -1,6 +1,5 @@
 package dev.hyperreg.ml;
 
-import dev.hyperreg.spark.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -16,27 +15,14 @@ import org.apache.spark.sql.SparkSession;
 public final class EstimatorExample {
   private EstimatorExample() {}
 
-  public static final String USAGE = String.join("\n",
-      "usage: hyperreg example [--data FILE] [--output DIR]",
-      "",
-      "  --data FILE    a LIBSVM file (default test-data/softmax.libsvm)",
-      "  --output DIR   where the model is saved, replacing what is there (default target/example-model)");
+  /** The LIBSVM file the walkthrough reads unless told otherwise. */
+  public static final String DEFAULT_DATA = "test-data/softmax.libsvm";
 
-  /** Runs the walkthrough in the given session; returns the exit status. */
-  public static int run(SparkSession spark, String[] args, PrintStream out) throws IOException {
-    String data = "test-data/softmax.libsvm";
-    String output = "target/example-model";
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--data" -> data = args[++i];
-        case "--output" -> output = args[++i];
-        case "--help" -> {
-          out.println(USAGE);
-          return 0;
-        }
-        default -> throw new UsageException("unknown option " + args[i] + " for example (see --help)");
-      }
-    }
+  /** Where the model is saved unless told otherwise, replacing what is there. */
+  public static final String DEFAULT_OUTPUT = "target/example-model";
+
+  /** Runs the walkthrough in the given session on data, saving the model to output; returns the exit status. */
+  public static int run(SparkSession spark, String data, String output, PrintStream out) throws IOException {
     Dataset<Row> frame = spark.read().format("libsvm").load(data);
     HyperbolicRegression estimator = new HyperbolicRegression()
         .setObjective("softmax").setRidge(1e-4).setSolver("sketch").setSeed(3).setShareCol("share");

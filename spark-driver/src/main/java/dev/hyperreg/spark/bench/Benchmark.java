@@ -61,18 +61,6 @@ import org.apache.spark.storage.StorageLevel;
 public final class Benchmark {
   private Benchmark() {}
 
-  static final String USAGE = String.join("\n",
-      "usage: hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]] [--methods M[,M…]] [--partitions P[,P…]]",
-      "                      [--trace]",
-      "",
-      "  --quick        small sizes, a minute or two (what CI runs)",
-      "  --output DIR   where bench.json and bench.md go (default target/bench)",
-      "  --only NAMES   run only the named problems",
-      "  --methods M    run only the named methods (exact,sketch,sample,newton-cg,lbfgs)",
-      "  --partitions P the data in P partitions, each problem once per P (default: 2 per core, at least 4);",
-      "                 bytes moved per pass are reported for every method",
-      "  --trace        print every iteration (log L, gradient, step, passes, Hessian used)");
-
   /** Below this density rows are drawn by jumping between non-zeros (the wide problems). */
   static final double WIDE_DENSITY = 1e-3;
 
@@ -109,28 +97,14 @@ public final class Benchmark {
     return p;
   }
 
-  public static int run(String[] args, PrintStream out) throws IOException {
-    boolean quick = false;
-    String output = "target/bench";
-    List<String> only = null;
-    List<String> methods = null;
-    boolean trace = false;
-    List<Integer> partitionCounts = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--quick" -> quick = true;
-        case "--output" -> output = args[++i];
-        case "--only" -> only = List.of(args[++i].split(","));
-        case "--methods" -> methods = List.of(args[++i].split(","));
-        case "--trace" -> trace = true;
-        case "--partitions" -> partitionCounts = partitionCounts(args[++i]);
-        case "--help" -> {
-          out.println(USAGE);
-          return 0;
-        }
-        default -> throw new UsageException("unknown option " + args[i] + " for bench (see --help)");
-      }
-    }
+  /** Runs the problems the options name (checked before Spark starts) and writes bench.json and bench.md. */
+  public static int run(BenchOptions options, PrintStream out) throws IOException {
+    boolean quick = options.quick;
+    String output = options.output;
+    List<String> only = options.only();
+    List<String> methods = options.methods();
+    boolean trace = options.trace;
+    List<Integer> partitionCounts = options.partitionCounts();
     List<String> known = problems(quick).stream().map(Problem::name).toList();
     if (only != null && !known.containsAll(only)) {
       throw new UsageException("unknown problem(s) " + only.stream().filter(n -> !known.contains(n)).toList()
@@ -172,19 +146,6 @@ public final class Benchmark {
     } finally {
       if (!existing) spark.stop();
     }
-  }
-
-  private static List<Integer> partitionCounts(String list) {
-    List<Integer> counts = new ArrayList<>();
-    for (String part : list.split(",")) {
-      try {
-        counts.add(Integer.parseInt(part.trim()));
-      } catch (NumberFormatException e) {
-        throw new UsageException("--partitions: '" + part + "' is not a whole number");
-      }
-      if (counts.get(counts.size() - 1) < 1) throw new UsageException("--partitions: counts must be ≥ 1, got " + part);
-    }
-    return counts;
   }
 
   /** Prints every iteration: where the passes and the seconds go. */

@@ -1,6 +1,5 @@
 package dev.hyperreg.spark.bench;
 
-import dev.hyperreg.spark.UsageException;
 import dev.hyperreg.spark.exec.SparkSessions;
 import dev.hyperreg.spark.io.BlockedData;
 import dev.hyperreg.spark.io.LibsvmInput;
@@ -45,41 +44,15 @@ import scala.Tuple2;
 public final class LoadBenchmark {
   private LoadBenchmark() {}
 
-  static final String USAGE = String.join("\n",
-      "usage: hyperreg bench-load [--data DIR] [--gigabytes G] [--files N] [--features D] [--formats LIST]",
-      "                           [--runs R] [--output DIR]",
-      "  --data DIR       where the generated inputs are kept (default target/load-data); reused when present",
-      "  --gigabytes G    size of the LIBSVM directory (default 2)",
-      "  --files N        part files per format (default 16)",
-      "  --features D     features per row, all non-zero (default 64)",
-      "  --formats LIST   of libsvm, csv, parquet (default all three)",
-      "  --runs R         timed runs of each measurement, median reported (default 3)",
-      "  --output DIR     where load.json is written (default target/bench-load)");
-
-  public static int run(String[] args, PrintStream out) throws IOException {
-    String data = "target/load-data";
-    String output = "target/bench-load";
-    double gigabytes = 2;
-    int files = 16;
-    int features = 64;
-    int runs = 3;
-    List<String> formats = List.of("libsvm", "csv", "parquet");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--data" -> data = args[++i];
-        case "--output" -> output = args[++i];
-        case "--gigabytes" -> gigabytes = Double.parseDouble(args[++i]);
-        case "--files" -> files = Integer.parseInt(args[++i]);
-        case "--features" -> features = Integer.parseInt(args[++i]);
-        case "--runs" -> runs = Integer.parseInt(args[++i]);
-        case "--formats" -> formats = List.of(args[++i].split(","));
-        case "--help" -> {
-          out.println(USAGE);
-          return 0;
-        }
-        default -> throw new UsageException("unknown option " + args[i] + " for bench-load (see --help)");
-      }
-    }
+  /** Generates the inputs the options describe (once) and measures loading them; writes load.json. */
+  public static int run(LoadBenchOptions options, PrintStream out) throws IOException {
+    String data = options.data;
+    String output = options.output;
+    double gigabytes = options.gigabytes;
+    int files = options.files;
+    int features = options.features;
+    int runs = options.runs;
+    List<String> formats = options.formats();
     boolean existing = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.builder("hyperreg bench-load", null, existing).getOrCreate();
     try {

@@ -6,11 +6,16 @@ import dev.hyperreg.spark.InputFormatException;
 import dev.hyperreg.spark.NumericalFailure;
 import dev.hyperreg.spark.StorageFailure;
 import dev.hyperreg.spark.UsageException;
+import dev.hyperreg.ml.EstimatorExample;
+import dev.hyperreg.spark.bench.BenchOptions;
 import dev.hyperreg.spark.bench.Benchmark;
+import dev.hyperreg.spark.bench.LoadBenchOptions;
+import dev.hyperreg.spark.bench.LoadBenchmark;
 import dev.hyperreg.spark.exec.SparkSessions;
 import dev.hyperreg.spark.job.DataGenerator;
 import dev.hyperreg.spark.job.FitJob;
 import dev.hyperreg.spark.job.FitOptions;
+import dev.hyperreg.spark.job.GenerateOptions;
 import dev.hyperreg.spark.predict.PredictJob;
 import dev.hyperreg.spark.predict.PredictOptions;
 import dev.hyperreg.spark.job.ShiftJob;
@@ -28,12 +33,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
 
 /**
  * The command-line entry point: {@code hyperreg fit …}, {@code predict …}, {@code shift …},
- * {@code generate …}, {@code bench …} and {@code example …}, parsed by picocli into the jobs'
- * option holders ({@link FitOptions}, {@link PredictOptions}, {@link ShiftOptions}). A
+ * {@code generate …}, {@code bench …}, {@code bench-load …} and {@code example …}, parsed by picocli into
+ * the jobs' option holders ({@link FitOptions}, {@link PredictOptions}, {@link ShiftOptions},
+ * {@link GenerateOptions}, {@link BenchOptions}, {@link LoadBenchOptions}). A
  * {@code --conf-file} supplies defaults that flags override ({@link ConfFileDefaults}).
  *
  * <p>Exit statuses ({@link ExitStatus}): 0 success, 1 internal or storage error, 2 bad input or
@@ -94,15 +99,10 @@ public final class HyperregCli {
         .addSubcommand(new FitCommand())
         .addSubcommand(new PredictCommand())
         .addSubcommand(new ShiftCommand())
-        .addSubcommand("generate", PassThrough.command("write a LIBSVM dataset with a planted solution",
-            rest -> DataGenerator.run(rest, out)))
-        .addSubcommand("bench", PassThrough.command("the solvers side by side on generated problems",
-            rest -> Benchmark.run(rest, out)))
-        .addSubcommand("bench-load", PassThrough.command("loading time and peak storage against reading the lines",
-            rest -> dev.hyperreg.spark.bench.LoadBenchmark.run(rest, out)))
-        .addSubcommand("example", PassThrough.command("the Spark ML estimator walkthrough on bundled data",
-            rest -> inSession("hyperreg example", null,
-                jsc -> dev.hyperreg.ml.EstimatorExample.run(SparkSession.active(), rest, out))));
+        .addSubcommand(new GenerateCommand(out))
+        .addSubcommand(new BenchCommand(out))
+        .addSubcommand(new BenchLoadCommand(out))
+        .addSubcommand(new ExampleCommand(out));
     // as before picocli: a repeated option takes its last value (--perturb collects each one)
     commandLine.setOverwrittenOptionsAllowed(true);
     commandLine.setOut(new PrintWriter(out, true));
@@ -212,27 +212,76 @@ public final class HyperregCli {
     boolean help;
   }
 
-  /** A command that parses its own arguments (generate, bench, example: each has its own --help). */
-  @Command
-  static final class PassThrough implements Callable<Integer> {
-    @Unmatched List<String> arguments = new ArrayList<>();
-    private final Runner runner;
+  @Command(name = "generate", sortOptions = false, header = "write a LIBSVM dataset with a planted solution",
+      synopsisHeading = "usage: ", customSynopsis = "hyperreg generate --output FILE [options]%n",
+      description = {"A LIBSVM dataset drawn from the model with a planted coefficient vector x*, deterministic for"
+          + " a seed; x* is written next to it (FILE.truth), one number per line."},
+      footer = {"", "Exit status: 0 written, 2 bad command line or FILE exists, 1 internal error."})
+  static final class GenerateCommand implements Callable<Integer> {
+    @Mixin GenerateOptions options = new GenerateOptions();
+    @Mixin HelpOption help;
+    private final PrintStream out;
 
-    private PassThrough(Runner runner) { this.runner = runner; }
+    GenerateCommand(PrintStream out) { this.out = out; }
 
-    static CommandLine command(String description, Runner runner) {
-      CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.forAnnotatedObject(new PassThrough(runner));
-      spec.usageMessage().header(description);
-      return new CommandLine(spec);
-    }
-
-    @Override public Integer call() throws IOException { return runner.run(arguments.toArray(String[]::new)); }
+    @Override public Integer call() throws IOException { return DataGenerator.run(options, out); }
   }
 
-  /** What a pass-through command runs with its arguments. */
-  @FunctionalInterface
-  interface Runner {
-    int run(String[] arguments) throws IOException;
+  @Command(name = "bench", sortOptions = false, header = "the solvers side by side on generated problems",
+      synopsisHeading = "usage: ", customSynopsis = {
+          "hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]] [--methods M[,M…]]",
+          "               [--partitions P[,P…]] [--trace]%n"},
+      description = {"The solvers side by side in one process on the same cached, generated problems with a planted"
+          + " solution; results go to bench.json and bench.md in --output."})
+  static final class BenchCommand implements Callable<Integer> {
+    @Mixin BenchOptions options = new BenchOptions();
+    @Mixin HelpOption help;
+    private final PrintStream out;
+
+    BenchCommand(PrintStream out) { this.out = out; }
+
+    @Override public Integer call() throws IOException { return Benchmark.run(options, out); }
+  }
+
+  @Command(name = "bench-load", sortOptions = false, header = "loading time and peak storage against reading the lines",
+      synopsisHeading = "usage: ", customSynopsis = {
+          "hyperreg bench-load [--data DIR] [--gigabytes G] [--files N] [--features D] [--formats LIST]",
+          "                    [--runs R] [--output DIR]%n"},
+      description = {"How long loading LIBSVM, CSV and Parquet files of the same rows takes and how much storage it"
+          + " holds at its peak, against reading their lines with Spark; writes load.json to --output."})
+  static final class BenchLoadCommand implements Callable<Integer> {
+    @Mixin LoadBenchOptions options = new LoadBenchOptions();
+    @Mixin HelpOption help;
+    private final PrintStream out;
+
+    BenchLoadCommand(PrintStream out) { this.out = out; }
+
+    @Override public Integer call() throws IOException { return LoadBenchmark.run(options, out); }
+  }
+
+  @Command(name = "example", sortOptions = false, header = "the Spark ML estimator walkthrough on bundled data",
+      synopsisHeading = "usage: ", customSynopsis = "hyperreg example [--data FILE] [--output DIR]%n",
+      description = {"The notebook walkthrough of the README as a program: fit the estimator on a DataFrame, read"
+          + " the summary, save, load, transform."},
+      footer = {"", "Exit status: 0 converged, 3 not converged, 2 bad command line, 1 internal error."})
+  static final class ExampleCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "FILE", order = 1,
+        description = "a LIBSVM file (default " + EstimatorExample.DEFAULT_DATA + ")")
+    String data = EstimatorExample.DEFAULT_DATA;
+
+    @Option(names = "--output", paramLabel = "DIR", order = 2,
+        description = "where the model is saved, replacing what is there (default " + EstimatorExample.DEFAULT_OUTPUT
+            + ")")
+    String output = EstimatorExample.DEFAULT_OUTPUT;
+
+    @Mixin HelpOption help;
+    private final PrintStream out;
+
+    ExampleCommand(PrintStream out) { this.out = out; }
+
+    @Override public Integer call() throws IOException {
+      return inSession("hyperreg example", null, jsc -> EstimatorExample.run(SparkSession.active(), data, output, out));
+    }
   }
 
   /** A command that runs on a Spark context. */

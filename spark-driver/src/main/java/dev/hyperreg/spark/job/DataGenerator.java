@@ -29,59 +29,16 @@ import java.util.Random;
 public final class DataGenerator {
   private DataGenerator() {}
 
-  static final String USAGE = String.join("\n",
-      "usage: hyperreg generate --output FILE [options]",
-      "",
-      "  --objective NAME   rescaled | plain | softmax (default rescaled)",
-      "  --link NAME        exp | cosh | sinh (default exp)",
-      "  --rows N           number of rows (default 1000)",
-      "  --features D       number of features (default 10)",
-      "  --density P        fraction of non-zero entries (default 1)",
-      "  --scale S          standard deviation of the planted x* (default 0.5)",
-      "  --noise E          relative noise on the targets (default 0.05)",
-      "  --seed S           random seed (default 1)",
-      "  --output FILE      LIBSVM file to write; x* goes to FILE.truth (required)");
-
-  public static int run(String[] args, PrintStream out) throws IOException {
-    ObjectiveKind objective = ObjectiveKind.RESCALED;
-    Link link = Link.EXP;
-    int rows = 1000, features = 10;
-    double density = 1, scale = 0.5, noise = 0.05;
-    long seed = 1;
-    String output = null;
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (name.equals("--help")) {
-        out.println(USAGE);
-        return 0;
-      }
-      if (i + 1 >= args.length) throw new UsageException(name + " needs a value");
-      String value = args[++i];
-      try {
-        switch (name) {
-          case "--objective" -> objective = ObjectiveKind.parse(value);
-          case "--link" -> link = Link.parse(value);
-          case "--rows" -> rows = Integer.parseInt(value);
-          case "--features" -> features = Integer.parseInt(value);
-          case "--density" -> density = Double.parseDouble(value);
-          case "--scale" -> scale = Double.parseDouble(value);
-          case "--noise" -> noise = Double.parseDouble(value);
-          case "--seed" -> seed = Long.parseLong(value);
-          case "--output" -> output = value;
-          default -> throw new UsageException("unknown option " + name + " for generate (see --help)");
-        }
-      } catch (IllegalArgumentException e) { // NumberFormatException and the enum parsers
-        throw new UsageException(name + ": " + e.getMessage());
-      }
-    }
-    if (output == null) throw new UsageException("--output is required");
-    if (rows < 1 || features < 1) throw new UsageException("--rows and --features must be ≥ 1");
-    if (!(density > 0 && density <= 1)) throw new UsageException("--density must lie in (0, 1], got " + density);
-    if (objective == ObjectiveKind.SOFTMAX && link != Link.EXP) throw new UsageException("softmax takes --link exp only");
+  /** Writes the dataset the options describe (checked first) and says where on out. */
+  public static int run(GenerateOptions options, PrintStream out) throws IOException {
+    options.validate();
+    String output = options.output;
     Path file = Path.of(output);
     if (Files.exists(file)) throw new UsageException("output " + output + " already exists");
-    write(file, objective, link, rows, features, density, scale, noise, seed);
-    out.println("wrote " + rows + " rows × " + features + " features to " + output + " (x* in " + output + ".truth)");
+    write(file, options.objective, options.link, options.rows, options.features, options.density, options.scale,
+        options.noise, options.seed);
+    out.println("wrote " + options.rows + " rows × " + options.features + " features to " + output + " (x* in "
+        + output + ".truth)");
     return 0;
   }
 

@@ -15,8 +15,10 @@ class BenchmarkOptionsTest {
   @Test
   void unknownProblemNamesAreRefusedByName() {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    UsageException e = assertThrows(UsageException.class,
-        () -> Benchmark.run(new String[] {"--quick", "--only", "dense-d50,dense-n1e6-d400"}, quiet));
+    BenchOptions options = new BenchOptions();
+    options.quick = true;
+    options.only = "dense-d50,dense-n1e6-d400";
+    UsageException e = assertThrows(UsageException.class, () -> Benchmark.run(options, quiet));
     assertTrue(e.getMessage().contains("[dense-n1e6-d400]"), e.getMessage());
     assertTrue(e.getMessage().contains("expected among"), e.getMessage());
   }
