@@ -132,7 +132,8 @@ public final class ConvergenceCertificate {
    * the Jacobi scale S = |diag(H)|^{−1/2}; block LOBPCG ({@link BlockLobpcg}, {@value #CHECK_BLOCK}
    * random vectors — the whole space when d ≤ {@value #CHECK_BLOCK} — at most {@value #CHECK_PASSES}
    * passes) finds the smallest eigenvalue of S H S (unit diagonal, so λ̃_max ≥ 1): a Ritz value
-   * below −10⁻⁹ proves negative curvature, one within ±10⁻⁹ is a flat direction, a positive one is
+   * below −10⁻⁹ proves negative curvature, one within ±10⁻⁹ is a flat direction if the design does
+   * not move along it ({@link ObjectiveFunction#flatWithin}), a positive one is
    * the estimate of λ̃_min (evidence, not proof: a Ritz value bounds λ_min from above). The Newton
    * step comes from CG ({@link ConjugateGradients}) run until both ‖r‖_{M⁻¹} ≤ 10⁻³‖g‖_{M⁻¹} and
    * the residual of the unpreconditioned system, Jacobi-scaled, ‖S(Hp + g)‖ ≤ 10⁻⁶‖S g‖ — not
@@ -184,7 +185,9 @@ public final class ConvergenceCertificate {
           false), LinearAlgebra.norm(solved.y()), theta, smallest, List.of(), String.format(Locale.ROOT, "CG did not"
               + " solve the Newton system to a scaled residual of %.0e within %d steps", CERTIFICATE_RESIDUAL, maxSteps));
     }
-    List<double[]> flat = Math.abs(theta) <= band ? List.of(v) : List.of();
+    // a Ritz vector of zero curvature is flat only if the design does not move along it (one pass, 2 numbers a task)
+    List<double[]> flat = Math.abs(theta) <= band
+        ? function.flatWithin(List.of(v), description + ": is the least-curved direction flat?") : List.of();
     return judgeStep(current, solved.y(), theta, smallest, flat, bounds, String.format(Locale.ROOT,
         "accurate CG step and LOBPCG on the scaled Hessian (λ̃_min ≈ %.3g, %d passes)", theta, r.products()));
   }
