@@ -6,7 +6,6 @@ import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
 import dev.hyperreg.core.linalg.ScaledSpectrum;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -70,7 +69,7 @@ public final class NewtonCg implements HessianStrategy {
   static final double PRECONDITIONER_FLOOR = 1e-8;
 
 
-  /** No d × d matrix anywhere: M = diag(H) (clamped positive), the certificate's curvature by LOBPCG. */
+  /** No d × d matrix anywhere: M = |diag(H)|, the matrix-free certificate. */
   private final boolean matrixFree;
   /** Whether the certificate is one exact pass (P·d² doubles) or the matrix-free one. */
   private final boolean denseCertificate;
