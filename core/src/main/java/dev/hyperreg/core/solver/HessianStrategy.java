@@ -44,6 +44,14 @@ public interface HessianStrategy {
   }
 
   /**
+   * Whether a pass with the exact Hessian costs about what a few Hessian-vector passes do, so that
+   * in Newton's local phase the solver takes the exact step from a certificate's pass instead of
+   * solving for an approximate one: Newton–CG where its cost model chose the dense certificate.
+   * (The exact solver's own passes carry H already; sketches keep their own steps.)
+   */
+  default boolean exactStepsAreCheap() { return false; }
+
+  /**
    * Told of an evaluation with the exact Hessian that a certificate made at the current point: a
    * strategy that preconditions may take it as its preconditioner (it is the best there is).
    */

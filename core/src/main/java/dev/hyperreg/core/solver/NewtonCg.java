@@ -137,6 +137,9 @@ public final class NewtonCg implements HessianStrategy {
     return new NewtonCg(true, false, 0, 0, 250);
   }
 
+  /** Where the certificate is one exact pass, so is a local Newton step ({@link NewtonSolver}). */
+  @Override public boolean exactStepsAreCheap() { return denseCertificate; }
+
   /** Loss and gradient: the curvature comes later, from Hessian-vector passes. */
   @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {
     return function.evaluate(x, false, description + " (loss and gradient)");

@@ -51,6 +51,13 @@ public final class NewtonSolver {
   static final double EXPANSION_LOG_DECREASE = 0.9;
   /** Largest multiple of the Newton step an expanding line search tries. */
   static final double MAX_EXPANSION = 1024;
+  /**
+   * A full step the model predicted within a factor two (actual over predicted decrease in [½, 2])
+   * and shorter than this many max(1, ‖x‖) puts Newton in its local phase, the next step about its
+   * square: where exact steps are cheap ({@link HessianStrategy#exactStepsAreCheap}) they are then
+   * taken from one exact pass, which certifies the answer at the same time.
+   */
+  static final double LOCAL_STEP = 1e-2;
   /** The trust radius in units of max(1, ‖x‖): no direction may move x further in one iteration. */
   static final double TRUST_FACTOR = 10;
 
@@ -154,6 +161,23 @@ public final class NewtonSolver {
         hessianUsed = "exact (certificate at the rounding floor)";
         hessians.useExactHessian(current);
         run.pending = null;
+      } else if (run.local && hessians.exactStepsAreCheap()) {
+        // Newton's local phase (the next step about the square of the last): one exact pass gives the
+        // exact step and the certificate at once, where a tightly forced CG solve would take many
+        // Hessian-vector passes only to find a step the certificate must then check
+        ConvergenceCertificate.Verdict verdict = run.certify(current, tolerance * xScale,
+            "iteration " + k + ": exact step and certificate (local phase)");
+        current = verdict.evaluation();
+        if (verdict.certified()) {
+          return run.finish(StopReason.CONVERGED, String.format(Locale.ROOT, "converged: Newton step %.3g ≤"
+              + " tol·max(1,‖x‖) = %.3g", verdict.stepNorm(), tolerance * xScale), verdict);
+        }
+        hessians.useExactHessian(current);
+        // the step exact Newton would take here (Cholesky where it factors: it resolves what the
+        // certificate's eigen-decomposition leaves out below 4ε·λ_max)
+        direction = current.hasExactHessian() ? NewtonDirection.of(function, current, run.radius)
+            : hessians.direction(function, current, run.radius, false);
+        hessianUsed = "exact (local phase)";
       } else {
         try {
           direction = hessians.direction(function, current, run.radius, false);
@@ -247,6 +271,9 @@ public final class NewtonSolver {
       boolean contracting = previousStepNorm > 0 && t * stepNorm < 0.5 * previousStepNorm;
       flatSteps = decrease <= roundingError && !contracting ? flatSteps + 1 : 0;
       previousStepNorm = t * stepNorm;
+      // the local phase: a full step the quadratic model predicted well, and short
+      run.local = Math.abs(t - 1) < 1e-6 && ratio >= 0.5 && ratio <= 2
+          && t * stepNorm <= LOCAL_STEP * Math.max(1, LinearAlgebra.norm(accepted.point()));
       previous = current;
       current = hessians.complete(function, accepted, "iteration " + k + ": accepted point");
       run.add(record(k, current, t, t * stepNorm, direction.damping(), function.passes() - passesAtStart,
@@ -386,6 +413,8 @@ public final class NewtonSolver {
     double logInitialGradient;
     /** max(1, ‖x₀‖). */
     double startScale;
+    /** Whether the last step was local (full, well predicted, short): {@link #LOCAL_STEP}. */
+    boolean local;
     /** A failed certificate at the rounding floor whose exact step the next iteration takes, or null. */
     ConvergenceCertificate.Verdict pending;
     int floorRetries;
