@@ -67,6 +67,23 @@ public final class ScaledSpectrum {
   }
 
   /**
+   * The upper Cholesky factor U of S H S = UᵀU for the given Jacobi scale, or null when it does not
+   * exist or some squared pivot is at most {@code minSquaredPivot} (S H S has a unit diagonal, so
+   * the pivots say how far from singular it is, on a scale of 1).
+   */
+  public static double[] scaledCholesky(double[] h, int d, double[] scale, double minSquaredPivot) {
+    double[] factor = scaled(h, d, scale);
+    org.netlib.util.intW info = new org.netlib.util.intW(0);
+    LinearAlgebra.lapack().dpotrf("U", d, factor, d, info);
+    if (info.val != 0) return null;
+    for (int j = 0; j < d; j++) {
+      double pivot = factor[j * d + j];
+      if (!(pivot * pivot > minSquaredPivot)) return null;
+    }
+    return factor;
+  }
+
+  /**
    * s_j = 1/√|H_jj| where the diagonal entry is not 0; for a zero diagonal entry 1/√(max_i |H_ij|)
    * (a row that is zero but for off-diagonal entries), and 1 for an all-zero row.
    */

@@ -226,25 +226,16 @@ public final class NewtonCg implements HessianStrategy {
    */
   private void factorize(double[] m, int d) {
     scale = ScaledSpectrum.jacobiScale(m, d);
-    double[] scaled = ScaledSpectrum.scaled(m, d, scale);
-    double[] upper = scaled.clone();
-    org.netlib.util.intW info = new org.netlib.util.intW(0);
-    LinearAlgebra.lapack().dpotrf("U", d, upper, d, info);
-    boolean ok = info.val == 0;
-    for (int j = 0; ok && j < d; j++) ok = upper[j * d + j] * upper[j * d + j] > PRECONDITIONER_FLOOR;
-    if (ok) {
-      factor = upper;
-      eigenVectors = null;
-      absEigenValues = null;
-      return;
-    }
-    LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(scaled, d);
+    factor = ScaledSpectrum.scaledCholesky(m, d, scale, PRECONDITIONER_FLOOR);
+    eigenVectors = null;
+    absEigenValues = null;
+    if (factor != null) return;
+    LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(ScaledSpectrum.scaled(m, d, scale), d);
     double top = 0;
     for (double v : eigen.values()) top = Math.max(top, Math.abs(v));
     absEigenValues = new double[d];
     for (int i = 0; i < d; i++) absEigenValues[i] = Math.max(Math.abs(eigen.values()[i]), PRECONDITIONER_FLOOR * top);
     eigenVectors = eigen.vectors();
-    factor = null;
   }
 
   /**

@@ -81,14 +81,8 @@ public record NewtonDirection(double[] step, double damping, double[] negativeCu
    */
   static double[] scaledCholeskyStep(double[] h, int d, double[] g) {
     double[] s = ScaledSpectrum.jacobiScale(h, d);
-    double[] factor = ScaledSpectrum.scaled(h, d, s);
-    org.netlib.util.intW info = new org.netlib.util.intW(0);
-    LinearAlgebra.lapack().dpotrf("U", d, factor, d, info);
-    if (info.val != 0) return null;
-    for (int j = 0; j < d; j++) {
-      double pivot = factor[j * d + j];
-      if (!(pivot * pivot > pivotFloor(d))) return null;
-    }
+    double[] factor = ScaledSpectrum.scaledCholesky(h, d, s, pivotFloor(d));
+    if (factor == null) return null;
     double[] rhs = new double[d];
     for (int j = 0; j < d; j++) rhs[j] = -s[j] * g[j];
     double[] y = LinearAlgebra.solveWithCholesky(factor, d, rhs);
