@@ -63,6 +63,8 @@ public final class NewtonCg implements HessianStrategy {
   /** The forcing term of a step convergence is judged on. */
   static final double EXACT_FORCING = 1e-3;
 
+  /** CG steps a direction at most when matrix-free (the L-BFGS certificate's cap too). */
+  public static final int MATRIX_FREE_STEPS = 250;
   /** dᵀHd/dᵀMd of a solve's first direction beyond this factor of its value after the build: M is stale. */
   static final double STALE_RATIO = 4;
   /** Smallest |λ| of a preconditioner's scaled spectrum, relative to the largest. */
@@ -134,7 +136,7 @@ public final class NewtonCg implements HessianStrategy {
    * a dense eigendecomposition. Every pass ships d-vectors.
    */
   public static NewtonCg matrixFree() {
-    return new NewtonCg(true, false, 0, 0, 250);
+    return new NewtonCg(true, false, 0, 0, MATRIX_FREE_STEPS);
   }
 
   /** Where the certificate is one exact pass, so is a local Newton step ({@link NewtonSolver}). */

@@ -299,9 +299,7 @@ public final class NewtonSolver {
               + " ≤ tol·max(1,‖x‖) = %.3g after three steps the loss could not resolve", verdict.stepNorm(),
               tolerance * scale), verdict);
         }
-        if (run.floorRetries++ < FLOOR_RETRIES && verdict.direction() != null
-            && verdict.outcome() != ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE) {
-          run.pending = verdict;
+        if (run.retryFrom(verdict)) {
           current = verdict.evaluation();
           flatSteps = 0;
           previous = null;
@@ -370,7 +368,8 @@ public final class NewtonSolver {
         "iteration " + k + ": convergence certificate at the rounding floor");
     // the floor is rounding only if two passes at the same point agree (data that change between passes,
     // read from a moving source, make a noise floor that no certificate of one pass can see)
-    Evaluation again = run.function.evaluate(current.point(), false, "iteration " + k + ": the loss again (rounding floor)");
+    Evaluation again = verdict.evaluation() != current ? verdict.evaluation() // the certificate's own pass
+        : run.function.evaluate(current.point(), false, "iteration " + k + ": the loss again (rounding floor)");
     double disagreement = Math.abs(decreaseInScaleOf(current, again));
     double allowed = current.scaledLossRoundingError() + scaledRoundingError(current, again);
     if (!(disagreement <= allowed)) {
@@ -383,11 +382,7 @@ public final class NewtonSolver {
           + " and the exact Newton step is %.3g ≤ tol^¾·max(1,‖x‖) = %.3g", what, verdict.stepNorm(),
           floorBound() * scale), verdict);
     }
-    if (run.floorRetries++ < FLOOR_RETRIES && verdict.direction() != null
-        && verdict.outcome() != ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE) {
-      run.pending = verdict;
-      return null;
-    }
+    if (run.retryFrom(verdict)) return null;
     return run.finish(StopReason.ROUNDING_FLOOR, String.format(Locale.ROOT, "not converged: %s, and the certificate"
         + " fails: %s", what, verdict.what()), verdict);
   }
@@ -431,6 +426,20 @@ public final class NewtonSolver {
     void add(IterationRecord record, Evaluation at) {
       records.add(record);
       listener.onIterate(record, at.point());
+    }
+
+    /**
+     * Makes the next iteration take a failed certificate's exact step ({@link #pending}); every call
+     * counts against the {@value #FLOOR_RETRIES} a fit has. False when those are spent or the
+     * verdict has no step to take (negative curvature is the saddle escape's business).
+     */
+    boolean retryFrom(ConvergenceCertificate.Verdict verdict) {
+      if (floorRetries++ >= FLOOR_RETRIES || verdict.direction() == null
+          || verdict.outcome() == ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE) {
+        return false;
+      }
+      pending = verdict;
+      return true;
     }
 
     ConvergenceCertificate.Verdict certify(Evaluation current, double bound, String description) {

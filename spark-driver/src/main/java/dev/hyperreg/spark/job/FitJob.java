@@ -186,7 +186,8 @@ public final class FitJob {
     if (!matrixFree) checkDimension(dim, driverMatrices(s.solver(), s.sketchSize(), dim), heap);
     int partitions = blocks.getNumPartitions();
     int depth = s.aggregationDepth() > 0 ? s.aggregationDepth() : SparkPassRunner.aggregationDepth(partitions);
-    checkResultSize(jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g"), s.solver(), matrixFree, dim,
+    long maxResultSize = jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+    checkResultSize(maxResultSize, s.solver(), matrixFree, dim,
         s.sketchSize(), start == null, partitions, depth);
     ObjectiveFunction function = new ObjectiveFunction(objective,
         new SparkPassRunner(jsc, blocks, jobGroup, s.aggregationDepth()));
@@ -208,8 +209,7 @@ public final class FitJob {
     FitResult fit;
     // how convergence is certified: one exact pass, none beyond the last (exact: its passes carry the
     // exact Hessian), or matrix-free (accurate CG step, LOBPCG on the scaled Hessian)
-    boolean dense = !matrixFree && denseCertificate(dim, finalAggregationTasks(partitions, depth),
-        jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g"));
+    boolean dense = !matrixFree && denseCertificate(dim, finalAggregationTasks(partitions, depth), maxResultSize);
     String certificate = s.solver().equals("exact") ? "none"
         : matrixFree || (s.solver().equals("newton-cg") && !dense) ? "lobpcg" : "exact pass";
     if (s.solver().equals("lbfgs")) {

@@ -12,6 +12,7 @@ import dev.hyperreg.core.solver.ConvergenceCertificate;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.IterationListener;
 import dev.hyperreg.core.solver.IterationRecord;
+import dev.hyperreg.core.solver.NewtonCg;
 import dev.hyperreg.core.solver.StopReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,6 @@ import scala.Tuple2;
  * whether it is a minimum or a saddle.
  */
 public final class LbfgsSolver {
-  /** CG steps of the matrix-free certificate's Newton step at most (Newton–CG's own matrix-free cap). */
-  static final int MATRIX_FREE_CG_STEPS = 250;
   private final int maxIterations;
   private final double gradientTolerance;
   private final int memory;
@@ -77,6 +76,7 @@ public final class LbfgsSolver {
       throw new OverflowException(first.badRowId(), first.badRowValue(), function.objective().describe() + " at the start point");
     }
     double logInitialGradient = Double.isNaN(logGradientReference) ? first.logGradientNorm() : logGradientReference;
+    boolean stationaryStart = !Double.isFinite(first.logGradientNorm());
     // L-BFGS sees L / ‖∇L(x₀)‖; at a stationary start (‖∇L‖ = 0) L / L(x₀), or L itself
     double referenceScale = Double.isFinite(logInitialGradient) ? logInitialGradient
         : Double.isFinite(first.logLoss()) ? first.logLoss() : 0;
@@ -98,10 +98,9 @@ public final class LbfgsSolver {
     // Breeze's own tolerance is on relative function change; ours is the gradient test below.
     LBFGS<DenseVector<Object>> lbfgs = new LBFGS<>(maxIterations, memory, 1e-15, DenseVector.space_Double());
     scala.collection.Iterator<FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>> states =
-        Double.isFinite(first.logGradientNorm()) ? lbfgs.iterations(f, new DenseVector<>(x0.clone()))
-            : scala.collection.Iterator.empty(); // ∇L(x₀) = 0: nothing for L-BFGS to do
+        stationaryStart ? scala.collection.Iterator.empty() // ∇L(x₀) = 0: nothing for L-BFGS to do
+            : lbfgs.iterations(f, new DenseVector<>(x0.clone()));
     List<IterationRecord> records = new ArrayList<>();
-    boolean stationaryStart = !Double.isFinite(first.logGradientNorm());
     StopReason reason = stationaryStart ? StopReason.GRADIENT_TOLERANCE : StopReason.MAX_ITERATIONS;
     String message = stationaryStart ? "the gradient is zero at the start point"
         : "not converged: reached the iteration cap of " + maxIterations;
@@ -140,12 +139,13 @@ public final class LbfgsSolver {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Evaluation last = function.evaluate(x, false, "L-BFGS: the answer (loss and gradient)");
+    // one pass at the answer: with the exact Hessian when the certificate is that pass (it then needs no other)
+    Evaluation last = function.evaluate(x, !matrixFree, "L-BFGS: the answer" + (matrixFree ? " (loss and gradient)" : ""));
     ConvergenceCertificate.Bounds bounds = new ConvergenceCertificate.Bounds(
         Math.sqrt(gradientTolerance) * Math.max(1, LinearAlgebra.norm(x0)), logInitialGradient, Double.POSITIVE_INFINITY);
     String what = reason.converged() ? "convergence certificate" : "final check: curvature at the last point";
     ConvergenceCertificate.Verdict verdict = matrixFree
-        ? ConvergenceCertificate.matrixFree(function, last, bounds, what, null, MATRIX_FREE_CG_STEPS)
+        ? ConvergenceCertificate.matrixFree(function, last, bounds, what, null, NewtonCg.MATRIX_FREE_STEPS)
         : ConvergenceCertificate.exactPass(function, last, bounds, what);
     if (reason.converged() && !verdict.certified()) {
       boolean saddle = verdict.outcome() == ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE;
