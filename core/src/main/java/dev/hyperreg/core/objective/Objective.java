@@ -104,7 +104,7 @@ public final class Objective implements Serializable {
     acc.rescaleTo(terms.passExponent(blockExponent, acc, block));
     terms.accumulate(block, z, request, acc);
     acc.transposes().flush(block);
-    acc.addRows(n);
+    acc.addBlock(n, block.storedEntries());
   }
 
   /** Loss, gradient and (when collected) Hessian at x from the pass total. */

@@ -21,6 +21,8 @@ public final class ObjectiveFunction {
   /** {normalizer, m} of the point passes accumulate about ({@link #accumulateAbout}), or null. */
   private double[] reference;
   private long passes;
+  /** What the last loss-and-gradient pass read; null before the first. */
+  private DataShape shape;
 
   public ObjectiveFunction(Objective objective, PassRunner runner) {
     this.objective = objective;
@@ -32,6 +34,9 @@ public final class ObjectiveFunction {
 
   /** Data passes made so far by this function (starting-point passes included). */
   public long passes() { return passes; }
+
+  /** What a pass reads (rows, entries, the exact Hessian's work), known after the first; null before. */
+  public DataShape dataShape() { return shape; }
 
   /**
    * Makes the following passes accumulate residuals about the normalizer of the given evaluation —
@@ -161,6 +166,7 @@ public final class ObjectiveFunction {
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(),
         referenced ? request.withReference(reference) : request), description);
     passes++;
+    shape = sums.shape();
     if (needRegularizerGram) regularizerGram = objective.regularizerGram(sums);
     Evaluation e = objective.finish(sums, x, regularizerGram);
     if (sums.referenceFailed()) {

@@ -42,6 +42,8 @@ public final class PassSums implements Serializable {
   private final double[][][] data = new double[KINDS][GROUPS][];
   private double exponent = Double.NEGATIVE_INFINITY;
   private long rows;
+  /** Entries the pass's blocks store, and Σ over blocks of entries²/rows (the Gram's multiply-adds, dense rows). */
+  private double storedEntries, gramWork;
   /** The rows a sampling pass keeps; null for other passes. */
   private PrioritySample sample;
   /** The heaviest rows of a sketched fit factor, kept whole; null when the pass keeps none. */
@@ -90,6 +92,8 @@ public final class PassSums implements Serializable {
   public int sketchRows() { return sketchRows; }
   public double exponent() { return exponent; }
   public long rows() { return rows; }
+  /** What the pass read: its rows, stored entries and the exact Hessian's work ({@link DataShape}). */
+  public DataShape shape() { return new DataShape(rows, storedEntries, gramWork); }
   /** The sample of a {@link RowSampling} pass; null for other passes. */
   public PrioritySample sample() { return sample; }
   public long badRowId() { return badRowId; }
@@ -177,7 +181,12 @@ public final class PassSums implements Serializable {
   boolean holds(int kind, int group) { return data[kind][group] != null; }
   int gramCount(int group) { return counts[GRAM][group]; }
 
-  void addRows(long count) { rows += count; }
+  /** Counts a block's rows and entries; its Gram costs entries²/rows multiply-adds (rows·d² when dense). */
+  void addBlock(int blockRows, long entries) {
+    rows += blockRows;
+    storedEntries += entries;
+    gramWork += (double) entries * entries / blockRows;
+  }
 
   HeavyRows heavyRows() { return heavy; }
 
@@ -254,6 +263,8 @@ public final class PassSums implements Serializable {
     }
     referenceFailed |= other.referenceFailed;
     rows += other.rows;
+    storedEntries += other.storedEntries;
+    gramWork += other.gramWork;
     if (heavy != null && other.heavy != null) heavy.merge(other.heavy);
     if (sample != null && other.sample != null) sample.merge(other.sample);
     if (other.badRowId >= 0) recordBadRow(other.badRowId, other.badRowValue);

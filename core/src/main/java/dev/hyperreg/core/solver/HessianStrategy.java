@@ -52,6 +52,13 @@ public interface HessianStrategy {
   default boolean exactStepsAreCheap() { return false; }
 
   /**
+   * Told that the fit is in Newton's local phase where exact steps are cheap: a strategy that can
+   * may collect the exact Hessian in every pass from now on (its trial passes then give the next
+   * exact step and the certificate at once, one pass an iteration, as the exact solver's do).
+   */
+  default void takeExactPasses() {}
+
+  /**
    * Told of an evaluation with the exact Hessian that a certificate made at the current point: a
    * strategy that preconditions may take it as its preconditioner (it is the best there is).
    */

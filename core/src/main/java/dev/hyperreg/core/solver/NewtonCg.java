@@ -65,6 +65,18 @@ public final class NewtonCg implements HessianStrategy {
 
   /** CG steps a direction at most when matrix-free (the L-BFGS certificate's cap too). */
   public static final int MATRIX_FREE_STEPS = 250;
+  /**
+   * Hessian-vector passes a direction costs far from the answer (η = 0.1, the row-sample M: 2–4 CG
+   * steps, and M's two build passes spread over the first iterations): an exact pass from the start
+   * pays where it costs less than this many more passes ({@link PassCost#exactPassPays}).
+   */
+  static final double EARLY_PRODUCTS = 3;
+  /**
+   * The same near the answer, where η falls with the square of the gradient: 4–10 CG steps a
+   * direction, and the certificate's pass after the last. The local phase's exact passes pay where
+   * they cost less than this many more.
+   */
+  static final double LOCAL_PRODUCTS = 8;
   /** dᵀHd/dᵀMd of a solve's first direction beyond this factor of its value after the build: M is stale. */
   static final double STALE_RATIO = 4;
   /** Smallest |λ| of a preconditioner's scaled spectrum, relative to the largest. */
@@ -78,6 +90,8 @@ public final class NewtonCg implements HessianStrategy {
   private final long sampleRows;
   private final long seed;
   private final int maxSteps;
+  /** What a pass costs, for the choice between Hessian-vector and exact passes; null: not known. */
+  private final PassCost cost;
   // per-fit state (see the class comment)
   private double logInitialGradient = Double.NaN;
   /** The evaluation the last forcing term was chosen at, and that term. */
@@ -98,14 +112,36 @@ public final class NewtonCg implements HessianStrategy {
   private int builds;
   private int lastSteps;
   private boolean lastNegative;
+  /**
+   * Whether every pass collects the exact Hessian and the step is exact Newton's: from the start
+   * where the cost model says such passes pay already ({@link #EARLY_PRODUCTS}), else from the
+   * solver's local phase on ({@link #takeExactPasses}).
+   */
+  private boolean exactPasses;
+  private boolean costDecided, localPhasePays;
 
-  private NewtonCg(boolean matrixFree, boolean denseCertificate, long sampleRows, long seed, int maxSteps) {
+  private NewtonCg(boolean matrixFree, boolean denseCertificate, long sampleRows, long seed, int maxSteps,
+      PassCost cost) {
     if (maxSteps < 1) throw new IllegalArgumentException("CG steps must be ≥ 1, got " + maxSteps);
     this.matrixFree = matrixFree;
     this.denseCertificate = denseCertificate;
     this.sampleRows = sampleRows;
     this.seed = seed;
     this.maxSteps = maxSteps;
+    this.cost = cost;
+  }
+
+  /**
+   * The cost model's choices, made once what a pass reads is known (after the first pass): exact
+   * passes from here on where one costs less than {@value #EARLY_PRODUCTS} more d-vector passes;
+   * the local phase's where it costs less than {@value #LOCAL_PRODUCTS}.
+   */
+  private void decideByCost(ObjectiveFunction function) {
+    if (cost == null || costDecided || function.dataShape() == null || !denseCertificate) return;
+    costDecided = true;
+    int d = function.objective().dim();
+    exactPasses |= cost.exactPassPays(function.dataShape(), d, EARLY_PRODUCTS);
+    localPhasePays = cost.exactPassPays(function.dataShape(), d, LOCAL_PRODUCTS);
   }
 
   /**
@@ -116,7 +152,19 @@ public final class NewtonCg implements HessianStrategy {
    * instead of m per task; the Hessian's low-rank part is added exactly.
    */
   public static NewtonCg forDimension(int dim, Integer sampleRows, long seed) {
-    return new NewtonCg(false, true, SketchedHessian.rowsFor(dim, sampleRows), seed, Math.max(20, Math.min(dim, 200)));
+    return new NewtonCg(false, true, SketchedHessian.rowsFor(dim, sampleRows), seed, Math.max(20, Math.min(dim, 200)),
+        null);
+  }
+
+  /**
+   * The same strategy choosing, by what its passes cost, between Hessian-vector passes and passes
+   * that carry the exact Hessian: exact passes throughout where one costs less than
+   * {@value #EARLY_PRODUCTS} more d-vector passes, from the local phase on where it costs less than
+   * {@value #LOCAL_PRODUCTS}, and only for the certificate otherwise. Without a model (the other
+   * factories) the local phase takes exact passes wherever the certificate does.
+   */
+  public NewtonCg withPassCost(PassCost passCost) {
+    return new NewtonCg(matrixFree, denseCertificate, sampleRows, seed, maxSteps, passCost);
   }
 
   /**
@@ -125,7 +173,7 @@ public final class NewtonCg implements HessianStrategy {
    * certificate (the caller's cost model decides).
    */
   public NewtonCg withMatrixFreeCertificate() {
-    return new NewtonCg(matrixFree, false, sampleRows, seed, maxSteps);
+    return new NewtonCg(matrixFree, false, sampleRows, seed, maxSteps, cost);
   }
 
   /**
@@ -136,21 +184,39 @@ public final class NewtonCg implements HessianStrategy {
    * a dense eigendecomposition. Every pass ships d-vectors.
    */
   public static NewtonCg matrixFree() {
-    return new NewtonCg(true, false, 0, 0, MATRIX_FREE_STEPS);
+    return new NewtonCg(true, false, 0, 0, MATRIX_FREE_STEPS, null);
   }
 
-  /** Where the certificate is one exact pass, so is a local Newton step ({@link NewtonSolver}). */
-  @Override public boolean exactStepsAreCheap() { return denseCertificate; }
+  /**
+   * Where the certificate is one exact pass, so is a local Newton step ({@link NewtonSolver}) — when
+   * the cost model, if there is one, says that pass costs less than the {@value #LOCAL_PRODUCTS}
+   * Hessian-vector passes it saves.
+   */
+  @Override public boolean exactStepsAreCheap() {
+    return denseCertificate && (cost == null || localPhasePays);
+  }
 
-  /** Loss and gradient: the curvature comes later, from Hessian-vector passes. */
+  /** From now on every pass carries the exact Hessian and the direction is exact Newton's. */
+  @Override public void takeExactPasses() {
+    if (denseCertificate) exactPasses = true;
+  }
+
+  /** Loss and gradient (the curvature comes later, from Hessian-vector passes), or all of it with exact passes. */
   @Override public Evaluation evaluate(ObjectiveFunction function, double[] x, String description) {
+    decideByCost(function);
+    if (exactPasses) return function.evaluate(x, true, description + " (with the exact Hessian)");
     return function.evaluate(x, false, description + " (loss and gradient)");
   }
 
-  @Override public boolean needsPass(Evaluation accepted) { return false; }
+  @Override public boolean needsPass(Evaluation accepted) { return exactPasses && !accepted.hasExactHessian(); }
 
   @Override public NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius,
       boolean accurate) {
+    decideByCost(function);
+    if (exactPasses && current.hasExactHessian()) {
+      lastSteps = 0;
+      return NewtonDirection.of(function, current, radius);
+    }
     if (rebuildDue) buildPreconditioner(function, current);
     if (Double.isNaN(logInitialGradient)) logInitialGradient = current.logGradientNorm();
     if (current != forcedAt) {
@@ -399,6 +465,7 @@ public final class NewtonCg implements HessianStrategy {
   }
 
   @Override public String current() {
+    if (exactPasses) return "newton-cg: exact passes (" + (builds == 0 ? "cost model" : "local phase") + ")";
     String mode = matrixFree ? "newton-cg matrix-free" : "newton-cg";
     if (builds == 0) return mode;
     return String.format(Locale.ROOT, "%s: %d CG steps (preconditioner %s, built %d×)", mode, lastSteps, source, builds);

@@ -161,10 +161,12 @@ public final class NewtonSolver {
         hessianUsed = "exact (certificate at the rounding floor)";
         hessians.useExactHessian(current);
         run.pending = null;
-      } else if (run.local && hessians.exactStepsAreCheap()) {
+      } else if (run.local && hessians.exactStepsAreCheap() && !current.hasExactHessian()) {
         // Newton's local phase (the next step about the square of the last): one exact pass gives the
         // exact step and the certificate at once, where a tightly forced CG solve would take many
-        // Hessian-vector passes only to find a step the certificate must then check
+        // Hessian-vector passes only to find a step the certificate must then check; from here on the
+        // trial passes carry the exact Hessian too
+        hessians.takeExactPasses();
         ConvergenceCertificate.Verdict verdict = run.certify(current, tolerance * xScale,
             "iteration " + k + ": exact step and certificate (local phase)");
         current = verdict.evaluation();

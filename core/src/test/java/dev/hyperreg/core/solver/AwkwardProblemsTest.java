@@ -54,10 +54,15 @@ class AwkwardProblemsTest {
       new Solver("sketch", (d, seed) -> SketchedHessian.forDimension(d, null, seed)),
       new Solver("sample", (d, seed) -> SketchedHessian.sampling(d, null, seed)),
       new Solver("newton-cg", (d, seed) -> NewtonCg.forDimension(d, null, seed)),
+      // with a cost model, as FitJob runs it: passes whose cost is their results' bytes alone make an
+      // exact pass worth ≈ d/2 d-vector passes, so at the family's d the early phase runs CG or exact
+      // passes and the local phase is taken or not, by d: every path of the priced strategy
+      new Solver("newton-cg priced", (d, seed) -> NewtonCg.forDimension(d, null, seed)
+          .withPassCost(new PassCost(0, 0, 1, 100_000))),
       new Solver("matrix-free", (d, seed) -> NewtonCg.matrixFree()));
 
   /** The solvers issue 22 demands be right on every case with a minimizer. */
-  static final List<String> DEMANDED = List.of("exact", "newton-cg");
+  static final List<String> DEMANDED = List.of("exact", "newton-cg", "newton-cg priced");
 
   record Run(AwkwardProblems.Case problem, String solver, Outcome outcome, double distance, String stop, String detail) {
     boolean right() { return outcome == Outcome.RIGHT || outcome == Outcome.OTHER_MINIMUM; }

@@ -33,6 +33,11 @@ public final class BenchOptions {
       description = "print every iteration (log L, gradient, step, passes, Hessian used)")
   public boolean trace = false;
 
+  @Option(names = "--master", paramLabel = "URL", order = 7,
+      description = "the Spark master (default local[*]); spark://127.0.0.1:7077 runs the passes on the loopback"
+          + " cluster of deploy/local-cluster.sh, executors in their own JVMs")
+  public String master;
+
   /** The problems to run, or null for all. */
   public List<String> only() { return only == null ? null : List.of(only.split(",")); }
 

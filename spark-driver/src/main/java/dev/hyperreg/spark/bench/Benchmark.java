@@ -22,6 +22,7 @@ import dev.hyperreg.core.solver.SketchedHessian;
 import dev.hyperreg.core.solver.StartingPoint;
 import dev.hyperreg.spark.UsageException;
 import dev.hyperreg.spark.exec.PassTraffic;
+import dev.hyperreg.spark.exec.SparkPassCost;
 import dev.hyperreg.spark.exec.SparkPassRunner;
 import dev.hyperreg.spark.exec.SparkSessions;
 import dev.hyperreg.spark.job.FitJob;
@@ -82,6 +83,9 @@ public final class Benchmark {
     } else {
       // small enough to sweep the partition count (--partitions 4,16,64): what a pass moves
       p.add(new Problem("dense-n4e4-d200", 40_000, 200, 1, false, r, Link.EXP, 0.01, false));
+      // the loopback cluster's problems (issue 23): passes, not flops, where executors are other JVMs
+      p.add(new Problem("dense-n2e5-d100", 200_000, 100, 1, false, r, Link.EXP, 0.01, false));
+      p.add(new Problem("dense-n2e5-d400", 200_000, 400, 1, false, r, Link.EXP, 0.01, false));
       p.add(new Problem("dense-n1e6-d100", 1_000_000, 100, 1, false, r, Link.EXP, 0.01, false));
       p.add(new Problem("dense-n1e6-d400", 1_000_000, 400, 1, false, r, Link.EXP, 0.01, false));
       p.add(new Problem("dense-n4e5-d1000", 400_000, 1000, 1, false, r, Link.EXP, 0.01, false));
@@ -111,7 +115,7 @@ public final class Benchmark {
           + " for bench" + (quick ? " --quick" : "") + ": expected among " + known);
     }
     boolean existing = SparkSession.getDefaultSession().isDefined();
-    SparkSession.Builder builder = SparkSessions.builder("hyperreg bench", null, existing);
+    SparkSession.Builder builder = SparkSessions.builder("hyperreg bench", options.master, existing);
     SparkSession spark = builder.getOrCreate();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -225,7 +229,8 @@ public final class Benchmark {
           case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
               .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), tracking);
           case "newton-cg" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, wide ? NewtonCg.matrixFree() : NewtonCg.forDimension(p.d(), null, 7), tracking);
+              .minimize(f, x0, wide ? NewtonCg.matrixFree()
+                  : NewtonCg.forDimension(p.d(), null, 7).withPassCost(SparkPassCost.of(jsc, partitions)), tracking);
           default -> {
             LbfgsSolver lbfgs = new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10);
             yield (wide ? lbfgs.matrixFree() : lbfgs).minimize(f, x0, tracking);

@@ -22,6 +22,7 @@ import dev.hyperreg.core.solver.StartingPoint;
 import dev.hyperreg.spark.ExitStatus;
 import dev.hyperreg.spark.InputFormatException;
 import dev.hyperreg.spark.UsageException;
+import dev.hyperreg.spark.exec.SparkPassCost;
 import dev.hyperreg.spark.exec.SparkPassRunner;
 import dev.hyperreg.spark.io.AtomicOutput;
 import dev.hyperreg.spark.io.BlockedData;
@@ -229,7 +230,7 @@ public final class FitJob {
         case "exact" -> HessianStrategy.EXACT;
         case "sample" -> SketchedHessian.sampling(dim, s.sketchSize(), s.seed(), maxRows);
         case "newton-cg" -> matrixFree ? NewtonCg.matrixFree()
-            : dense ? NewtonCg.forDimension(dim, s.sketchSize(), s.seed())
+            : dense ? NewtonCg.forDimension(dim, s.sketchSize(), s.seed()).withPassCost(SparkPassCost.of(jsc, partitions))
                 : NewtonCg.forDimension(dim, s.sketchSize(), s.seed()).withMatrixFreeCertificate();
         default -> SketchedHessian.forDimension(dim, s.sketchSize(), s.seed(), maxRows);
       };
