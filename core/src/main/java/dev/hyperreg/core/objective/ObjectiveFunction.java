@@ -21,6 +21,8 @@ public final class ObjectiveFunction {
   /** {normalizer, m} of the point passes accumulate about ({@link #accumulateAbout}), or null. */
   private double[] reference;
   private long passes;
+  /** Passes by what their tasks return, {@link PassKind} order. */
+  private final long[] passesByKind = new long[PassKind.values().length];
   /** What the last loss-and-gradient pass read; null before the first. */
   private DataShape shape;
 
@@ -65,8 +67,20 @@ public final class ObjectiveFunction {
   /** |Δ log L| between successive points below which they count as settled: a factor two. */
   static final double SETTLED_LOG_CHANGE = Math.log(2);
 
+  /** This function's passes of each kind so far (starting-point passes among {@link PassKind#OTHER}). */
+  public java.util.Map<PassKind, Long> passesByKind() {
+    java.util.Map<PassKind, Long> counts = new java.util.EnumMap<>(PassKind.class);
+    for (PassKind kind : PassKind.values()) if (passesByKind[kind.ordinal()] > 0) counts.put(kind, passesByKind[kind.ordinal()]);
+    return counts;
+  }
+
+  private void count(PassKind kind) {
+    passesByKind[kind.ordinal()]++;
+    passes++;
+  }
+
   /** Counts a pass made on this function's data by someone else (a starting-point fit, say). */
-  public void countPass() { passes++; }
+  public void countPass() { count(PassKind.OTHER); }
 
   /** Loss, gradient and, when asked, the exact Hessian at x: one pass. */
   public Evaluation evaluate(double[] x, boolean withHessian, String description) {
@@ -140,7 +154,7 @@ public final class ObjectiveFunction {
   private double[][] rowSumsParts(Evaluation at, PassRequest request, double[][] directions, String description) {
     double[] x = at.point();
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description);
-    passes++;
+    count(PassKind.HESSIAN_VECTOR);
     double[][] parts = new double[directions.length][];
     for (int j = 0; j < directions.length; j++) {
       sums.selectDirection(j);
@@ -165,14 +179,14 @@ public final class ObjectiveFunction {
     boolean referenced = !(objective.kind() == ObjectiveKind.SOFTMAX && request.sample() != null);
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(),
         referenced ? request.withReference(reference) : request), description);
-    passes++;
+    count(PassKind.of(request));
     shape = sums.shape();
     if (needRegularizerGram) regularizerGram = objective.regularizerGram(sums);
     Evaluation e = objective.finish(sums, x, regularizerGram);
     if (sums.referenceFailed()) {
       // the point's α is far from the reference's: residuals about it would cancel
       sums = runner.aggregate(new ObjectivePass(objective, x.clone(), request), description + " (again, about 0)");
-      passes++;
+      count(PassKind.of(request));
       e = objective.finish(sums, x, regularizerGram);
     }
     return e;
@@ -188,7 +202,7 @@ public final class ObjectiveFunction {
       throw new IllegalArgumentException("point or direction of the wrong length for d = " + objective.dim());
     }
     PassSums[] sums = runner.aggregate(new LadderPass(objective, x.clone(), p.clone(), ts.clone()), description);
-    passes++;
+    count(PassKind.LOSS_LADDER);
     double[] logLosses = new double[ts.length];
     for (int k = 0; k < ts.length; k++) {
       double[] point = x.clone();
@@ -213,7 +227,7 @@ public final class ObjectiveFunction {
     if (lastFlatQuery != null && LinearAlgebra.sameSpan(basis, lastFlatQuery)) return lastFlatAnswer;
     double[][] vs = basis.toArray(new double[0][]);
     double[] sums = runner.aggregate(new DesignGramPass(vs), description);
-    passes++;
+    count(PassKind.OTHER);
     int k = vs.length;
     LinearAlgebra.SymmetricEigen eigen = LinearAlgebra.symmetricEigen(java.util.Arrays.copyOf(sums, k * k), k);
     double frobenius = sums[k * k];

@@ -213,9 +213,11 @@ public final class NewtonCg implements HessianStrategy {
   @Override public NewtonDirection direction(ObjectiveFunction function, Evaluation current, double radius,
       boolean accurate) {
     decideByCost(function);
-    if (exactPasses && current.hasExactHessian()) {
+    if (exactPasses) { // (the point's pass lacks the Hessian where the model could decide only after it)
       lastSteps = 0;
-      return NewtonDirection.of(function, current, radius);
+      Evaluation exact = current.hasExactHessian() ? current
+          : function.evaluate(current.point(), true, "the exact Hessian (cost model)");
+      return NewtonDirection.of(function, exact, radius);
     }
     if (rebuildDue) buildPreconditioner(function, current);
     if (Double.isNaN(logInitialGradient)) logInitialGradient = current.logGradientNorm();

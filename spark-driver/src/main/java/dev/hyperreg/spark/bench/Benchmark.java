@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
@@ -241,6 +242,7 @@ public final class Benchmark {
         if (method.equals("exact") || (wide && method.equals("newton-cg"))) exactAnswer = fit.coefficients();
         Map<String, Object> m = describe(fit, wall);
         m.put("bytesPerPass", moved.bytes() / (double) Math.max(1, fit.dataPasses()));
+        m.put("passesByKind", passKinds(f));
         m.put("taskResultBytes", moved.resultBytes());
         m.put("shuffleBytesWritten", moved.shuffleBytes());
         if (exactAnswer != null) toAccuracy(m, fit, iterates, exactAnswer, 1e-6);
@@ -376,6 +378,13 @@ public final class Benchmark {
       frame.unpersist(true);
     }
     return m;
+  }
+
+  /** The fit's passes by what their tasks returned, "gradient 5, exact-hessian 1": where the passes went. */
+  static String passKinds(ObjectiveFunction f) {
+    StringJoiner kinds = new StringJoiner(", ");
+    f.passesByKind().forEach((kind, count) -> kinds.add(kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + count));
+    return kinds.toString();
   }
 
   /** Rows generated in the tasks from (seed, row id): the data never passes through the driver. */
@@ -574,26 +583,26 @@ public final class Benchmark {
         .append(header.get("blas")).append(", Spark ").append(header.get("spark")).append(", Java ")
         .append(header.get("java")).append("\n\n");
     sb.append("| problem | n | d | nnz | P | bare pass s | method | iters to 1e-6 | passes to 1e-6 | s to 1e-6 | iters"
-        + " | passes | MB/pass | s/iter | s/iter ÷ bare | s to ‖∇L‖ 1e-8 | rel. err vs exact | stop |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | passes | passes by kind | MB/pass | s/iter | s/iter ÷ bare | s to ‖∇L‖ 1e-8 | rel. err vs exact | stop |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> r : results) {
       double bare = (Double) r.get("barePassSeconds");
       Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) r.get("methods");
       for (Map.Entry<String, Map<String, Object>> e : methods.entrySet()) {
         Map<String, Object> m = e.getValue();
         double spi = (Double) m.get("secondsPerIteration");
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %s | %s | %s | %s | %d | %d | %.2f | %.3f | %.1f | %s | %s | %s |%n",
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %s | %s | %s | %s | %d | %d | %s | %.2f | %.3f | %.1f | %s | %s | %s |%n",
             r.get("name"), r.get("n"), r.get("d"), r.get("storedEntries"), r.get("partitions"), bare, e.getKey(),
             orDash(m.get("iterationsTo1e-6")), orDash(m.get("passesTo1e-6")),
             m.get("secondsTo1e-6") == null ? "—" : String.format(Locale.ROOT, "%.2f", (Double) m.get("secondsTo1e-6")),
-            m.get("iterations"), m.get("dataPasses"), (Double) m.get("bytesPerPass") / 1e6, spi, spi / bare,
+            m.get("iterations"), m.get("dataPasses"), m.get("passesByKind"), (Double) m.get("bytesPerPass") / 1e6, spi, spi / bare,
             m.get("secondsTo1e-8") == null ? "—" : String.format(Locale.ROOT, "%.2f", (Double) m.get("secondsTo1e-8")),
             m.get("relativeErrorVsExact") == null ? "—" : String.format(Locale.ROOT, "%.1e", (Double) m.get("relativeErrorVsExact")),
             m.get("stopReason")));
       }
       if (r.containsKey("sparkGlr")) {
         Map<String, Object> g = (Map<String, Object>) r.get("sparkGlr");
-        sb.append(String.format(Locale.ROOT, "| %s | | | | | | Spark GLR | | | | %s | | | %.3f | %.1f | %.2f (total) | %.1e | |%n",
+        sb.append(String.format(Locale.ROOT, "| %s | | | | | | Spark GLR | | | | %s | | | | %.3f | %.1f | %.2f (total) | %.1e | |%n",
             r.get("name"), g.get("iterations"), (Double) g.get("secondsPerIteration"),
             (Double) g.get("secondsPerIteration") / bare, (Double) g.get("seconds"), (Double) g.get("relativeErrorVsExact")));
       }
