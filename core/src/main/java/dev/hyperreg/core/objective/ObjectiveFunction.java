@@ -82,6 +82,12 @@ public final class ObjectiveFunction {
   /** Counts a pass made on this function's data by someone else (a starting-point fit, say). */
   public void countPass() { count(PassKind.OTHER); }
 
+  /** The same for a pass that measured what it read (so the cost of passes is known before the fit's first). */
+  public void countPass(DataShape read) {
+    count(PassKind.OTHER);
+    shape = read;
+  }
+
   /** Loss, gradient and, when asked, the exact Hessian at x: one pass. */
   public Evaluation evaluate(double[] x, boolean withHessian, String description) {
     boolean needRegularizerGram = withHessian && objective.kind() == ObjectiveKind.SOFTMAX

@@ -185,7 +185,7 @@ public final class PassSums implements Serializable {
   void addBlock(int blockRows, long entries) {
     rows += blockRows;
     storedEntries += entries;
-    gramWork += (double) entries * entries / blockRows;
+    gramWork += DataShape.gramWork(entries, blockRows);
   }
 
   HeavyRows heavyRows() { return heavy; }

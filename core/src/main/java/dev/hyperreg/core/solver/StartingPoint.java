@@ -3,6 +3,7 @@ package dev.hyperreg.core.solver;
 import dev.hyperreg.core.data.BlockAggregator;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
+import dev.hyperreg.core.objective.DataShape;
 import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
@@ -87,7 +88,7 @@ public record StartingPoint(double[] x, String description) {
     RowSampling scores = RowSampling.fromFactor(null, d, 1, new double[] {0}, 0, seed);
     SampledFit totals = function.runner().aggregate(new SampledInverseLinkFit(link, d, scores),
         "starting point: row scores");
-    function.countPass();
+    function.countPass(new DataShape(totals.rows, totals.storedEntries, totals.gramWork));
     if (totals.used == 0) return fallback(link, totals.columnSquares, totals.rows);
     RowSampling sampling = RowSampling.fromFactor(null, d, totals.used, new double[] {0}, sampleRows, seed)
         .withScoreTotal(totals.sample.leverageSum());
@@ -367,6 +368,8 @@ public record StartingPoint(double[] x, String description) {
     final double[] columnSquares;
     long used;
     long rows;
+    /** Stored entries and the exact Hessian's work of the blocks read ({@link DataShape}). */
+    double storedEntries, gramWork;
 
     SampledFit(PrioritySample sample, int dim) {
       this.sample = sample;
@@ -405,6 +408,8 @@ public record StartingPoint(double[] x, String description) {
       sampling.addRows(block, weights, targets, acc.sample);
       addColumnSquares(block, acc.columnSquares);
       acc.rows += n;
+      acc.storedEntries += block.storedEntries();
+      acc.gramWork += DataShape.gramWork(block.storedEntries(), n);
       return acc;
     }
 
@@ -413,6 +418,8 @@ public record StartingPoint(double[] x, String description) {
       for (int j = 0; j < dim; j++) left.columnSquares[j] += right.columnSquares[j];
       left.used += right.used;
       left.rows += right.rows;
+      left.storedEntries += right.storedEntries;
+      left.gramWork += right.gramWork;
       return left;
     }
   }

@@ -8,6 +8,7 @@ import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.core.objective.PassKind;
 import dev.hyperreg.core.sketch.SketchSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,7 +60,8 @@ class PassCountTest {
     ObjectiveFunction f = problem(20000, d);
     double[] x0 = StartingPoint.defaultFor(f, SketchSpec.atLeast(20L * d, 4, 1)).x();
     FitResult exact = SOLVER.minimize(f, x0, HessianStrategy.EXACT, IterationListener.NONE);
-    FitResult fit = SOLVER.minimize(f, x0,
+    ObjectiveFunction priced = problem(20000, d); // its own pass counts
+    FitResult fit = SOLVER.minimize(priced, x0,
         NewtonCg.forDimension(d, null, 42).withPassCost(new PassCost(0, 0, 1, 100_000)), IterationListener.NONE);
     assertTrue(fit.converged(), fit.message());
     boolean cgEarly = fit.iterations().get(1).hessian().contains("CG steps");
@@ -67,6 +69,11 @@ class PassCountTest {
     long localIterations = fit.iterations().stream().filter(r -> r.hessian().contains("exact passes (local phase)"))
         .peek(r -> assertEquals(1, r.dataPasses(), r.toString())).count();
     assertTrue(localIterations >= 1, "no iteration of the local phase after its first");
+    // the breakdown by kind adds up, and shows both phases: CG's products, the local phase's exact passes
+    java.util.Map<PassKind, Long> kinds = priced.passesByKind();
+    assertEquals(priced.passes(), kinds.values().stream().mapToLong(Long::longValue).sum(), kinds.toString());
+    assertTrue(kinds.getOrDefault(PassKind.HESSIAN_VECTOR, 0L) >= 1 && kinds.get(PassKind.EXACT_HESSIAN) > localIterations,
+        kinds.toString());
     assertTrue(fit.dataPasses() <= 3 * exact.dataPasses(), fit.dataPasses() + " vs exact's " + exact.dataPasses());
   }
 
