@@ -11,6 +11,8 @@ import dev.hyperreg.spark.io.BlockedData;
 import dev.hyperreg.spark.io.TableInput;
 import dev.hyperreg.spark.job.FitJob;
 import dev.hyperreg.spark.job.FitOptions;
+import dev.hyperreg.spark.job.Solver;
+import dev.hyperreg.spark.job.SolverSettings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -189,7 +191,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
         throw new IllegalArgumentException("initialModel has " + x0.length + " coefficients but the features have "
             + data.dim() + " columns");
       }
-      FitJob.SolverSettings settings = new FitJob.SolverSettings(getSolver(),
+      SolverSettings settings = new SolverSettings(Solver.named(getSolver()),
           getSketchSize() > 0 ? getSketchSize() : null, getSeed(), getMaxIter(), getTol(), 0, getAggregationDepth());
       LOG.info("{}: fitting {} rows × {} features", uid, data.rows(), data.dim());
       FitJob.Fitted fitted;

@@ -1,6 +1,7 @@
 package dev.hyperreg.ml;
 
 import dev.hyperreg.core.objective.Link;
+import dev.hyperreg.core.objective.Scoring;
 import java.io.IOException;
 import java.util.List;
 import org.apache.spark.ml.Model;
@@ -111,40 +112,31 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
 
   @Override public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    Link f = Link.parse(getLink());
-    double[] x = coefficients.toArray();
-    UserDefinedFunction margin = functions.udf((UDF1<Vector, Double>) v -> dot(v, x), DataTypes.DoubleType);
-    UserDefinedFunction value = functions.udf((UDF1<Double, Double>) f::value, DataTypes.DoubleType);
+    Scoring scoring = new Scoring(Link.parse(getLink()), coefficients.toArray(), false);
+    UserDefinedFunction margin = functions.udf((UDF1<Vector, Double>) v -> margin(scoring, v), DataTypes.DoubleType);
+    UserDefinedFunction value = functions.udf((UDF1<Double, Double>) scoring::prediction, DataTypes.DoubleType);
     String marginCol = "__hyperreg_margin";
     Dataset<Row> withMargin = dataset.withColumn(marginCol, margin.apply(functions.col(getFeaturesCol())));
     Dataset<Row> out = withMargin.withColumn(getPredictionCol(), value.apply(functions.col(marginCol)));
     if (!getShareCol().isEmpty()) {
-      // scaled: f(z)·e^{−m} with m the largest exponent bound over the scored rows, summed in one job
-      UserDefinedFunction bound = functions.udf((UDF1<Double, Double>) f::exponentBound, DataTypes.DoubleType);
-      Row top = withMargin.agg(functions.max(bound.apply(functions.col(marginCol)))).head();
-      double m = top.isNullAt(0) ? 0 : top.getDouble(0);
-      UserDefinedFunction scaled = functions.udf((UDF1<Double, Double>) z -> f.value(z, m), DataTypes.DoubleType);
-      Row total = withMargin.agg(functions.sum(scaled.apply(functions.col(marginCol)))).head();
-      double sum = total.isNullAt(0) ? Double.NaN : total.getDouble(0);
-      out = out.withColumn(getShareCol(), scaled.apply(functions.col(marginCol)).divide(sum));
+      // Σ f(z)·e^{−m} over the scored rows in one job, as hyperreg predict gathers it
+      double[] sum = withMargin.select(marginCol).javaRDD().aggregate(Scoring.emptySum(),
+          (acc, row) -> scoring.addToSum(acc, row.getDouble(0)), Scoring::mergeSums);
+      UserDefinedFunction share = functions.udf((UDF1<Double, Double>) z -> scoring.share(z, sum),
+          DataTypes.DoubleType);
+      out = out.withColumn(getShareCol(), share.apply(functions.col(marginCol)));
     }
     return out.drop(marginCol);
   }
 
-  private static double dot(Vector v, double[] x) {
-    if (v.size() != x.length) {
-      throw new IllegalArgumentException("a feature vector of size " + v.size() + " for a model of " + x.length
-          + " coefficients");
+  /** a·x of a Spark ML vector, which must have one entry per coefficient. */
+  private static double margin(Scoring scoring, Vector v) {
+    if (v.size() != scoring.features()) {
+      throw new IllegalArgumentException("a feature vector of size " + v.size() + " for a model of "
+          + scoring.features() + " coefficients");
     }
-    double s = 0;
-    if (v instanceof org.apache.spark.ml.linalg.SparseVector sparse) {
-      int[] indices = sparse.indices();
-      double[] values = sparse.values();
-      for (int k = 0; k < indices.length; k++) s += values[k] * x[indices[k]];
-    } else {
-      for (int j = 0; j < x.length; j++) s += v.apply(j) * x[j];
-    }
-    return s;
+    if (v instanceof org.apache.spark.ml.linalg.SparseVector sparse) return scoring.margin(sparse.indices(), sparse.values());
+    return scoring.margin(null, v.toArray());
   }
 
   @Override public StructType transformSchema(StructType schema) {

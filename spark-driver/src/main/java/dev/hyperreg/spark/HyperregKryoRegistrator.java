@@ -73,7 +73,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.shift.ResponsePasses$OutputPass",
       "dev.hyperreg.core.shift.ResponsePasses$EquivalencePass",
       "dev.hyperreg.spark.io.HadoopConf",
-      "dev.hyperreg.spark.bench.Benchmark$Problem",
+      "dev.hyperreg.spark.bench.BenchProblems$Problem",
+      "dev.hyperreg.spark.job.PlantedData",
   };
 
   /** JDK, Scala and Spark ML types the passes, the input shuffle and the estimator send that Spark leaves unregistered. */

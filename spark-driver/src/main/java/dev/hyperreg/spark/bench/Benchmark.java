@@ -9,24 +9,25 @@ import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.core.objective.PassKind;
 import dev.hyperreg.core.objective.PassRequest;
 import dev.hyperreg.core.objective.PassSums;
 import dev.hyperreg.core.sketch.SketchSpec;
 import dev.hyperreg.core.solver.FitResult;
-import dev.hyperreg.core.solver.HessianStrategy;
 import dev.hyperreg.core.solver.IterationListener;
 import dev.hyperreg.core.solver.IterationRecord;
-import dev.hyperreg.core.solver.NewtonCg;
-import dev.hyperreg.core.solver.NewtonSolver;
 import dev.hyperreg.core.solver.SketchedHessian;
 import dev.hyperreg.core.solver.StartingPoint;
 import dev.hyperreg.spark.UsageException;
+import dev.hyperreg.spark.bench.BenchProblems.Problem;
 import dev.hyperreg.spark.exec.PassTraffic;
-import dev.hyperreg.spark.exec.SparkPassCost;
 import dev.hyperreg.spark.exec.SparkPassRunner;
 import dev.hyperreg.spark.exec.SparkSessions;
+import dev.hyperreg.spark.job.DriverLimits;
 import dev.hyperreg.spark.job.FitJob;
-import dev.hyperreg.spark.lbfgs.LbfgsSolver;
+import dev.hyperreg.spark.job.Json;
+import dev.hyperreg.spark.job.Solver;
+import dev.hyperreg.spark.job.SolverSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -63,45 +63,6 @@ import org.apache.spark.storage.StorageLevel;
 public final class Benchmark {
   private Benchmark() {}
 
-  /** Below this density rows are drawn by jumping between non-zeros (the wide problems). */
-  static final double WIDE_DENSITY = 1e-3;
-
-  /** A generated problem: rows N(0, 1/(d·density)) (or G·Σ^{1/2}), b from the model with 5% noise. */
-  record Problem(String name, long n, int d, double density, boolean illConditioned, ObjectiveKind kind, Link link,
-      double regWeight, boolean scaling) implements java.io.Serializable {}
-
-  static List<Problem> problems(boolean quick) {
-    List<Problem> p = new ArrayList<>();
-    ObjectiveKind r = ObjectiveKind.RESCALED;
-    if (quick) {
-      p.add(new Problem("dense-d50", 20_000, 50, 1, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("ill-conditioned-d50", 20_000, 50, 1, true, r, Link.EXP, 0.01, false));
-      p.add(new Problem("sparse-d200", 40_000, 200, 0.05, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("plain-exp-glr-d20", 20_000, 20, 1, false, ObjectiveKind.PLAIN, Link.EXP, 0, false));
-      for (long n : new long[] {10_000, 20_000, 40_000}) {
-        p.add(new Problem("scaling-n" + n, n, 20, 1, false, r, Link.EXP, 0.01, true));
-      }
-    } else {
-      // small enough to sweep the partition count (--partitions 4,16,64): what a pass moves
-      p.add(new Problem("dense-n4e4-d200", 40_000, 200, 1, false, r, Link.EXP, 0.01, false));
-      // the loopback cluster's problems (issue 23): passes, not flops, where executors are other JVMs
-      p.add(new Problem("dense-n2e5-d100", 200_000, 100, 1, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("dense-n2e5-d400", 200_000, 400, 1, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("dense-n1e6-d100", 1_000_000, 100, 1, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("dense-n1e6-d400", 1_000_000, 400, 1, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("dense-n4e5-d1000", 400_000, 1000, 1, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("ill-conditioned-n1e6-d100", 1_000_000, 100, 1, true, r, Link.EXP, 0.01, false));
-      p.add(new Problem("sparse-n4e6-d1000", 4_000_000, 1000, 0.01, false, r, Link.EXP, 0.01, false));
-      p.add(new Problem("plain-exp-glr-n1e6-d100", 1_000_000, 100, 1, false, ObjectiveKind.PLAIN, Link.EXP, 0, false));
-      // past every d × d solver: newton-cg and lbfgs matrix-free, 10 non-zeros per row
-      p.add(new Problem("sparse-n1e6-d1e5", 1_000_000, 100_000, 1e-4, false, r, Link.EXP, 0.01, false));
-      for (long n : new long[] {250_000, 500_000, 1_000_000, 2_000_000, 4_000_000}) {
-        p.add(new Problem("scaling-n" + n, n, 100, 1, false, r, Link.EXP, 0.01, true));
-      }
-    }
-    return p;
-  }
-
   /** Runs the problems the options name (checked before Spark starts) and writes bench.json and bench.md. */
   public static int run(BenchOptions options, PrintStream out) throws IOException {
     boolean quick = options.quick;
@@ -110,7 +71,7 @@ public final class Benchmark {
     List<String> methods = options.methods();
     boolean trace = options.trace;
     List<Integer> partitionCounts = options.partitionCounts();
-    List<String> known = problems(quick).stream().map(Problem::name).toList();
+    List<String> known = BenchProblems.problems(quick).stream().map(Problem::name).toList();
     if (only != null && !known.containsAll(only)) {
       throw new UsageException("unknown problem(s) " + only.stream().filter(n -> !known.contains(n)).toList()
           + " for bench" + (quick ? " --quick" : "") + ": expected among " + known);
@@ -133,7 +94,7 @@ public final class Benchmark {
       Files.createDirectories(dir);
       List<Integer> counts = partitionCounts != null ? partitionCounts
           : List.of(Math.max(2, jsc.defaultParallelism()) * 2);
-      for (Problem problem : problems(quick)) {
+      for (Problem problem : BenchProblems.problems(quick)) {
         if (only != null && !only.contains(problem.name())) continue;
         for (int partitions : counts) {
           out.println("== " + problem.name() + ", " + partitions + " partitions");
@@ -142,9 +103,9 @@ public final class Benchmark {
         }
         Map<String, Object> all = new LinkedHashMap<>(header);
         all.put("problems", results);
-        all.put("scalingFit", scalingFit(results));
-        Files.writeString(dir.resolve("bench.json"), FitJob.toJson(all));
-        Files.writeString(dir.resolve("bench.md"), markdown(header, results, scalingFit(results)));
+        all.put("scalingFit", BenchReport.scalingFit(results));
+        Files.writeString(dir.resolve("bench.json"), Json.write(all));
+        Files.writeString(dir.resolve("bench.md"), BenchReport.markdown(header, results, BenchReport.scalingFit(results)));
       }
       out.println(Files.readString(dir.resolve("bench.md")));
       return 0;
@@ -162,7 +123,7 @@ public final class Benchmark {
 
   static Map<String, Object> runProblem(SparkSession spark, JavaSparkContext jsc, Problem p, int partitions,
       List<String> only, IterationListener listener, PrintStream out) {
-    JavaRDD<RowBlock> blocks = generate(jsc, p, partitions).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<RowBlock> blocks = BenchProblems.blocks(jsc, p, partitions).persist(StorageLevel.MEMORY_ONLY());
     PassTraffic traffic = PassTraffic.attach(spark.sparkContext());
     long generateStart = System.nanoTime();
     long nnz = blocks.map(RowBlock::storedEntries).reduce(Long::sum);
@@ -184,11 +145,11 @@ public final class Benchmark {
       ObjectiveFunction startFunction = new ObjectiveFunction(objective, runner);
       // past d × d matrices (matrix-free: newton-cg and lbfgs only, from the matrix-free start, against
       // newton-cg's answer)
-      boolean wide = p.d() > FitJob.MAX_DIM;
+      boolean wide = p.d() > DriverLimits.MAX_DIM;
       r.put("reference", wide ? "newton-cg (matrix-free)" : "exact");
       // every method starts from the same sketched start; what the starts cost is measured beside it:
       // the sketched one (two sketches per task, one pass) and newton-cg's sampled one (two passes)
-      double[] x0 = wide ? StartingPoint.matrixFree(startFunction, 30).x() : null;
+      double[] x0 = wide ? StartingPoint.matrixFree(startFunction, FitJob.MATRIX_FREE_START_STEPS).x() : null;
       double[] sampledStart = null;
       if (!wide) {
         PassTraffic.Totals beforeStart = traffic.total();
@@ -206,11 +167,12 @@ public final class Benchmark {
 
       Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
       double[] exactAnswer = null;
-      List<String> chosen = wide ? List.of("newton-cg", "lbfgs") : p.scaling() ? List.of("exact", "sketch", "newton-cg")
-          : List.of("exact", "sketch", "sample", "newton-cg", "lbfgs");
-      for (String method : chosen) {
+      List<Solver> chosen = wide ? List.of(Solver.NEWTON_CG, Solver.LBFGS)
+          : p.scaling() ? List.of(Solver.EXACT, Solver.SKETCH, Solver.NEWTON_CG)
+              : List.of(Solver.EXACT, Solver.SKETCH, Solver.SAMPLE, Solver.NEWTON_CG, Solver.LBFGS);
+      for (Solver solver : chosen) {
+        String method = solver.label();
         if (only != null && !only.contains(method)) continue;
-        ObjectiveFunction f = new ObjectiveFunction(objective, runner);
         List<double[]> iterates = new ArrayList<>();
         IterationListener tracking = new IterationListener() {
           @Override public void onIteration(IterationRecord record) { listener.onIteration(record); }
@@ -222,27 +184,15 @@ public final class Benchmark {
         };
         PassTraffic.Totals before = traffic.total();
         long t0 = System.nanoTime();
-        FitResult fit = switch (method) {
-          case "exact" -> new NewtonSolver().withMaxIterations(100).withTolerance(1e-12)
-              .minimize(f, x0, HessianStrategy.EXACT, tracking);
-          case "sketch" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, SketchedHessian.forDimension(p.d(), null, 7), tracking);
-          case "sample" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, SketchedHessian.sampling(p.d(), null, 7), tracking);
-          case "newton-cg" -> new NewtonSolver().withMaxIterations(200).withTolerance(1e-12)
-              .minimize(f, x0, wide ? NewtonCg.matrixFree()
-                  : NewtonCg.forDimension(p.d(), null, 7).withPassCost(SparkPassCost.of(jsc, partitions)), tracking);
-          default -> {
-            LbfgsSolver lbfgs = new LbfgsSolver(p.scaling() ? 50 : 2000, 1e-9, 10);
-            yield (wide ? lbfgs.matrixFree() : lbfgs).minimize(f, x0, tracking);
-          }
-        };
+        FitJob.Fitted fitted = FitJob.fitBlocks(jsc, blocks, objective, settings(solver, p), new StartingPoint(x0,
+            wide ? "matrix-free start" : "sketched start"), "hyperreg-bench", tracking);
+        FitResult fit = fitted.fit();
         double wall = (System.nanoTime() - t0) / 1e9;
         PassTraffic.Totals moved = traffic.total().since(before);
-        if (method.equals("exact") || (wide && method.equals("newton-cg"))) exactAnswer = fit.coefficients();
+        if (solver == Solver.EXACT || (wide && solver == Solver.NEWTON_CG)) exactAnswer = fit.coefficients();
         Map<String, Object> m = describe(fit, wall);
         m.put("bytesPerPass", moved.bytes() / (double) Math.max(1, fit.dataPasses()));
-        m.put("passesByKind", passKinds(f));
+        m.put("passesByKind", passKinds(fitted.passesByKind()));
         m.put("taskResultBytes", moved.resultBytes());
         m.put("shuffleBytesWritten", moved.shuffleBytes());
         if (exactAnswer != null) toAccuracy(m, fit, iterates, exactAnswer, 1e-6);
@@ -291,6 +241,28 @@ public final class Benchmark {
       traffic.close();
       blocks.unpersist(true);
     }
+  }
+
+  /**
+   * Every method to 10⁻¹² (the exact solver's answer is the reference), from the same start, with
+   * the sketches' seed 7; L-BFGS to ‖∇L‖ ≤ 10⁻⁹ of the start's, within 50 iterations on the
+   * scaling series and 2000 elsewhere.
+   */
+  static SolverSettings settings(Solver solver, Problem p) {
+    int maxIterations = switch (solver) {
+      case EXACT -> 100;
+      case LBFGS -> p.scaling() ? 50 : 2000;
+      default -> 200;
+    };
+    double gradientTolerance = solver == Solver.LBFGS ? 1e-9 : 0;
+    return new SolverSettings(solver, null, 7, maxIterations, 1e-12, gradientTolerance, 0);
+  }
+
+  /** The fit's passes by what their tasks returned, "gradient 5, exact-hessian 1": where the passes went. */
+  static String passKinds(Map<PassKind, Long> passesByKind) {
+    StringJoiner kinds = new StringJoiner(", ");
+    passesByKind.forEach((kind, count) -> kinds.add(kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + count));
+    return kinds.toString();
   }
 
   /**
@@ -378,76 +350,6 @@ public final class Benchmark {
       frame.unpersist(true);
     }
     return m;
-  }
-
-  /** The fit's passes by what their tasks returned, "gradient 5, exact-hessian 1": where the passes went. */
-  static String passKinds(ObjectiveFunction f) {
-    StringJoiner kinds = new StringJoiner(", ");
-    f.passesByKind().forEach((kind, count) -> kinds.add(kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + count));
-    return kinds.toString();
-  }
-
-  /** Rows generated in the tasks from (seed, row id): the data never passes through the driver. */
-  static JavaRDD<RowBlock> generate(JavaSparkContext jsc, Problem p, int partitions) {
-    List<Integer> parts = IntStream.range(0, partitions).boxed().toList();
-    long n = p.n();
-    int d = p.d();
-    double[] xStar = new double[d];
-    SplittableRandom planted = new SplittableRandom(2024);
-    for (int j = 0; j < d; j++) xStar[j] = 0.5 * planted.nextGaussian();
-    double[] columnScale = new double[d];
-    for (int j = 0; j < d; j++) {
-      // ill-conditioned: A = G·Σ^{1/2}, Σ diagonal with eigenvalues from 1 to 1e-3 (cond 1e3); x*
-      // rescaled so that Ax* keeps unit spread
-      columnScale[j] = p.illConditioned() ? Math.pow(1e-3, 0.5 * j / Math.max(1, d - 1)) : 1;
-    }
-    if (p.illConditioned()) {
-      double spread = 0;
-      for (int j = 0; j < d; j++) spread += Math.pow(xStar[j] * columnScale[j], 2) / d;
-      for (int j = 0; j < d; j++) xStar[j] *= 0.5 / Math.sqrt(spread);
-    }
-    return jsc.parallelize(parts, partitions).mapPartitions(it -> {
-      int part = it.next();
-      long from = n * part / partitions;
-      long to = n * (part + 1) / partitions;
-      List<RowBlock> out = new ArrayList<>();
-      RowBlockBuilder builder = new RowBlockBuilder(d, -1, p.regWeight());
-      double entryScale = 1 / Math.sqrt(d * p.density());
-      int[] idx = new int[d];
-      double[] val = new double[d];
-      for (long row = from; row < to; row++) {
-        SplittableRandom rnd = new SplittableRandom(SketchSpec.mixForRows(row));
-        int k = 0;
-        double z = 0;
-        if (p.density() < WIDE_DENSITY) {
-          // very sparse rows: jump from non-zero to non-zero (geometric gaps: the same Bernoulli
-          // pattern in distribution) instead of a draw per column
-          double logMiss = Math.log1p(-p.density());
-          for (long j = (long) Math.floor(Math.log(1 - rnd.nextDouble()) / logMiss); j < d;
-              j += 1 + (long) Math.floor(Math.log(1 - rnd.nextDouble()) / logMiss)) {
-            idx[k] = (int) j;
-            val[k] = entryScale * columnScale[(int) j] * rnd.nextGaussian();
-            z += val[k] * xStar[(int) j];
-            k++;
-          }
-        } else {
-          for (int j = 0; j < d; j++) {
-            if (p.density() >= 1 || rnd.nextDouble() < p.density()) {
-              idx[k] = j;
-              val[k] = entryScale * columnScale[j] * rnd.nextGaussian();
-              z += val[k] * xStar[j];
-              k++;
-            }
-          }
-        }
-        double u = p.link().value(z) * (1 + 0.05 * rnd.nextGaussian());
-        double label = p.kind() == ObjectiveKind.PLAIN ? u : u / n;
-        builder.add(row, label, Double.NaN, idx, val, k);
-        if (builder.full()) out.add(builder.build());
-      }
-      if (builder.rows() > 0) out.add(builder.build());
-      return out.iterator();
-    });
   }
 
   static double cachedFraction(JavaSparkContext jsc, JavaRDD<?> rdd) {
@@ -539,105 +441,5 @@ public final class Benchmark {
     }
     java.util.Arrays.sort(t);
     return t[runs / 2];
-  }
-
-  /** Least squares of sketch seconds per iteration = a + b·nnz over the scaling series, with R². */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> scalingFit(List<Map<String, Object>> results) {
-    List<double[]> points = new ArrayList<>();
-    for (Map<String, Object> r : results) {
-      if (!((String) r.get("name")).startsWith("scaling-")) continue;
-      Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) r.get("methods");
-      if (!methods.containsKey("sketch")) continue;
-      points.add(new double[] {((Number) r.get("storedEntries")).doubleValue(),
-          ((Number) methods.get("sketch").get("secondsPerIteration")).doubleValue()});
-    }
-    Map<String, Object> fit = new LinkedHashMap<>();
-    if (points.size() < 3) return fit;
-    double mx = 0, my = 0;
-    for (double[] q : points) {
-      mx += q[0] / points.size();
-      my += q[1] / points.size();
-    }
-    double sxy = 0, sxx = 0, syy = 0;
-    for (double[] q : points) {
-      sxy += (q[0] - mx) * (q[1] - my);
-      sxx += (q[0] - mx) * (q[0] - mx);
-      syy += (q[1] - my) * (q[1] - my);
-    }
-    double b = sxy / sxx;
-    fit.put("secondsPerIterationIntercept", my - b * mx);
-    fit.put("secondsPerNonZero", b);
-    fit.put("rSquared", sxy * sxy / (sxx * syy));
-    fit.put("points", points.size());
-    return fit;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static String orDash(Object value) { return value == null ? "—" : value.toString(); }
-
-  static String markdown(Map<String, Object> header, List<Map<String, Object>> results, Map<String, Object> scaling) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Machine: ").append(header.get("cores")).append(" cores, heap ")
-        .append(String.format(Locale.ROOT, "%.1f", (Double) header.get("maxHeapGiB"))).append(" GiB, BLAS ")
-        .append(header.get("blas")).append(", Spark ").append(header.get("spark")).append(", Java ")
-        .append(header.get("java")).append("\n\n");
-    sb.append("| problem | n | d | nnz | P | bare pass s | method | iters to 1e-6 | passes to 1e-6 | s to 1e-6 | iters"
-        + " | passes | passes by kind | MB/pass | s/iter | s/iter ÷ bare | s to ‖∇L‖ 1e-8 | rel. err vs exact | stop |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (Map<String, Object> r : results) {
-      double bare = (Double) r.get("barePassSeconds");
-      Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) r.get("methods");
-      for (Map.Entry<String, Map<String, Object>> e : methods.entrySet()) {
-        Map<String, Object> m = e.getValue();
-        double spi = (Double) m.get("secondsPerIteration");
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %s | %s | %s | %s | %d | %d | %s | %.2f | %.3f | %.1f | %s | %s | %s |%n",
-            r.get("name"), r.get("n"), r.get("d"), r.get("storedEntries"), r.get("partitions"), bare, e.getKey(),
-            orDash(m.get("iterationsTo1e-6")), orDash(m.get("passesTo1e-6")),
-            m.get("secondsTo1e-6") == null ? "—" : String.format(Locale.ROOT, "%.2f", (Double) m.get("secondsTo1e-6")),
-            m.get("iterations"), m.get("dataPasses"), m.get("passesByKind"), (Double) m.get("bytesPerPass") / 1e6, spi, spi / bare,
-            m.get("secondsTo1e-8") == null ? "—" : String.format(Locale.ROOT, "%.2f", (Double) m.get("secondsTo1e-8")),
-            m.get("relativeErrorVsExact") == null ? "—" : String.format(Locale.ROOT, "%.1e", (Double) m.get("relativeErrorVsExact")),
-            m.get("stopReason")));
-      }
-      if (r.containsKey("sparkGlr")) {
-        Map<String, Object> g = (Map<String, Object>) r.get("sparkGlr");
-        sb.append(String.format(Locale.ROOT, "| %s | | | | | | Spark GLR | | | | %s | | | | %.3f | %.1f | %.2f (total) | %.1e | |%n",
-            r.get("name"), g.get("iterations"), (Double) g.get("secondsPerIteration"),
-            (Double) g.get("secondsPerIteration") / bare, (Double) g.get("seconds"), (Double) g.get("relativeErrorVsExact")));
-      }
-    }
-    sb.append("\nExact Hessian pass throughput (Gram flops over its time beyond a bare pass):\n\n");
-    for (Map<String, Object> r : results) {
-      sb.append(String.format(Locale.ROOT, "- %s: %.1f GFLOP/s (one exact pass %.2f s); cached fraction %.2f%n",
-          r.get("name"), (Double) r.get("exactGramGflops"), (Double) r.get("exactHessianPassSeconds"),
-          (Double) r.get("cachedFraction")));
-    }
-    sb.append("\nOne pass at the start point, seconds (median of three):\n\n");
-    sb.append("| problem | bare | loss + gradient | + sketch 20d, s = 4 | + sketch 20d, s = 2 | same, regularizer rows"
-        + " hashed (before run K) | + sketch 4d, s = " + SketchedHessian.DEFAULT_NONZEROS + " | + exact Hessian |\n");
-    sb.append("|---|---|---|---|---|---|---|---|\n");
-    for (Map<String, Object> r : results) {
-      sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", r.get("name"),
-          (Double) r.get("barePassSeconds"), (Double) r.get("lossGradientPassSeconds"),
-          (Double) r.get("sketch20dS4PassSeconds"), (Double) r.get("sketch20dS2PassSeconds"),
-          (Double) r.get("sketch20dS2RegularizerHashedPassSeconds"),
-          (Double) r.get("sketch4dS" + SketchedHessian.DEFAULT_NONZEROS + "PassSeconds"),
-          (Double) r.get("exactHessianPassSeconds")));
-    }
-    for (Map<String, Object> r : results) {
-      if (!r.containsKey("sparkGlr")) continue;
-      Map<String, Object> g = (Map<String, Object>) r.get("sparkGlr");
-      sb.append(String.format(Locale.ROOT, "%nSpark GLR on %s, one pass over the cached frame: %.3f s with the NaN/Inf"
-          + " check of every feature vector that each of its IRLS passes makes, %.3f s without it, %.3f s for a"
-          + " bare count.%n", r.get("name"), (Double) g.get("validatedPassSeconds"),
-          (Double) g.get("unvalidatedPassSeconds"), (Double) g.get("cachedFrameCountSeconds")));
-    }
-    if (!scaling.isEmpty()) {
-      sb.append(String.format(Locale.ROOT, "%nScaling series (sketch): seconds/iteration = %.3g + %.3g·nnz, R² = %.4f%n",
-          (Double) scaling.get("secondsPerIterationIntercept"), (Double) scaling.get("secondsPerNonZero"),
-          (Double) scaling.get("rSquared")));
-    }
-    return sb.toString();
   }
 }

@@ -4,7 +4,7 @@ import dev.hyperreg.spark.exec.SparkSessions;
 import dev.hyperreg.spark.io.BlockedData;
 import dev.hyperreg.spark.io.LibsvmInput;
 import dev.hyperreg.spark.io.TableInput;
-import dev.hyperreg.spark.job.FitJob;
+import dev.hyperreg.spark.job.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -82,7 +82,7 @@ public final class LoadBenchmark {
       report.put("results", results);
       Path outDir = Path.of(output);
       Files.createDirectories(outDir);
-      Files.writeString(outDir.resolve("load.json"), FitJob.toJson(report));
+      Files.writeString(outDir.resolve("load.json"), Json.write(report));
       out.println("wrote " + outDir.resolve("load.json"));
       return 0;
     } finally {

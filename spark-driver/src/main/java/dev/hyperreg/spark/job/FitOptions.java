@@ -21,9 +21,8 @@ import picocli.CommandLine.TypeConversionException;
  * combination before anything runs. Every error names the option and the value that was wrong.
  */
 public final class FitOptions {
-  /** Solvers this version implements; the option is a name so that more can be added. */
-  /** Every solver's name, as the CLI and the estimator take it. */
-  public static final List<String> SOLVERS = List.of("sketch", "sample", "newton-cg", "exact", "lbfgs");
+  /** Every solver's name, as the CLI and the estimator take it ({@link Solver}). */
+  public static final List<String> SOLVERS = Solver.labels();
 
   @Option(names = "--input", paramLabel = "PATH", order = 1,
       description = "file, directory or glob on any Hadoop file system (required)")
@@ -154,8 +153,8 @@ public final class FitOptions {
         : TableInput.load(jsc, format, input, columns(), intercept, regWeight, partitions);
   }
 
-  FitJob.SolverSettings solverSettings() {
-    return new FitJob.SolverSettings(solver, sketchSize, seed, maxIterations, tolerance, gradientTolerance, 0);
+  SolverSettings solverSettings() {
+    return new SolverSettings(Solver.named(solver), sketchSize, seed, maxIterations, tolerance, gradientTolerance, 0);
   }
 
   public void validate() {

@@ -72,11 +72,11 @@ public final class ShiftJob {
       int dim = data.dim();
       // on top of the fit's matrices: the analysis pass's sums (7 d×d, two while merging), K, N, H,
       // its factor, the Gram and two sandwiches
-      FitJob.checkDimension(dim, FitJob.driverMatrices(f, dim) + 22, Runtime.getRuntime().maxMemory());
+      DriverLimits.checkDimension(dim, DriverLimits.driverMatrices(f, dim) + 22, Runtime.getRuntime().maxMemory());
       if (start != null) PointFile.checkLength(start, dim, startPath, f.intercept);
       LOG.info("loaded {} rows × {} features from {} file(s)", data.rows(), data.features(), data.files().size());
       Objective objective = new Objective(f.objective, f.link, dim, f.ridge, data.interceptColumn());
-      FitJob.SolverSettings settings = f.solverSettings();
+      SolverSettings settings = f.solverSettings();
 
       // x*: the minimizer on (A, b), from the model (polished) or from scratch
       FitJob.Fitted original = fit(jsc, data.blocks(), objective, settings,
@@ -140,7 +140,7 @@ public final class ShiftJob {
       double seconds = (System.nanoTime() - started) / 1e9;
       report.put("totalSeconds", seconds);
       String table = ShiftReport.table(report, sweep);
-      output.add("shift.json", FitJob.toJson(report));
+      output.add("shift.json", Json.write(report));
       output.add("report.txt", table);
       if (!sweep.isEmpty()) output.add("sweep.svg", ShiftReport.svg(sweep, result.radiusFactor() * result.dataShiftNorm()));
       boolean converged = result.warm().fit().converged() && (result.cold() == null || result.cold().fit().converged());
@@ -163,13 +163,13 @@ public final class ShiftJob {
   private ExitStatus notConverged(AtomicOutput output, Map<String, Object> report, String why) throws IOException {
     LOG.warn("NOT CONVERGED: {}", why);
     report.put("message", why);
-    output.add("shift.json", FitJob.toJson(report));
+    output.add("shift.json", Json.write(report));
     output.commit(false);
     return ExitStatus.NOT_CONVERGED;
   }
 
   private static FitJob.Fitted fit(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, Objective objective,
-      FitJob.SolverSettings settings, StartingPoint start) {
+      SolverSettings settings, StartingPoint start) {
     return FitJob.fitBlocks(jsc, blocks, objective, settings, start, JOB_GROUP, FitJob::logIteration);
   }
 
@@ -185,7 +185,7 @@ public final class ShiftJob {
    */
   private static DoubleFunction<ShiftAnalysis.ShiftedProblem> scaledProblems(JavaSparkContext jsc,
       JavaRDD<Tuple2<RowBlock, RowBlock>> pairs, ScalableShift perturbation, BlockedData data,
-      Objective objective, FitJob.SolverSettings settings, List<JavaRDD<?>> cached) {
+      Objective objective, SolverSettings settings, List<JavaRDD<?>> cached) {
     return k -> {
       JavaRDD<Tuple2<RowBlock, RowBlock>> scaled = pairs;
       if (k != 1) {
@@ -213,7 +213,7 @@ public final class ShiftJob {
     m.put("stopReason", fit.stopReason().name());
     m.put("iterations", fit.iterationCount());
     m.put("dataPasses", passes);
-    m.put("logObjectiveValue", FitJob.finiteOrNull(fit.finalEvaluation().logLoss()));
+    m.put("logObjectiveValue", Json.finiteOrNull(fit.finalEvaluation().logLoss()));
     return m;
   }
 }

@@ -43,8 +43,8 @@ final class ShiftReport {
     m.put("boundRadius", r.radiusFactor() * shiftNorm);
     m.put("boundRadiusFactor", r.radiusFactor());
     m.put("predictedShift", f.predictedShift());
-    m.put("predictedShiftError", FitJob.finiteOrNull(r.predictedShiftError()));
-    m.put("predictedShiftRelativeError", solution > 0 ? FitJob.finiteOrNull(r.predictedShiftError() / solution) : null);
+    m.put("predictedShiftError", Json.finiteOrNull(r.predictedShiftError()));
+    m.put("predictedShiftRelativeError", solution > 0 ? Json.finiteOrNull(r.predictedShiftError() / solution) : null);
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("relative", r.outputShiftRelative());
     output.put("relativePerUnitShift", r.outputShiftRelative() / shiftNorm);
@@ -86,7 +86,7 @@ final class ShiftReport {
     m.put("solutionShiftNorm", r.solutionShiftNorm());
     double[] predicted = r.firstOrder().predictedShift();
     m.put("predictedShiftNorm", predicted == null ? null : LinearAlgebra.norm(predicted));
-    m.put("predictedShiftError", FitJob.finiteOrNull(r.predictedShiftError()));
+    m.put("predictedShiftError", Json.finiteOrNull(r.predictedShiftError()));
     m.put("solutionShiftBound", r.bound().valid() ? r.bound().solutionShift() : null);
     m.put("lipschitzRatio", r.lipschitzRatio());
     m.put("outputShiftRelative", r.outputShiftRelative());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.core.objective.Scoring;
 import dev.hyperreg.ml.HyperbolicRegressionModel;
 import dev.hyperreg.spark.ExitStatus;
 import dev.hyperreg.spark.InputFormatException;
@@ -56,7 +57,10 @@ public final class PredictJob {
   /** A model to score with: its objective, link and coefficients (the intercept's last). */
   record ScoringModel(ObjectiveKind objective, Link link, double[] coefficients, boolean intercept, String source)
       implements Serializable {
-    int features() { return coefficients.length - (intercept ? 1 : 0); }
+    int features() { return scoring().features(); }
+
+    /** How this model scores a row (the same computation as the Spark ML model's transform). */
+    Scoring scoring() { return new Scoring(link, coefficients, intercept); }
 
     boolean hasShares() { return objective != ObjectiveKind.PLAIN; }
 
@@ -129,13 +133,11 @@ public final class PredictJob {
     try {
       Scorer scorer = new Scorer(model, files);
       JavaRDD<ParsedRow> scored = rows;
-      double[] exponentAndSum = LibsvmInput.unwrapInputErrors(() -> scored.aggregate(new double[] {
-          Double.NEGATIVE_INFINITY, 0, 0}, scorer::add, Scorer::merge));
-      long count = (long) exponentAndSum[2];
+      double[] sum = LibsvmInput.unwrapInputErrors(() -> scored.aggregate(Scoring.emptySum(), scorer::add,
+          Scoring::mergeSums));
+      long count = (long) sum[2];
       if (count == 0) throw new InputFormatException("no data rows in " + o.input);
-      double m = exponentAndSum[0];
-      double scaledSum = exponentAndSum[1];
-      if (model.hasShares() && !(scaledSum != 0 && Double.isFinite(scaledSum))) {
+      if (model.hasShares() && !(sum[1] != 0 && Double.isFinite(sum[1]))) {
         throw new NumericalFailure("the shares f(a·x)/Σ f(a·x) are undefined: Σ f(a·x) = 0 over the scored rows");
       }
       StructType schema = new StructType().add("rowId", DataTypes.LongType);
@@ -143,7 +145,7 @@ public final class PredictJob {
       schema = schema.add("prediction", DataTypes.DoubleType);
       if (model.hasShares()) schema = schema.add("shareOfScoredRows", DataTypes.DoubleType);
       boolean withLabel = hasLabel;
-      JavaRDD<Row> table = rows.map(r -> scorer.row(r, withLabel, m, scaledSum));
+      JavaRDD<Row> table = rows.map(r -> scorer.row(r, withLabel, sum));
       Dataset<Row> frame = SparkSession.builder().sparkContext(jsc.sc()).getOrCreate().createDataFrame(table, schema);
       output.commitDirectory(dir -> {
         if (o.outputFormat.equals("csv")) frame.write().option("header", "true").csv(dir);
@@ -156,54 +158,39 @@ public final class PredictJob {
     }
   }
 
-  /** z = a·x per row, the pass that finds the largest exponent and Σ f(z)·e^{-m}, and the output rows. */
-  record Scorer(ScoringModel model, InputFiles files) implements Serializable {
+  /** z = a·x per row ({@link Scoring}), checked against the model and named by file and line when it fails. */
+  record Scorer(ScoringModel model, InputFiles files, Scoring scoring) implements Serializable {
+    Scorer(ScoringModel model, InputFiles files) { this(model, files, model.scoring()); }
+
     double z(ParsedRow r) {
-      double[] x = model.coefficients();
-      double z = model.intercept() ? x[x.length - 1] : 0;
-      int[] idx = r.indices();
-      for (int k = 0; k < idx.length; k++) {
-        if (idx[k] >= model.features()) {
-          throw new InputFormatException(place(r) + ": feature " + (idx[k] + 1) + " beyond the model's "
-              + model.features());
+      for (int index : r.indices()) {
+        if (index >= scoring.features()) {
+          throw new InputFormatException(place(r) + ": feature " + (index + 1) + " beyond the model's "
+              + scoring.features());
         }
-        z += r.values()[k] * x[idx[k]];
       }
-      return z;
+      return scoring.margin(r.indices(), r.values());
     }
 
     String place(ParsedRow r) { return files.describe(r.rowId()); }
 
-    /** acc = {m, Σ f(z)e^{-m}, rows}: merged like a log-sum-exp, so no f(z) is ever formed unscaled. */
-    double[] add(double[] acc, ParsedRow r) {
+    /** Adds the row to the shares' sum ({@link Scoring#addToSum}); a row whose f(a·x) overflows fails the run. */
+    double[] add(double[] sum, ParsedRow r) {
       double z = z(r);
-      double exponent = model.link().exponentBound(z);
-      if (!(Double.isFinite(z) && Double.isFinite(model.link().value(z)))) {
+      if (!(Double.isFinite(z) && Double.isFinite(scoring.prediction(z)))) {
         throw new NumericalFailure(String.format(Locale.ROOT, "%s: a·x = %.6g, where %s overflows a double",
             place(r), z, model.link().label()));
       }
-      if (exponent > acc[0]) {
-        acc[1] = acc[1] * Math.exp(acc[0] - exponent);
-        acc[0] = exponent;
-      }
-      acc[1] += model.link().value(z, acc[0]);
-      acc[2]++;
-      return acc;
+      return scoring.addToSum(sum, z);
     }
 
-    static double[] merge(double[] a, double[] b) {
-      double m = Math.max(a[0], b[0]);
-      double sum = (a[1] == 0 ? 0 : a[1] * Math.exp(a[0] - m)) + (b[1] == 0 ? 0 : b[1] * Math.exp(b[0] - m));
-      return new double[] {m, sum, a[2] + b[2]};
-    }
-
-    Row row(ParsedRow r, boolean withLabel, double m, double scaledSum) {
+    Row row(ParsedRow r, boolean withLabel, double[] sum) {
       double z = z(r);
       List<Object> values = new ArrayList<>(4);
       values.add(r.rowId());
       if (withLabel) values.add(Double.isNaN(r.label()) ? null : r.label());
-      values.add(model.link().value(z));
-      if (model.hasShares()) values.add(model.link().value(z, m) / scaledSum);
+      values.add(scoring.prediction(z));
+      if (model.hasShares()) values.add(scoring.share(z, sum));
       return RowFactory.create(values.toArray());
     }
   }

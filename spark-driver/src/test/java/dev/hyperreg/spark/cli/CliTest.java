@@ -14,7 +14,7 @@ import dev.hyperreg.spark.SparkTestSession;
 import dev.hyperreg.spark.WideData;
 import dev.hyperreg.spark.io.AtomicOutput;
 import dev.hyperreg.spark.io.PointFile;
-import dev.hyperreg.spark.job.FitJob;
+import dev.hyperreg.spark.job.DriverLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -285,9 +285,9 @@ class CliTest {
   @Test
   void dimensionLimitStatesTheMemoryNeeded() {
     InputFormatException e = org.junit.jupiter.api.Assertions.assertThrows(InputFormatException.class,
-        () -> FitJob.checkDimension(5000, 10, 1L << 30));
+        () -> DriverLimits.checkDimension(5000, 10, 1L << 30));
     assertTrue(e.getMessage().contains("d = 5000 needs about 1.86 GiB"), e.getMessage());
-    FitJob.checkDimension(100, 10, 1L << 30);
+    DriverLimits.checkDimension(100, 10, 1L << 30);
   }
 
   @Test

@@ -47,7 +47,7 @@ class DriverLimitsTest {
           synchronized (stageTasks) {
             last = stageTasks.get(stageTasks.size() - 1);
           }
-          assertEquals(last, FitJob.finalAggregationTasks(partitions, depth), partitions + " partitions, depth " + depth);
+          assertEquals(last, DriverLimits.finalAggregationTasks(partitions, depth), partitions + " partitions, depth " + depth);
         }
       }
     } finally {
@@ -63,24 +63,24 @@ class DriverLimitsTest {
   void aPassOverMaxResultSizeIsRefusedWithTheValueToSet() {
     long oneGiB = 1L << 30;
     UsageException e = assertThrows(UsageException.class,
-        () -> FitJob.checkResultSize(oneGiB, "sketch", false, 1000, null, true, 64, 2));
+        () -> DriverLimits.checkResultSize(oneGiB, Solver.SKETCH, false, 1000, null, true, 64, 2));
     assertTrue(e.getMessage().contains("spark.driver.maxResultSize"), e.getMessage());
     Matcher value = Pattern.compile("--conf spark.driver.maxResultSize=(\\d+)m").matcher(e.getMessage());
     assertTrue(value.find(), e.getMessage());
-    FitJob.checkResultSize(Long.parseLong(value.group(1)) << 20, "sketch", false, 1000, null, true, 64, 2);
-    FitJob.checkResultSize(oneGiB, "newton-cg", false, 1000, null, true, 64, 2);
-    FitJob.checkResultSize(0, "sketch", false, 1000, null, true, 64, 2); // 0: Spark's "no limit"
+    DriverLimits.checkResultSize(Long.parseLong(value.group(1)) << 20, Solver.SKETCH, false, 1000, null, true, 64, 2);
+    DriverLimits.checkResultSize(oneGiB, Solver.NEWTON_CG, false, 1000, null, true, 64, 2);
+    DriverLimits.checkResultSize(0, Solver.SKETCH, false, 1000, null, true, 64, 2); // 0: Spark's "no limit"
   }
 
   /** newton-cg and lbfgs go matrix-free exactly where the d × d matrices stop fitting; the rest refuse. */
   @Test
   void matrixFreeWhereTheMatricesDoNotFit() {
     long heap = 4L << 30;
-    assertFalse(FitJob.matrixFree("newton-cg", 2000, null, heap));
-    assertTrue(FitJob.matrixFree("newton-cg", 20_000, null, heap));
-    assertTrue(FitJob.matrixFree("lbfgs", 20_000, null, heap));
-    assertFalse(FitJob.matrixFree("sketch", 20_000, null, heap));
+    assertFalse(DriverLimits.matrixFree(Solver.NEWTON_CG, 2000, null, heap));
+    assertTrue(DriverLimits.matrixFree(Solver.NEWTON_CG, 20_000, null, heap));
+    assertTrue(DriverLimits.matrixFree(Solver.LBFGS, 20_000, null, heap));
+    assertFalse(DriverLimits.matrixFree(Solver.SKETCH, 20_000, null, heap));
     assertThrows(dev.hyperreg.spark.InputFormatException.class,
-        () -> FitJob.checkDimension(20_000, FitJob.driverMatrices("sketch", null, 20_000), heap));
+        () -> DriverLimits.checkDimension(20_000, DriverLimits.driverMatrices(Solver.SKETCH, null, 20_000), heap));
   }
 }

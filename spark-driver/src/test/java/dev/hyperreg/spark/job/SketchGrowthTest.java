@@ -21,19 +21,19 @@ class SketchGrowthTest {
 
   @Test
   void aRoomyDriverLetsTheSketchGrowEightTimes() {
-    assertEquals(SketchedHessian.MAX_GROWTH * M, FitJob.largestSketchRows("sketch", D, null, 64L << 30));
+    assertEquals(SketchedHessian.MAX_GROWTH * M, DriverLimits.largestSketchRows(Solver.SKETCH, D, null, 64L << 30));
   }
 
   @Test
   void aSmallDriverCapsTheGrowthAtWhatItHolds() {
-    long rows = FitJob.largestSketchRows("sketch", D, null, heapFor(3 * M));
+    long rows = DriverLimits.largestSketchRows(Solver.SKETCH, D, null, heapFor(3 * M));
     assertTrue(rows >= 3 * M - 1 && rows <= 3 * M, "rows " + rows + " for a heap holding " + 3 * M);
     // the sample holds 4 d-vectors per row, so the same heap holds fewer of its rows
-    assertTrue(FitJob.largestSketchRows("sample", D, null, heapFor(3 * M)) < rows);
+    assertTrue(DriverLimits.largestSketchRows(Solver.SAMPLE, D, null, heapFor(3 * M)) < rows);
   }
 
   @Test
   void theInitialSketchIsNeverCut() {
-    assertEquals(M, FitJob.largestSketchRows("sketch", D, null, heapFor(M / 2)));
+    assertEquals(M, DriverLimits.largestSketchRows(Solver.SKETCH, D, null, heapFor(M / 2)));
   }
 }
