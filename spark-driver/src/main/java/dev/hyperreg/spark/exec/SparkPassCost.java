@@ -1,6 +1,8 @@
 package dev.hyperreg.spark.exec;
 
 import dev.hyperreg.core.solver.PassCost;
+import dev.hyperreg.spark.UsageException;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -18,11 +20,29 @@ public final class SparkPassCost {
 
   /** The cost of a pass over {@code partitions} partitions in this application. */
   public static PassCost of(JavaSparkContext jsc, int partitions) {
-    boolean local = jsc.master().startsWith("local");
-    int cores = Math.max(1, jsc.defaultParallelism());
+    return of(jsc.getConf(), jsc.master().startsWith("local"), Math.max(1, jsc.defaultParallelism()), partitions);
+  }
+
+  static PassCost of(SparkConf conf, boolean local, int cores, int partitions) {
     PassCost measured = local ? PassCost.local(cores, partitions) : PassCost.cluster(cores, partitions);
-    double latency = jsc.getConf().getDouble(LATENCY, measured.latency());
-    double perTask = jsc.getConf().getDouble(TASK_OVERHEAD, measured.taskOverhead());
+    double latency = seconds(conf, LATENCY, measured.latency());
+    double perTask = seconds(conf, TASK_OVERHEAD, measured.taskOverhead());
     return new PassCost(latency, perTask, cores, partitions);
+  }
+
+  /** A setting in seconds, ≥ 0, or the default when unset; a clear refusal (exit 2) naming the key otherwise. */
+  private static double seconds(SparkConf conf, String key, double fallback) {
+    String value = conf.get(key, null);
+    if (value == null) return fallback;
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      parsed = Double.NaN;
+    }
+    if (!(parsed >= 0 && parsed < Double.POSITIVE_INFINITY)) {
+      throw new UsageException(key + " must be a number of seconds ≥ 0, got '" + value + "'");
+    }
+    return parsed;
   }
 }
