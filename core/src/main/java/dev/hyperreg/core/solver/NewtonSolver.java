@@ -5,7 +5,6 @@ import dev.hyperreg.core.OverflowException;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -133,7 +132,7 @@ public final class NewtonSolver {
    */
   public FitResult minimize(ObjectiveFunction function, double[] x0, HessianStrategy hessians,
       IterationListener listener) {
-    Run run = new Run(function, hessians, listener);
+    NewtonRun run = new NewtonRun(function, hessians, listener);
     String what = function.objective().describe();
     Evaluation current = hessians.evaluate(function, x0, "iteration 0: start point");
     if (!current.isFinite()) {
@@ -243,7 +242,7 @@ public final class NewtonSolver {
 
       double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step());
       double curvature = direction.curvature();
-      Overflows overflows = new Overflows();
+      TrialOverflows overflows = new TrialOverflows();
       Evaluation accepted = lineSearch(function, hessians, k, current, direction, overflows);
       if (accepted == null) {
         if (stepNorm <= Math.sqrt(tolerance) * xScale) {
@@ -265,7 +264,7 @@ public final class NewtonSolver {
       double predicted = -(t * slope + 0.5 * t * t * curvature);
       // a model ratio is meaningless once the decrease is at the loss's rounding level
       double ratio = predicted > 100 * roundingError ? decrease / predicted : Double.NaN;
-      String note = Overflows.join(hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm,
+      String note = TrialOverflows.join(hessians.afterStep(new HessianStrategy.StepOutcome(k, t, ratio, t * stepNorm,
           previousStepNorm, decrease / current.scaledLoss())), overflows.note(t));
       run.radius = TRUST_FACTOR * Math.max(1, LinearAlgebra.norm(accepted.point()));
       // "flat" = no measurable decrease and no contraction of the steps either: a linearly
@@ -326,7 +325,7 @@ public final class NewtonSolver {
    * rose, and recorded in {@code overflows}.
    */
   private Evaluation lineSearch(ObjectiveFunction function, HessianStrategy hessians, int k, Evaluation current,
-      NewtonDirection direction, Overflows overflows) {
+      NewtonDirection direction, TrialOverflows overflows) {
     double[] x = current.point();
     double slope = LinearAlgebra.dot(current.scaledGradient(), direction.step());
     double modelDecrease = -(slope + 0.5 * direction.curvature());
@@ -362,9 +361,9 @@ public final class NewtonSolver {
    * loss cannot see the progress, the exact Hessian and gradient can); after that
    * {@link StopReason#ROUNDING_FLOOR} says so without claiming a minimum (the loss is noisier than
    * its rounding bound — passes that disagree, say — or the point is no minimum). Null: go on with
-   * {@link Run#pending}.
+   * {@link NewtonRun#pending}.
    */
-  private FitResult atFloor(Run run, String what, Evaluation current, int k) {
+  private FitResult atFloor(NewtonRun run, String what, Evaluation current, int k) {
     double scale = Math.max(1, LinearAlgebra.norm(current.point()));
     ConvergenceCertificate.Verdict verdict = run.certify(current, floorBound() * scale,
         "iteration " + k + ": convergence certificate at the rounding floor");
@@ -398,91 +397,6 @@ public final class NewtonSolver {
    * "converged to rounding precision" still means x to better than 10⁻⁶.
    */
   private double floorBound() { return Math.pow(tolerance, 0.75); }
-
-  /** What one minimization keeps while it runs: its records, its trust radius, its start's gradient. */
-  private final class Run {
-    final ObjectiveFunction function;
-    final HessianStrategy hessians;
-    final IterationListener listener;
-    final long start = System.nanoTime();
-    final long passesBefore;
-    final List<IterationRecord> records = new ArrayList<>();
-    double logInitialGradient;
-    /** max(1, ‖x₀‖). */
-    double startScale;
-    /** Whether the last step was local (full, well predicted, short): {@link #LOCAL_STEP}. */
-    boolean local;
-    /** A failed certificate at the rounding floor whose exact step the next iteration takes, or null. */
-    ConvergenceCertificate.Verdict pending;
-    int floorRetries;
-    /** The longest step a direction may take: a trust region, so one direction cannot throw x far. */
-    double radius;
-
-    Run(ObjectiveFunction function, HessianStrategy hessians, IterationListener listener) {
-      this.function = function;
-      this.hessians = hessians;
-      this.listener = listener;
-      this.passesBefore = function.passes();
-    }
-
-    void add(IterationRecord record, Evaluation at) {
-      records.add(record);
-      listener.onIterate(record, at.point());
-    }
-
-    /**
-     * Makes the next iteration take a failed certificate's exact step ({@link #pending}); every call
-     * counts against the {@value #FLOOR_RETRIES} a fit has. False when those are spent or the
-     * verdict has no step to take (negative curvature is the saddle escape's business).
-     */
-    boolean retryFrom(ConvergenceCertificate.Verdict verdict) {
-      if (floorRetries++ >= FLOOR_RETRIES || verdict.direction() == null
-          || verdict.outcome() == ConvergenceCertificate.Outcome.NEGATIVE_CURVATURE) {
-        return false;
-      }
-      pending = verdict;
-      return true;
-    }
-
-    ConvergenceCertificate.Verdict certify(Evaluation current, double bound, String description) {
-      return hessians.certify(function, current, new ConvergenceCertificate.Bounds(bound, logInitialGradient, radius),
-          description);
-    }
-
-    /**
-     * A stop on a verdict. A certified answer with undetermined directions moves to the
-     * minimum-norm point of its minimizer set when one loss-only pass shows the loss the same there.
-     */
-    FitResult finish(StopReason reason, String message, ConvergenceCertificate.Verdict verdict) {
-      double solveSeconds = (System.nanoTime() - start) / 1e9;
-      Evaluation last = verdict.evaluation();
-      String full = reason.converged() ? message + " (certificate: " + verdict.what() + ")" : message;
-      if (reason.converged() && !verdict.flatDirections().isEmpty()) {
-        double[] nearest = ConvergenceCertificate.minimumNorm(last.point(), verdict.flatDirections());
-        Evaluation there = function.evaluate(nearest, false, "minimum-norm point of the minimizer set (loss only)");
-        if (there.isFinite() && Math.abs(decreaseInScaleOf(last, there))
-            <= last.scaledLossRoundingError() + scaledRoundingError(last, there)) {
-          last = there;
-          full += "; along the undetermined directions the answer is the minimum-norm point";
-        } else {
-          full += "; the answer is one point of that set (its minimum-norm point changes the loss)";
-        }
-      }
-      return new FitResult(last.point(), reason, full, last, verdict.smallestEigenvalue(), List.copyOf(records),
-          function.passes() - passesBefore, solveSeconds);
-    }
-
-    /** An unconverged stop with no curvature measured (it cannot be, there). */
-    FitResult finishWithout(StopReason reason, String message, Evaluation last) {
-      return new FitResult(last.point(), reason, message, last, Double.NaN, List.copyOf(records),
-          function.passes() - passesBefore, (System.nanoTime() - start) / 1e9);
-    }
-
-    /** An unconverged stop: the curvature at the last point is measured for the record. */
-    FitResult finish(StopReason reason, String message, Evaluation last) {
-      return finish(reason, message, certify(last, 0, "final check: curvature at the last point"));
-    }
-  }
 
   /**
    * At a stationary point with λ_min(H) &lt; 0: steps t·v along the unit eigenvector v of λ_min (the
@@ -535,44 +449,6 @@ public final class NewtonSolver {
     return hessians.evaluate(function, best, String.format(Locale.ROOT, "iteration %d: step %.3g", k, bestT));
   }
 
-  /**
-   * The line-search trials of one iteration where some row overflowed a double ({@link Evaluation#isFinite()}
-   * false): rejected like trials whose loss rose, and said in the iteration's note or in the
-   * failure's message, naming the row as an {@link OverflowException} does ("at row N").
-   */
-  private static final class Overflows {
-    private int count;
-    private double firstT, lastT;
-    private Evaluation first, last;
-
-    void add(double t, Evaluation e) {
-      if (count++ == 0) {
-        firstT = t;
-        first = e;
-      }
-      lastT = t;
-      last = e;
-    }
-
-    /** The note of an accepted step t, or null when no trial overflowed. */
-    String note(double t) {
-      if (count == 0) return null;
-      String which = count == 1 ? String.format(Locale.ROOT, "step %.3g", firstT)
-          : String.format(Locale.ROOT, "steps %.3g to %.3g", firstT, lastT);
-      return String.format(Locale.ROOT, "%s overflowed a double at row %d (a·x = %.6g), taken %.3g", which,
-          first.badRowId(), first.badRowValue(), t);
-    }
-
-    /** What a failed line search's message adds: that its trials overflowed, and where the last did. */
-    String failureClause() {
-      if (count == 0) return "";
-      return String.format(Locale.ROOT, "; %d of its trials (steps %.3g to %.3g) overflowed a double, the last at"
-          + " row %d (a·x = %.6g)", count, firstT, lastT, last.badRowId(), last.badRowValue());
-    }
-
-    static String join(String a, String b) { return a == null ? b : b == null ? a : a + "; " + b; }
-  }
-
   /** Armijo: L_new ≤ L_old + c·t·gᵀp, in the old point's scale, allowing both losses' rounding error. */
   static boolean sufficientDecrease(Evaluation old, Evaluation candidate, double scaledTimesSlope) {
     double candidateLoss = candidate.scaledLoss() * Math.exp(candidate.logScale() - old.logScale());
@@ -582,11 +458,11 @@ public final class NewtonSolver {
   }
 
   /** L_old − L_new, in the old point's scale. */
-  private static double decreaseInScaleOf(Evaluation old, Evaluation candidate) {
+  static double decreaseInScaleOf(Evaluation old, Evaluation candidate) {
     return old.scaledLoss() - candidate.scaledLoss() * Math.exp(candidate.logScale() - old.logScale());
   }
 
-  private static double scaledRoundingError(Evaluation old, Evaluation candidate) {
+  static double scaledRoundingError(Evaluation old, Evaluation candidate) {
     return candidate.scaledLossRoundingError() * Math.exp(candidate.logScale() - old.logScale());
   }
 

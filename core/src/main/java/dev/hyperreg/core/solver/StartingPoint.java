@@ -124,7 +124,7 @@ public record StartingPoint(double[] x, String description) {
     int d = objective.dim();
     boolean constant = hasFreeConstant(objective);
     int e = constant ? d + 1 : d;
-    LeastSquaresSums setup = function.runner().aggregate(new LeastSquaresPass(link, d, null),
+    LeastSquaresPass.Sums setup = function.runner().aggregate(new LeastSquaresPass(link, d, null),
         "starting point: right-hand side and diagonal");
     function.countPass();
     if (setup.used == 0) return fallback(link, setup.columnSquares, setup.rows);
@@ -138,7 +138,7 @@ public record StartingPoint(double[] x, String description) {
     double stop = 1e-6 * LinearAlgebra.dot(rhs, initial); // a relative residual of 10⁻³ in the preconditioned norm
     ConjugateGradients.Result solved = ConjugateGradients.solve((v, step) -> {
       double[] direction = java.util.Arrays.copyOf(v, d + 1); // the constant's entry 0 without one
-      LeastSquaresSums product = function.runner().aggregate(new LeastSquaresPass(link, d, direction),
+      LeastSquaresPass.Sums product = function.runner().aggregate(new LeastSquaresPass(link, d, direction),
           String.format(Locale.ROOT, "starting point: CG step %d", step));
       function.countPass();
       return java.util.Arrays.copyOf(product.products, e);
@@ -161,7 +161,7 @@ public record StartingPoint(double[] x, String description) {
   }
 
   /** out[j] += Σ_i a_ij² over the block's rows: the column scales of cosh's fallback. */
-  private static void addColumnSquares(RowBlock block, double[] out) {
+  static void addColumnSquares(RowBlock block, double[] out) {
     double[] ones = new double[block.rows()];
     java.util.Arrays.fill(ones, 1);
     block.addWeightedSquares(ones, 1, out, 0);
@@ -203,7 +203,7 @@ public record StartingPoint(double[] x, String description) {
    * A row's weight in the start's fit: exp rows count with b², since near the fit
    * e^z − b ≈ b·(z − log b); 0 where f⁻¹(b) is not defined (y not finite).
    */
-  private static double fitWeight(Link link, double b, double y) {
+  static double fitWeight(Link link, double b, double y) {
     if (!Double.isFinite(y)) return 0;
     return link == Link.EXP ? b * b : 1;
   }
@@ -420,86 +420,6 @@ public record StartingPoint(double[] x, String description) {
       left.rows += right.rows;
       left.storedEntries += right.storedEntries;
       left.gramWork += right.gramWork;
-      return left;
-    }
-  }
-
-  /**
-   * What a matrix-free start's pass collects over [A 1] with weights W: without a direction, the
-   * right-hand side [AᵀWy; ΣWy] and the diagonal [Σ W a_ij²; ΣW] (and Σ a_ij² per column for cosh's
-   * fallback); with a direction θ, the product [AᵀW(Aθ_x + θ_c); ΣW(Aθ_x + θ_c)].
-   */
-  static final class LeastSquaresSums implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final double[] products;
-    final double[] diagonal;
-    final double[] columnSquares;
-    long used;
-    long rows;
-
-    LeastSquaresSums(int dim, boolean setup) {
-      this.products = new double[dim + 1];
-      this.diagonal = setup ? new double[dim + 1] : null;
-      this.columnSquares = setup ? new double[dim] : null;
-    }
-  }
-
-  /** The matrix-free start's pass: the setup sums, or one product with the direction. */
-  static final class LeastSquaresPass implements BlockAggregator<LeastSquaresSums> {
-    private static final long serialVersionUID = 1L;
-    private final Link link;
-    private final int dim;
-    /** θ_x, or null for the setup pass. */
-    private final double[] direction;
-    /** θ_c, the constant column's entry. */
-    private final double constant;
-
-    /** @param direction θ = [θ_x; θ_c] (length d + 1), or null for the setup pass */
-    LeastSquaresPass(Link link, int dim, double[] direction) {
-      this.link = link;
-      this.dim = dim;
-      this.direction = direction == null ? null : java.util.Arrays.copyOf(direction, dim);
-      this.constant = direction == null ? 0 : direction[dim];
-    }
-
-    @Override public LeastSquaresSums zero() { return new LeastSquaresSums(dim, direction == null); }
-
-    @Override public LeastSquaresSums add(LeastSquaresSums acc, RowBlock block) {
-      int n = block.rows();
-      double[] weights = new double[n];
-      double[] coefs = new double[n];
-      double[] t = direction == null ? null : new double[n];
-      if (t != null) block.multiply(direction, t);
-      for (int i = 0; i < n; i++) {
-        double b = block.label(i);
-        double y = link.inverse(b);
-        weights[i] = fitWeight(link, b, y);
-        if (weights[i] == 0) continue;
-        double value = t == null ? y : t[i] + constant;
-        coefs[i] = weights[i] * value;
-        acc.products[dim] += coefs[i];
-        if (t == null) {
-          acc.diagonal[dim] += weights[i];
-          acc.used++;
-        }
-      }
-      block.addTransposeTimes(coefs, 1, acc.products, 0);
-      if (t == null) {
-        block.addWeightedSquares(weights, 1, acc.diagonal, 0);
-        addColumnSquares(block, acc.columnSquares);
-      }
-      acc.rows += n;
-      return acc;
-    }
-
-    @Override public LeastSquaresSums merge(LeastSquaresSums left, LeastSquaresSums right) {
-      for (int j = 0; j <= dim; j++) left.products[j] += right.products[j];
-      if (left.diagonal != null) {
-        for (int j = 0; j <= dim; j++) left.diagonal[j] += right.diagonal[j];
-        for (int j = 0; j < dim; j++) left.columnSquares[j] += right.columnSquares[j];
-      }
-      left.used += right.used;
-      left.rows += right.rows;
       return left;
     }
   }
