@@ -29,6 +29,16 @@ final class PlainTerms extends ObjectiveTerms {
 
   PlainTerms(Link link) { this.link = link; }
 
+  /** Plain fits b itself: every link, any intercept, no normalizer to refer to or to share. */
+  static final class Facts extends ObjectiveTerms.Facts {
+    @Override ObjectiveTerms terms(Link link, boolean ridged) { return new PlainTerms(link); }
+
+    @Override Class<PlainTerms> termsClass() { return PlainTerms.class; }
+
+    /** f(a·x) estimates b_i itself. */
+    @Override boolean predictsShares() { return false; }
+  }
+
   @Override int[][] layout(PassRequest request) {
     int grams = (request.hessian() ? 1 : 0) + (request.regularizerGram() ? 1 : 0);
     return new int[][] {{3, 0, 0}, {1, 0, 0}, {grams, 0, 0}, {request.sketch() != null ? 1 : 0, 0, 0}};
