@@ -50,8 +50,6 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.spark.io.LibsvmInput$BlockStats",
       "dev.hyperreg.spark.io.ParsedRow",
       "dev.hyperreg.spark.bench.Benchmark$BarePass",
-      "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass",
-      "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass$Sums",
   };
 
   /** Records (and what holds them), written with Java serialization. */

@@ -338,7 +338,7 @@ public final class ObjectiveFunction {
     private final double[] x;
     private final PassRequest request;
 
-    public ObjectivePass(Objective objective, double[] x, PassRequest request) {
+    ObjectivePass(Objective objective, double[] x, PassRequest request) {
       this.objective = objective;
       this.x = x;
       this.request = request;

@@ -118,9 +118,11 @@ abstract class ObjectiveTerms implements Serializable {
   abstract Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective,
       double[] direction);
 
-  double[] regularizerGram(PassSums sums) {
-    throw new UnsupportedOperationException("this objective folds the regularizer into its Hessian");
-  }
+  /**
+   * Aᵀdiag(w²)A, mirrored to a full matrix, from a pass that collected it ({@link PassRequest#regularizerGram()});
+   * null when the pass did not.
+   */
+  abstract double[] regularizerGram(PassSums sums);
 
   /**
    * Adds the block's fit-factor rows diag(weights)·A to the pass's sketch (and S·values, when
