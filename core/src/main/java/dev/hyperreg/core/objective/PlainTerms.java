@@ -3,8 +3,6 @@ package dev.hyperreg.core.objective;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.sketch.HeavyRows;
-import dev.hyperreg.core.sketch.RowSampling;
-import dev.hyperreg.core.sketch.SketchSpec;
 
 /**
  * L(x) = ½‖f(Ax) − b‖² + R(x). With r = u − b, v = f'(z), u'' = f''(z):
@@ -17,7 +15,7 @@ import dev.hyperreg.core.sketch.SketchSpec;
  *
  * <p>Sketched: the Gauss–Newton factor is [diag(v)A; diag(w)A] (the second-order term u''∘r is
  * dropped); one m × d sketch S·[diag(v)A; diag(w)A] gives ∇²L ≈ FᵀF + λI. Sampled
- * ({@link RowSampling}): Aᵀdiag(v² + u''∘r + w²)A from a leverage-score sample of the rows. There
+ * ({@link dev.hyperreg.core.sketch.RowSampling}): Aᵀdiag(v² + u''∘r + w²)A from a leverage-score sample of the rows. There
  * is no scale-free form: once u² overflows (z ≳ 355 for exp) the pass records the first such row
  * and the evaluation is not finite.
  */

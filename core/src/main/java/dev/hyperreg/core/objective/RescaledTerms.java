@@ -4,7 +4,6 @@ import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.sketch.HeavyRows;
 import dev.hyperreg.core.sketch.RowSampling;
-import dev.hyperreg.core.sketch.SketchSpec;
 
 /**
  * L(x) = ½‖r‖² + R(x), r = u − αb, u = f(Ax), α = ⟨u, 1⟩, evaluated with the link scaled by e^{-m}

@@ -4,7 +4,6 @@ import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.sketch.HeavyRows;
 import dev.hyperreg.core.sketch.RowSampling;
-import dev.hyperreg.core.sketch.SketchSpec;
 import java.util.EnumSet;
 import java.util.Set;
 
