@@ -24,7 +24,7 @@ public final class Problems {
     List<Arguments> cases = new ArrayList<>();
     for (ObjectiveKind kind : ObjectiveKind.values()) {
       for (Link link : Link.values()) {
-        if (kind == ObjectiveKind.SOFTMAX && link != Link.EXP) continue;
+        if (!kind.takes(link)) continue;
         for (boolean sparse : new boolean[] {false, true}) {
           for (boolean regularized : new boolean[] {false, true}) cases.add(Arguments.of(kind, link, sparse, regularized));
         }

@@ -238,9 +238,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
     requireColumn(schema, getFeaturesCol(), "a Spark ML Vector", t -> t instanceof VectorUDT);
     requireColumn(schema, getLabelCol(), "numeric", t -> t instanceof NumericType);
     if (!getRegWeightCol().isEmpty()) requireColumn(schema, getRegWeightCol(), "numeric", t -> t instanceof NumericType);
-    if (getObjective().equals("softmax") && !getLink().equals("exp")) {
-      throw new IllegalArgumentException("the softmax objective is defined for the exp link only, not " + getLink());
-    }
+    ObjectiveKind.parse(getObjective()).requireLink(Link.parse(getLink()));
     return HyperbolicRegressionModel.outputSchema(schema, getPredictionCol(), getShareCol(), getObjective());
   }
 

@@ -1,6 +1,7 @@
 package dev.hyperreg.ml;
 
 import dev.hyperreg.core.objective.Link;
+import dev.hyperreg.core.objective.ObjectiveKind;
 import dev.hyperreg.core.objective.Scoring;
 import java.io.IOException;
 import java.util.List;
@@ -145,7 +146,7 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
   }
 
   static StructType outputSchema(StructType schema, String predictionCol, String shareCol, String objective) {
-    if (!shareCol.isEmpty() && objective.equals("plain")) {
+    if (!shareCol.isEmpty() && !ObjectiveKind.parse(objective).predictsShares()) {
       throw new IllegalArgumentException("shareCol is for the rescaled and softmax objectives, whose model is a"
           + " share of Σ f(a·x); the plain objective predicts f(a·x) itself");
     }

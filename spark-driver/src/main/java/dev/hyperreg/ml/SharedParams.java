@@ -1,6 +1,7 @@
 package dev.hyperreg.ml;
 
-import java.util.List;
+import dev.hyperreg.core.objective.Link;
+import dev.hyperreg.core.objective.ObjectiveKind;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
@@ -24,8 +25,8 @@ final class SharedParams {
         + " transformed (rescaled and softmax objectives; depends on which rows are scored)");
     objective = new Param<>(owner, "objective", "objective: rescaled ½‖f(Ax) − ⟨f(Ax),1⟩b‖², plain"
         + " ½‖f(Ax) − b‖², or softmax ½‖softmax(Ax) − b‖² (each plus the regularizer)",
-        ParamValidators.inArray(List.of("rescaled", "plain", "softmax")));
+        ParamValidators.inArray(ObjectiveKind.labels()));
     link = new Param<>(owner, "link", "link function f: exp, cosh or sinh (softmax: exp only)",
-        ParamValidators.inArray(List.of("exp", "cosh", "sinh")));
+        ParamValidators.inArray(Link.labels()));
   }
 }

@@ -2,6 +2,7 @@ package dev.hyperreg.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import dev.hyperreg.core.objective.ObjectiveKind;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -20,7 +21,7 @@ import org.apache.spark.serializer.KryoRegistrator;
  * for record classes; records here are small (aggregators holding x, a few scalars).
  */
 public final class HyperregKryoRegistrator implements KryoRegistrator {
-  /** Classes written field by field. */
+  /** Classes written field by field (and every objective's terms class, {@link ObjectiveKind#termsClass()}). */
   static final String[] FIELD_SERIALIZED = {
       "dev.hyperreg.core.data.DenseRowBlock",
       "dev.hyperreg.core.data.SparseRowBlock",
@@ -29,9 +30,6 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.core.sketch.TopRows",
       "dev.hyperreg.core.sketch.PrioritySample",
       "dev.hyperreg.core.objective.Objective",
-      "dev.hyperreg.core.objective.RescaledTerms",
-      "dev.hyperreg.core.objective.PlainTerms",
-      "dev.hyperreg.core.objective.SoftmaxTerms",
       "dev.hyperreg.core.objective.Link",
       "dev.hyperreg.core.objective.ObjectiveKind",
       "dev.hyperreg.core.objective.ObjectiveFunction$ObjectivePass",
@@ -52,8 +50,6 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
       "dev.hyperreg.spark.io.LibsvmInput$BlockStats",
       "dev.hyperreg.spark.io.ParsedRow",
       "dev.hyperreg.spark.bench.Benchmark$BarePass",
-      "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass",
-      "dev.hyperreg.spark.bench.Benchmark$RegularizerHashedPass$Sums",
   };
 
   /** Records (and what holds them), written with Java serialization. */
@@ -88,6 +84,8 @@ public final class HyperregKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     for (String name : FIELD_SERIALIZED) kryo.register(load(name));
+    // each objective's terms ride inside every Objective; the enumeration names them, so a new one is not missed
+    for (ObjectiveKind kind : ObjectiveKind.values()) kryo.register(kind.termsClass());
     JavaSerializer java = new JavaSerializer();
     for (String name : JAVA_SERIALIZED) kryo.register(load(name), java);
     for (Class<?> c : OTHERS) kryo.register(c);

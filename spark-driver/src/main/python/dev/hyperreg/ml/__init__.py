@@ -36,17 +36,33 @@ __all__ = [
 ]
 
 
-OBJECTIVES = ("rescaled", "plain", "softmax")
-LINKS = ("exp", "cosh", "sinh")
+_JAVA_LABELS: Dict[str, Sequence[str]] = {}
 
 
-def _lower_case_choice(*choices: str) -> Any:
+def _java_labels(enumeration: str) -> Optional[Sequence[str]]:
+    """The names of a Java enumeration in dev.hyperreg.core.objective (``ObjectiveKind.labels()``,
+    ``Link.labels()``), asked of the JVM once, so that the list lives in Java alone; None where
+    there is no JVM in this process (Spark Connect: the server's validator checks the name)."""
+    if enumeration not in _JAVA_LABELS:
+        from pyspark import SparkContext
+
+        sc = SparkContext._active_spark_context
+        if is_remote() or sc is None:
+            return None
+        java_class = getattr(sc._jvm.dev.hyperreg.core.objective, enumeration)
+        _JAVA_LABELS[enumeration] = tuple(java_class.labels())
+    return _JAVA_LABELS[enumeration]
+
+
+def _lower_case_choice(enumeration: str) -> Any:
     """A type converter that lower-cases a string, as the Java setters do, and checks it is one of
-    ``choices`` (the Java validators would refuse anything else, but only once fit or save ran)."""
+    the Java enumeration's labels (the Java validators would refuse anything else, but only once fit
+    or save ran)."""
 
     def convert(value: Any) -> str:
         value = TypeConverters.toString(value).lower()
-        if value not in choices:
+        choices = _java_labels(enumeration)
+        if choices is not None and value not in choices:
             raise TypeError("%r is not one of %s" % (value, ", ".join(choices)))
         return value
 
@@ -75,13 +91,13 @@ class _HyperbolicRegressionModelParams(HasFeaturesCol, HasPredictionCol):
         "objective",
         "objective: rescaled ½‖f(Ax) − ⟨f(Ax),1⟩b‖², plain ½‖f(Ax) − b‖², or softmax "
         "½‖softmax(Ax) − b‖² (each plus the regularizer)",
-        typeConverter=_lower_case_choice(*OBJECTIVES),
+        typeConverter=_lower_case_choice("ObjectiveKind"),
     )
     link: "Param[str]" = Param(
         Params._dummy(),
         "link",
         "link function f: exp, cosh or sinh (softmax: exp only)",
-        typeConverter=_lower_case_choice(*LINKS),
+        typeConverter=_lower_case_choice("Link"),
     )
 
     def __init__(self, *args: Any):

@@ -1,7 +1,5 @@
 package dev.hyperreg.core.data;
 
-import dev.hyperreg.core.linalg.LinearAlgebra;
-import dev.hyperreg.core.sketch.SketchSpec;
 import java.io.Serializable;
 
 /**
@@ -92,7 +90,7 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
   /**
    * Adds A^T diag(W_k) A, for the count weight columns W_k = weights[k·rows .. (k+1)·rows), into
    * consecutive column-major cols × cols matrices starting at out[offset]. Only the upper triangle
-   * (row ≤ column) is guaranteed; callers mirror it with {@link LinearAlgebra#mirrorUpper}.
+   * (row ≤ column) is guaranteed; callers mirror it with {@link dev.hyperreg.core.linalg.LinearAlgebra#mirrorUpper}.
    * Weights may be negative.
    */
   public abstract void addWeightedGrams(double[] weights, int count, double[] out, int offset);
@@ -109,7 +107,7 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
    * restricted to this block's rows: row i, scaled by weights[i], is added with sign·1/√s to its
    * bucket in each of the s slices. Work s·nnz.
    *
-   * @param bucket bucket[k·rows + i] from {@link SketchSpec#hash}
+   * @param bucket bucket[k·rows + i] from {@link dev.hyperreg.core.sketch.SketchSpec#hash}
    * @param sign the matching signed scales
    */
   public abstract void addSketch(int sketchRows, int nonzeros, int[] bucket, double[] sign, double[] weights,

@@ -1,7 +1,6 @@
 package dev.hyperreg.core.objective;
 
 import dev.hyperreg.core.linalg.LinearAlgebra;
-import dev.hyperreg.core.sketch.RowSampling;
 
 /**
  * Loss, gradient and (optionally) Hessian of an objective at one point, as combined on the driver
@@ -59,7 +58,7 @@ public final class Evaluation {
     this.badRowValue = badRowValue;
   }
 
-  /** Attaches the pass-wide constants a {@link RowSampling} second pass needs; returns this. */
+  /** Attaches the pass-wide constants a {@link dev.hyperreg.core.sketch.RowSampling} second pass needs; returns this. */
   Evaluation withPassGlobals(double... globals) {
     this.passGlobals = globals;
     return this;

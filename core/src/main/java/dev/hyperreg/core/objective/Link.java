@@ -87,6 +87,9 @@ public enum Link {
 
   public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 
+  /** Every link's {@link #label()}, in declaration order: the names users may give. */
+  public static java.util.List<String> labels() { return java.util.Arrays.stream(values()).map(Link::label).toList(); }
+
   /**
    * cosh(z)·e^{-m}. For small |z| the library cosh is exact and e^{-m} cannot lose the result;
    * for large |z| (e^{|z|-m} + e^{-|z|-m})/2 never forms e^{|z|}, so it cannot overflow.

@@ -30,13 +30,9 @@ public final class Objective implements Serializable {
    * @param interceptColumn index of the intercept column, or −1
    */
   public Objective(ObjectiveKind kind, Link link, int dim, double ridge, int interceptColumn) {
-    if (kind == ObjectiveKind.SOFTMAX && link != Link.EXP) {
-      throw new InvalidProblemException("the softmax objective is defined for the exp link only, not "
-          + link.label());
-    }
-    if (kind == ObjectiveKind.SOFTMAX && interceptColumn >= 0) {
-      throw new InvalidProblemException("softmax does not take an intercept: adding a constant to every"
-          + " a_i·x leaves softmax(Ax) unchanged, so the intercept would be undetermined");
+    kind.requireLink(link);
+    if (interceptColumn >= 0 && kind.interceptRefusal() != null) {
+      throw new InvalidProblemException(kind.label() + " does not take an intercept: " + kind.interceptRefusal());
     }
     if (!(ridge >= 0) || Double.isInfinite(ridge)) {
       throw new InvalidProblemException("ridge must be a finite number ≥ 0, got " + ridge);
@@ -48,11 +44,7 @@ public final class Objective implements Serializable {
     this.dim = dim;
     this.ridge = ridge;
     this.interceptColumn = interceptColumn;
-    this.terms = switch (kind) {
-      case RESCALED -> new RescaledTerms(link, ridge > 0);
-      case PLAIN -> new PlainTerms(link);
-      case SOFTMAX -> new SoftmaxTerms();
-    };
+    this.terms = kind.facts().terms(link, ridge > 0);
   }
 
   public ObjectiveKind kind() { return kind; }
@@ -122,8 +114,17 @@ public final class Objective implements Serializable {
     return sums.sample() != null ? e.withSample(sums.sample().keptRows(), sums.sample().leverageSum()) : e;
   }
 
-  /** A^T diag(w²) A from a pass that collected it (softmax only), mirrored to a full matrix. */
+  /** A^T diag(w²) A from a pass that collected it, mirrored to a full matrix. */
   public double[] regularizerGram(PassSums sums) { return terms.regularizerGram(sums); }
+
+  /** Whether passes accumulate about a reference normalizer ({@link PassRequest#reference()}). */
+  boolean accumulatesAboutReference() { return kind.facts().accumulatesAboutReference(); }
+
+  /** Whether a sampling pass is accumulated about the reference too. */
+  boolean samplesAboutReference() { return kind.facts().samplesAboutReference(); }
+
+  /** Whether the exact Hessian keeps Aᵀdiag(w²)A as a piece of its own ({@link PassRequest#regularizerGram()}). */
+  boolean keepsRegularizerApart() { return kind.facts().keepsRegularizerApart(); }
 
   /** ½ λ Σ_{j ≠ intercept} x_j². */
   double ridgePenalty(double[] x) {

@@ -48,7 +48,7 @@ public final class ObjectiveFunction {
    * costs passes, never accuracy. Null: about 0.
    */
   public void accumulateAbout(Evaluation near) {
-    boolean usable = near != null && near.isFinite() && objective.kind() != ObjectiveKind.PLAIN
+    boolean usable = near != null && near.isFinite() && objective.accumulatesAboutReference()
         && near.passGlobals() != null;
     reference = usable ? new double[] {near.passGlobals()[1], near.passGlobals()[0]} : null;
   }
@@ -90,7 +90,7 @@ public final class ObjectiveFunction {
 
   /** Loss, gradient and, when asked, the exact Hessian at x: one pass. */
   public Evaluation evaluate(double[] x, boolean withHessian, String description) {
-    boolean needRegularizerGram = withHessian && objective.kind() == ObjectiveKind.SOFTMAX
+    boolean needRegularizerGram = withHessian && objective.keepsRegularizerApart()
         && regularizerGram == null;
     return run(x, new PassRequest(withHessian, needRegularizerGram, null, null), description);
   }
@@ -133,7 +133,7 @@ public final class ObjectiveFunction {
         throw new IllegalArgumentException("direction of length " + v.length + " for d = " + objective.dim());
       }
     }
-    double[][] hv = rowSumsParts(at, PassRequest.hessianTimes(vs, objective.kind() == ObjectiveKind.SOFTMAX), vs,
+    double[][] hv = rowSumsParts(at, PassRequest.hessianTimes(vs, objective.keepsRegularizerApart()), vs,
         description);
     if (at.lowRankPart() != null) {
       for (int j = 0; j < vs.length; j++) at.lowRankPart().addTimes(vs[j], hv[j]);
@@ -147,7 +147,7 @@ public final class ObjectiveFunction {
    * preconditioner for when no d × d matrix fits.
    */
   public double[] hessianDiagonal(Evaluation at, String description) {
-    PassRequest request = PassRequest.hessianDiagonal(objective.dim(), objective.kind() == ObjectiveKind.SOFTMAX);
+    PassRequest request = PassRequest.hessianDiagonal(objective.dim(), objective.keepsRegularizerApart());
     double[] diagonal = rowSumsParts(at, request, new double[][] {request.direction()}, description)[0];
     if (at.lowRankPart() != null) at.lowRankPart().addDiagonal(diagonal);
     return diagonal;
@@ -181,8 +181,7 @@ public final class ObjectiveFunction {
       throw new IllegalArgumentException("point of length " + x.length + " for d = " + objective.dim());
     }
     boolean needRegularizerGram = request.regularizerGram();
-    // a softmax sampling pass keeps the exponent of the pass it samples from, not the reference's
-    boolean referenced = !(objective.kind() == ObjectiveKind.SOFTMAX && request.sample() != null);
+    boolean referenced = request.sample() == null || objective.samplesAboutReference();
     PassSums sums = runner.aggregate(new ObjectivePass(objective, x.clone(),
         referenced ? request.withReference(reference) : request), description);
     count(PassKind.of(request));
@@ -339,7 +338,7 @@ public final class ObjectiveFunction {
     private final double[] x;
     private final PassRequest request;
 
-    public ObjectivePass(Objective objective, double[] x, PassRequest request) {
+    ObjectivePass(Objective objective, double[] x, PassRequest request) {
       this.objective = objective;
       this.x = x;
       this.request = request;

@@ -7,6 +7,8 @@ import dev.hyperreg.core.sketch.PrioritySample;
 import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
 import java.io.Serializable;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The per-kind part of an {@link Objective}: which sums a pass collects (and in which scale group,
@@ -14,6 +16,64 @@ import java.io.Serializable;
  */
 abstract class ObjectiveTerms implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * What the rest of the system must know about an objective before there are data: which links and
+   * intercepts it takes, what the default start fits, what its predictions are, and how its passes are
+   * asked for. Each {@link ObjectiveKind} constant holds one (a nested {@code Facts} of its terms
+   * class), so an objective's decisions live beside its formulas and nowhere else; the defaults are
+   * what an objective without a normalizer — {@link PlainTerms} — does.
+   */
+  abstract static class Facts {
+    /** The terms of this objective for the link; ridged: whether λ &gt; 0. */
+    abstract ObjectiveTerms terms(Link link, boolean ridged);
+
+    /** The class {@link #terms} returns, which travels inside every {@link Objective}. */
+    abstract Class<? extends ObjectiveTerms> termsClass();
+
+    /** The links the objective is defined for. */
+    Set<Link> links() { return EnumSet.allOf(Link.class); }
+
+    /** Null when an intercept column is allowed; otherwise why it is not (a clause, no option names). */
+    String interceptRefusal() { return null; }
+
+    /**
+     * Null when an intercept column leaves a minimizer without row weights; otherwise why it does not
+     * (a clause). The ridge never applies to the intercept, so only w_i &gt; 0 on the rows helps.
+     */
+    String interceptWithoutRowWeightsRefusal(Link link) { return null; }
+
+    /**
+     * Whether f(Ax) matches b at the answer only up to a constant factor, so that the start's
+     * least-squares fit of f⁻¹(b) needs a free constant column (see {@code StartingPoint}).
+     */
+    boolean startHasFreeConstant(Link link) { return false; }
+
+    /**
+     * Whether a prediction is a share f(a·x)/Σ f(a·x) of the rows scored rather than f(a·x) itself:
+     * true where the objective fits b up to a normalization.
+     */
+    abstract boolean predictsShares();
+
+    /**
+     * Whether the passes accumulate residuals about a nearby point's normalizer
+     * ({@link PassRequest#reference()}) to keep a small loss free of cancellation.
+     */
+    boolean accumulatesAboutReference() { return false; }
+
+    /**
+     * Whether a sampling pass ({@link PassRequest#sample()}) is accumulated about the reference too;
+     * false where it must keep the exponent of the pass it samples from.
+     */
+    boolean samplesAboutReference() { return accumulatesAboutReference(); }
+
+    /**
+     * Whether the exact Hessian (and its products, its diagonal) takes Aᵀdiag(w²)A as a piece of its own,
+     * collected once, instead of folding w² into its row weights.
+     */
+    boolean keepsRegularizerApart() { return false; }
+  }
+
   /** Machine epsilon, for rounding-error estimates. */
   static final double EPS = Math.ulp(1.0);
 
@@ -58,9 +118,11 @@ abstract class ObjectiveTerms implements Serializable {
   abstract Evaluation finish(PassSums sums, double[] x, double[] regularizerGram, Objective objective,
       double[] direction);
 
-  double[] regularizerGram(PassSums sums) {
-    throw new UnsupportedOperationException("this objective folds the regularizer into its Hessian");
-  }
+  /**
+   * Aᵀdiag(w²)A, mirrored to a full matrix, from a pass that collected it ({@link PassRequest#regularizerGram()});
+   * null when the pass did not.
+   */
+  abstract double[] regularizerGram(PassSums sums);
 
   /**
    * Adds the block's fit-factor rows diag(weights)·A to the pass's sketch (and S·values, when

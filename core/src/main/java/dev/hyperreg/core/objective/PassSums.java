@@ -2,13 +2,12 @@ package dev.hyperreg.core.objective;
 
 import dev.hyperreg.core.sketch.HeavyRows;
 import dev.hyperreg.core.sketch.PrioritySample;
-import dev.hyperreg.core.sketch.RowSampling;
 import java.io.Serializable;
 
 /**
  * The sums one pass over the rows collects at a point x: scalars, d-vectors, d × d matrices and, for
  * sketched solvers, m × d sketch matrices and m-vectors, and, for the sampling solver, the rows of
- * its sample ({@link RowSampling}). Each is a sum over rows, so a pass is a
+ * its sample ({@link dev.hyperreg.core.sketch.RowSampling}). Each is a sum over rows, so a pass is a
  * fold of blocks into one PassSums, and sums of different tasks {@link #merge}.
  *
  * <p><b>Scale groups.</b> To survive f(z) far beyond the double range, objectives evaluate the link
@@ -94,7 +93,8 @@ public final class PassSums implements Serializable {
   public long rows() { return rows; }
   /** What the pass read: its rows, stored entries and the exact Hessian's work ({@link DataShape}). */
   public DataShape shape() { return new DataShape(rows, storedEntries, gramWork); }
-  /** The sample of a {@link RowSampling} pass; null for other passes. */
+
+  /** The sample of a {@link dev.hyperreg.core.sketch.RowSampling} pass; null for other passes. */
   public PrioritySample sample() { return sample; }
   public long badRowId() { return badRowId; }
   public double badRowValue() { return badRowValue; }

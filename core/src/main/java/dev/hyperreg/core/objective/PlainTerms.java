@@ -3,8 +3,6 @@ package dev.hyperreg.core.objective;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.sketch.HeavyRows;
-import dev.hyperreg.core.sketch.RowSampling;
-import dev.hyperreg.core.sketch.SketchSpec;
 
 /**
  * L(x) = ½‖f(Ax) − b‖² + R(x). With r = u − b, v = f'(z), u'' = f''(z):
@@ -17,7 +15,7 @@ import dev.hyperreg.core.sketch.SketchSpec;
  *
  * <p>Sketched: the Gauss–Newton factor is [diag(v)A; diag(w)A] (the second-order term u''∘r is
  * dropped); one m × d sketch S·[diag(v)A; diag(w)A] gives ∇²L ≈ FᵀF + λI. Sampled
- * ({@link RowSampling}): Aᵀdiag(v² + u''∘r + w²)A from a leverage-score sample of the rows. There
+ * ({@link dev.hyperreg.core.sketch.RowSampling}): Aᵀdiag(v² + u''∘r + w²)A from a leverage-score sample of the rows. There
  * is no scale-free form: once u² overflows (z ≳ 355 for exp) the pass records the first such row
  * and the evaluation is not finite.
  */
@@ -28,6 +26,16 @@ final class PlainTerms extends ObjectiveTerms {
   private final Link link;
 
   PlainTerms(Link link) { this.link = link; }
+
+  /** Plain fits b itself: every link, any intercept, no normalizer to refer to or to share. */
+  static final class Facts extends ObjectiveTerms.Facts {
+    @Override ObjectiveTerms terms(Link link, boolean ridged) { return new PlainTerms(link); }
+
+    @Override Class<PlainTerms> termsClass() { return PlainTerms.class; }
+
+    /** f(a·x) estimates b_i itself. */
+    @Override boolean predictsShares() { return false; }
+  }
 
   @Override int[][] layout(PassRequest request) {
     int grams = (request.hessian() ? 1 : 0) + (request.regularizerGram() ? 1 : 0);

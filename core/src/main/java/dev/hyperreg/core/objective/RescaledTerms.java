@@ -4,7 +4,6 @@ import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.sketch.HeavyRows;
 import dev.hyperreg.core.sketch.RowSampling;
-import dev.hyperreg.core.sketch.SketchSpec;
 
 /**
  * L(x) = ½‖r‖² + R(x), r = u − αb, u = f(Ax), α = ⟨u, 1⟩, evaluated with the link scaled by e^{-m}
@@ -71,6 +70,30 @@ final class RescaledTerms extends ObjectiveTerms {
   RescaledTerms(Link link, boolean ridged) {
     this.link = link;
     this.ridged = ridged;
+  }
+
+  /** Rescaled fits b up to the factor α: every link, residuals about a reference α₀ (see above). */
+  static final class Facts extends ObjectiveTerms.Facts {
+    @Override ObjectiveTerms terms(Link link, boolean ridged) { return new RescaledTerms(link, ridged); }
+
+    @Override Class<RescaledTerms> termsClass() { return RescaledTerms.class; }
+
+    /**
+     * For exp, along the intercept column e every u_i, and α with them, gains the factor e^t, so the fit
+     * term scales by e^{2t}; only the row term ½Σw_i²z_i² grows along e.
+     */
+    @Override String interceptWithoutRowWeightsRefusal(Link link) {
+      return link != Link.EXP ? null : "along the intercept column e the fit term obeys L_fit(x + t·e) = e^(2t)·L_fit(x),"
+          + " so the loss shrinks as t → −∞ and the fit would run the intercept off to −∞";
+    }
+
+    /** For exp, u = e^z ≈ αb at the answer: log b = Ax − log α. */
+    @Override boolean startHasFreeConstant(Link link) { return link == Link.EXP; }
+
+    /** u ≈ αb: the model is b's share of Σu. */
+    @Override boolean predictsShares() { return true; }
+
+    @Override boolean accumulatesAboutReference() { return true; }
   }
 
   @Override int[][] layout(PassRequest request) {

@@ -4,7 +4,8 @@ import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.linalg.LinearAlgebra;
 import dev.hyperreg.core.sketch.HeavyRows;
 import dev.hyperreg.core.sketch.RowSampling;
-import dev.hyperreg.core.sketch.SketchSpec;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * L(x) = ½‖s − b‖² + R(x), s = e/S, e = exp(z − m), S = Σe (m = max z, the usual shift; s does
@@ -55,6 +56,32 @@ final class SoftmaxTerms extends ObjectiveTerms {
     int k = request.sketch() != null ? 1 : 0;
     int c = request.reference() != null ? 1 : 0; // Aᵀ(e∘ĉ)
     return new int[][] {{c == 1 ? 5 : 2, 2, 1}, {1 + c, 2, 1}, {w, 2 * h, h}, {0, k, 0}, {0, k, 0}};
+  }
+
+  /**
+   * Softmax fits shares with the exp link only; a constant added to every z is invisible to it, and the
+   * regularizer's Gram cannot fold into the Hessian's pieces, whose weights carry 1/S.
+   */
+  static final class Facts extends ObjectiveTerms.Facts {
+    @Override ObjectiveTerms terms(Link link, boolean ridged) { return new SoftmaxTerms(); }
+
+    @Override Class<SoftmaxTerms> termsClass() { return SoftmaxTerms.class; }
+
+    @Override Set<Link> links() { return EnumSet.of(Link.EXP); }
+
+    @Override String interceptRefusal() { return "softmax(Ax + c) = softmax(Ax), so an intercept would be undetermined"; }
+
+    /** log b = Ax − log Σe^z. */
+    @Override boolean startHasFreeConstant(Link link) { return true; }
+
+    @Override boolean predictsShares() { return true; }
+
+    @Override boolean accumulatesAboutReference() { return true; }
+
+    /** A sampling pass uses m, S and γ of the pass it samples from, so it keeps that pass's exponent. */
+    @Override boolean samplesAboutReference() { return false; }
+
+    @Override boolean keepsRegularizerApart() { return true; }
   }
 
   /** Fit rows e_i·a_i and their vector entries e_i are both in group 1. */

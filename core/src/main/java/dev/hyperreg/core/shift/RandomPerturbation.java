@@ -5,7 +5,6 @@ import dev.hyperreg.core.data.BlockAggregator;
 import dev.hyperreg.core.data.PassRunner;
 import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.sketch.SketchSpec;
-import java.io.Serializable;
 
 /**
  * A random shift of the data of a given relative size: ΔA = σ_A·G and Δb = σ_b·h with standard

@@ -113,7 +113,7 @@ public final class ShiftAnalysis {
   }
 
   /** A shifted problem fitted in this process by {@link NewtonSolver} with the given Hessians. */
-  public static ShiftedProblem newton(Objective objective, PairedPassRunner passes, NewtonSolver solver,
+  static ShiftedProblem newton(Objective objective, PairedPassRunner passes, NewtonSolver solver,
       Supplier<HessianStrategy> hessians) {
     return new ShiftedProblem() {
       @Override public PairedPassRunner passes() { return passes; }

@@ -1,7 +1,6 @@
 package dev.hyperreg.core.sketch;
 
 import dev.hyperreg.core.data.RowBlock;
-import dev.hyperreg.core.objective.PassSums;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -18,7 +17,7 @@ import java.util.Arrays;
  * (their buckets are recomputed from their ids) and appends them as exact rows:
  * F̃ = [S·F − S_H·F_H; F_H], whose Gram is exact on the heavy rows and sketched on the rest.
  *
- * <p>Values are held in the pass's scale (see {@link PassSums}): rows in group {@code rowGroup},
+ * <p>Values are held in the pass's scale (see {@link dev.hyperreg.core.objective.PassSums}): rows in group {@code rowGroup},
  * the per-row vector entries (b_i or e_i, for the factor's rank-one part) in {@code valueGroup}.
  */
 public final class HeavyRows implements Serializable {

@@ -2,7 +2,6 @@ package dev.hyperreg.core.solver;
 
 import dev.hyperreg.core.objective.Evaluation;
 import dev.hyperreg.core.objective.ObjectiveFunction;
-import dev.hyperreg.core.sketch.HeavyRows;
 import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
 import java.util.Locale;
@@ -14,7 +13,7 @@ import java.util.Locale;
  * <ul>
  *   <li><b>sketch</b>: a sparse sign sketch of the Gauss–Newton factor ({@link SketchSpec}), fused
  *       into the pass that computes loss and gradient: O(s·nnz(A)) work on the executors and an
- *       (m + m/8) × d payload per task (the m/8 heaviest rows are kept whole, {@link HeavyRows}),
+ *       (m + m/8) × d payload per task (the m/8 heaviest rows are kept whole, {@link dev.hyperreg.core.sketch.HeavyRows}),
  *       where the exact Hessian costs Σ nnz(a_i)² (n·d² for dense rows). One pass per point.</li>
  *   <li><b>sample</b>: the papers' leverage-score sampling ({@link RowSampling}). The pass at every
  *       trial point also collects a small sketch (4d rows) whose Gram gives approximate leverage

@@ -7,7 +7,6 @@ import dev.hyperreg.core.objective.DataShape;
 import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
-import dev.hyperreg.core.objective.ObjectiveKind;
 import dev.hyperreg.core.sketch.PrioritySample;
 import dev.hyperreg.core.sketch.RowSampling;
 import dev.hyperreg.core.sketch.SketchSpec;
@@ -174,10 +173,9 @@ public record StartingPoint(double[] x, String description) {
     return true;
   }
 
-  /** Rescaled exp and softmax fit log b up to a constant (see the class comment), unless A has an intercept. */
+  /** Where the objective fits log b up to a constant (see the class comment), unless A has an intercept. */
   private static boolean hasFreeConstant(Objective objective) {
-    return objective.interceptColumn() < 0 && (objective.kind() == ObjectiveKind.SOFTMAX
-        || (objective.kind() == ObjectiveKind.RESCALED && objective.link() == Link.EXP));
+    return objective.interceptColumn() < 0 && objective.kind().startHasFreeConstant(objective.link());
   }
 
   /**

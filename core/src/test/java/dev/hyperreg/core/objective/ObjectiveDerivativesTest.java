@@ -16,7 +16,7 @@ class ObjectiveDerivativesTest {
   void gradientAndHessianMatchFiniteDifferences(ObjectiveKind kind, Link link, boolean sparse,
       boolean regularized) {
     int d = 6;
-    boolean intercept = regularized && kind != ObjectiveKind.SOFTMAX;
+    boolean intercept = regularized && kind.interceptRefusal() == null;
     Problems.Data data = Problems.random(11, 80, d, sparse ? 0.4 : 1.0, intercept, regularized ? 0.7 : 0);
     int dim = data.d();
     Objective objective = new Objective(kind, link, dim, regularized ? 0.3 : 0, intercept ? dim - 1 : -1);
@@ -73,7 +73,7 @@ class ObjectiveDerivativesTest {
   void hessianTimesVectorAndDiagonalMatchTheExactHessian(ObjectiveKind kind, Link link, boolean sparse,
       boolean regularized) {
     int d = 7;
-    boolean intercept = regularized && kind != ObjectiveKind.SOFTMAX;
+    boolean intercept = regularized && kind.interceptRefusal() == null;
     Problems.Data data = Problems.random(21, 90, d, sparse ? 0.4 : 1.0, intercept, regularized ? 0.6 : 0);
     int dim = data.d();
     Objective objective = new Objective(kind, link, dim, regularized ? 0.2 : 0, intercept ? dim - 1 : -1);

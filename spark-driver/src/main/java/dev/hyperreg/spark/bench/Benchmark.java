@@ -10,8 +10,6 @@ import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveFunction;
 import dev.hyperreg.core.objective.ObjectiveKind;
 import dev.hyperreg.core.objective.PassKind;
-import dev.hyperreg.core.objective.PassRequest;
-import dev.hyperreg.core.objective.PassSums;
 import dev.hyperreg.core.sketch.SketchSpec;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.IterationListener;
@@ -226,11 +224,6 @@ public final class Benchmark {
         r.put("sketch" + size[0] + "dS" + size[1] + "PassSeconds",
             medianSeconds(3, () -> f.evaluate(start, spec, "sketch pass")));
       }
-      // the same 20d, s = 2 pass doing what every sketched pass did before run K: hashing the n
-      // regularizer rows diag(w)A into the sketch too (into a second m × d array kept in the task)
-      SketchSpec regularizerSpec = SketchSpec.atLeast((long) SketchedHessian.DEFAULT_ROWS_PER_COLUMN * p.d(), 2, 3);
-      r.put("sketch20dS2RegularizerHashedPassSeconds", medianSeconds(3, () -> runner.aggregate(
-          new RegularizerHashedPass(objective, start, regularizerSpec), "sketch pass, regularizer rows hashed")));
       // Spark's GLR is judged against the exact answer: only when the exact method ran
       if (p.kind() == ObjectiveKind.PLAIN && p.link() == Link.EXP && !p.scaling() && exactAnswer != null) {
         r.put("sparkGlr", glr(spark, blocks, p, exactAnswer));
@@ -380,55 +373,6 @@ public final class Benchmark {
     @Override public double[] merge(double[] a, double[] b) {
       for (int j = 0; j < d; j++) a[j] += b[j];
       return a;
-    }
-  }
-
-  /**
-   * A sketched pass that also hashes every row's regularizer factor w_i·a_i into an m × d sketch, as
-   * sketched passes did before the regularizer's Gram was collected once: what that cost, measured
-   * beside today's pass. The extra sketch stays in the task (it is transient), so the pass ships
-   * what today's does.
-   */
-  static final class RegularizerHashedPass implements BlockAggregator<RegularizerHashedPass.Sums> {
-    private static final long serialVersionUID = 1L;
-    private final ObjectiveFunction.ObjectivePass pass;
-    private final SketchSpec spec;
-
-    RegularizerHashedPass(Objective objective, double[] x, SketchSpec spec) {
-      this.pass = new ObjectiveFunction.ObjectivePass(objective, x.clone(),
-          new PassRequest(false, false, spec, null));
-      this.spec = spec;
-    }
-
-    static final class Sums implements java.io.Serializable {
-      private static final long serialVersionUID = 1L;
-      PassSums sums;
-      transient double[] regularizerSketch;
-      double checksum;
-    }
-
-    @Override public Sums zero() {
-      Sums z = new Sums();
-      z.sums = pass.zero();
-      return z;
-    }
-
-    @Override public Sums add(Sums acc, RowBlock block) {
-      acc.sums = pass.add(acc.sums, block);
-      if (block.hasRegWeights()) {
-        if (acc.regularizerSketch == null) acc.regularizerSketch = new double[spec.rows() * block.cols()];
-        double[] w = new double[block.rows()];
-        for (int i = 0; i < w.length; i++) w[i] = Math.sqrt(block.regWeightSquared(i));
-        spec.hash(block, 1).addRows(w, acc.regularizerSketch);
-        acc.checksum += acc.regularizerSketch[0];
-      }
-      return acc;
-    }
-
-    @Override public Sums merge(Sums left, Sums right) {
-      left.sums = pass.merge(left.sums, right.sums);
-      left.checksum += right.checksum;
-      return left;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.hyperreg.spark.bench;
 import dev.hyperreg.spark.exec.SparkSessions;
 import dev.hyperreg.spark.io.BlockedData;
 import dev.hyperreg.spark.io.LibsvmInput;
+import dev.hyperreg.spark.io.NumberParserComparison;
 import dev.hyperreg.spark.io.TableInput;
 import dev.hyperreg.spark.job.Json;
 import java.io.IOException;
@@ -40,6 +41,8 @@ import scala.Tuple2;
  * Each measurement runs after one warm-up of the same kind, in one Spark session, median of
  * {@code --runs}. Storage is Spark's own account (memory used for caching and unrolling, polled every
  * 5 ms on the driver's block manager status), so the peak covers blocks being built as well as held.
+ * For the text formats it also times the numbers of one file with the loaders' parser and with
+ * FastDoubleParser, side by side ({@link NumberParserComparison}).
  */
 public final class LoadBenchmark {
   private LoadBenchmark() {}
@@ -78,6 +81,14 @@ public final class LoadBenchmark {
                 + "  final cache %7.1f MB  ratio %.2f%n", format, (double) r.get("gigabytes"),
             (double) r.get("textCountSeconds"), (double) r.get("loadSeconds"), (double) r.get("loadOverTextCount"),
             (double) r.get("peakStorageMB"), (double) r.get("finalCacheMB"), (double) r.get("peakOverFinal"));
+        if (!format.equals("parquet")) {
+          Map<String, Object> numbers = NumberParserComparison.measure(dir.resolve(String.format(Locale.ROOT,
+              "part-%05d.%s", 0, format)), format.equals("csv"), runs);
+          r.put("numberParsing", numbers);
+          out.printf(Locale.ROOT, "%-8s numbers of one file, one thread: NumberParser %.1f ns, FastDoubleParser %.1f ns"
+                  + " per number (ratio %.2f)%n", format, (double) numbers.get("handWrittenNanosPerNumber"),
+              (double) numbers.get("fastDoubleParserNanosPerNumber"), (double) numbers.get("fastDoubleParserOverHandWritten"));
+        }
       }
       report.put("results", results);
       Path outDir = Path.of(output);

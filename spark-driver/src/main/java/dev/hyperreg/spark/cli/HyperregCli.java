@@ -74,7 +74,7 @@ public final class HyperregCli {
   }
 
   /** The options of a {@code hyperreg fit} command line (conf file included), validated. */
-  public static FitOptions parseFit(String... args) {
+  static FitOptions parseFit(String... args) {
     CommandLine commandLine = commandLine(System.out, System.err);
     ConfFileDefaults.install(commandLine, prepend("fit", args));
     CommandLine fit = commandLine.getSubcommands().get("fit");

@@ -15,7 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -44,13 +44,15 @@ import org.slf4j.LoggerFactory;
 public final class AtomicOutput {
   public static final String SUCCESS_MARKER = "_SUCCESS";
   /**
-   * Test hook (ClusterTest kills the driver there): with {@code -Dhyperreg.test.pauseCommitAt=STEP},
-   * STEP one of {@code filled} (the temporary directory is complete), {@code aside} (the old output
-   * has been moved aside, the new one not yet into place) or {@code placed} (the new output is in
-   * place, the old one not yet deleted), the commit logs "commit paused at STEP" and waits up to
-   * ten minutes before going on. Never set in production.
+   * The seam through which a test stops a driver in the middle of a commit to kill it there
+   * (ClusterTest): the name of a {@code java.util.function.Consumer<String>} on the JVM's class path,
+   * told each step as the commit reaches it — {@code filled} (the temporary directory is complete),
+   * {@code aside} (the old output has been moved aside, the new one not yet into place),
+   * {@code placed} (the new output is in place, the old one not yet deleted). Unset, as in
+   * production, no one is told.
    */
-  public static final String PAUSE_PROPERTY = "hyperreg.test.pauseCommitAt";
+  public static final String STEP_OBSERVER_PROPERTY = "hyperreg.test.commitStepObserver";
+  private static final Consumer<String> STEP_OBSERVER = stepObserver();
   private static final Logger LOG = LoggerFactory.getLogger("dev.hyperreg.output");
   private static final String TEMPORARY = ".tmp-", PREVIOUS = ".old-";
 
@@ -170,16 +172,16 @@ public final class AtomicOutput {
     boolean setAside = false;
     try {
       fill.into(temporary);
-      pauseAt("filled");
+      STEP_OBSERVER.accept("filled");
       if (fs.exists(target)) {
         renameOrSay(target, previous, "cannot move the old output " + target + " aside");
         setAside = true;
-        pauseAt("aside");
+        STEP_OBSERVER.accept("aside");
       }
       renameOrSay(temporary, target, "cannot rename " + temporary + " to " + target);
       moved = true;
       if (setAside) {
-        pauseAt("placed");
+        STEP_OBSERVER.accept("placed");
         if (!fs.delete(previous, true)) throw new IOException("delete returned false");
       }
     } catch (IOException e) {
@@ -259,14 +261,16 @@ public final class AtomicOutput {
     return raw instanceof RawLocalFileSystem local ? local.pathToFile(fs.makeQualified(path)).toPath() : null;
   }
 
-  /** The test hook {@link #PAUSE_PROPERTY}. */
-  private static void pauseAt(String step) {
-    if (!step.equals(System.getProperty(PAUSE_PROPERTY))) return;
-    LOG.warn("commit paused at {} ({} is set: a test waits to kill this driver here)", step, PAUSE_PROPERTY);
+  /** The observer {@link #STEP_OBSERVER_PROPERTY} names, or one that does nothing. */
+  @SuppressWarnings("unchecked")
+  private static Consumer<String> stepObserver() {
+    String name = System.getProperty(STEP_OBSERVER_PROPERTY);
+    if (name == null) return step -> { };
     try {
-      TimeUnit.MINUTES.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return (Consumer<String>) Class.forName(name, true, ClassLoader.getSystemClassLoader())
+          .getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException(STEP_OBSERVER_PROPERTY + " names no Consumer<String> on the class path: " + name, e);
     }
   }
 }

@@ -50,7 +50,7 @@ public final class FitOptions {
   public String featuresCol = "features";
 
   @Option(names = "--objective", paramLabel = "NAME", order = 7, converter = ObjectiveName.class,
-      description = "rescaled | plain | softmax (default rescaled)")
+      completionCandidates = ObjectiveName.class, description = "${COMPLETION-CANDIDATES} (default rescaled)")
   public ObjectiveKind objective = ObjectiveKind.RESCALED;
 
   @Option(names = "--link", paramLabel = "NAME", order = 8, converter = LinkName.class,
@@ -176,19 +176,15 @@ public final class FitOptions {
       throw new UsageException("--reg-weight must be a finite number ≥ 0, got " + regWeight);
     }
     if (!(ridge >= 0) || Double.isInfinite(ridge)) throw new UsageException("--ridge must be a finite number ≥ 0, got " + ridge);
-    if (objective == ObjectiveKind.SOFTMAX && link != Link.EXP) {
-      throw new UsageException("--objective softmax takes --link exp only, got " + link.label());
+    requireLink(objective, link);
+    if (intercept && objective.interceptRefusal() != null) {
+      throw new UsageException("--intercept is not allowed with " + objective.label() + ": " + objective.interceptRefusal());
     }
-    if (objective == ObjectiveKind.SOFTMAX && intercept) {
-      throw new UsageException("--intercept is not allowed with softmax: softmax(Ax + c) = softmax(Ax),"
-          + " so an intercept would be undetermined");
-    }
-    if (objective == ObjectiveKind.RESCALED && link == Link.EXP && intercept && regWeight == 0 && weightCol == null) {
-      // SPEC §3: L_fit(x + t·e) = e^(2t)·L_fit(x) along the intercept column e; only the row term ½Σw_i²z_i²
-      // grows along e (λ skips the intercept), so without row weights the loss has no minimizer
-      throw new UsageException("--objective rescaled --link exp --intercept has no minimizer without row"
-          + " regularization: along the intercept column e the fit term obeys L_fit(x + t·e) = e^(2t)·L_fit(x),"
-          + " so the loss shrinks as t → −∞ and the fit would run the intercept off to −∞. Give --reg-weight W"
+    String unbounded = objective.interceptWithoutRowWeightsRefusal(link);
+    if (unbounded != null && intercept && regWeight == 0 && weightCol == null) {
+      // SPEC §3: only the row term ½Σw_i²z_i² grows along the intercept column (λ skips the intercept)
+      throw new UsageException("--objective " + objective.label() + " --link " + link.label() + " --intercept has no"
+          + " minimizer without row regularization: " + unbounded + ". Give --reg-weight W"
           + " with W > 0 (or, for csv/parquet, a --weight-col of positive weights), or drop --intercept; --ridge"
           + " does not help, it never applies to the intercept");
     }
@@ -274,9 +270,19 @@ public final class FitOptions {
     }
   }
 
-  /** rescaled, plain or softmax. */
-  static final class ObjectiveName implements ITypeConverter<ObjectiveKind> {
+  /** Refuses, with the command line's words, a link the objective is not defined for ({@code generate} too). */
+  static void requireLink(ObjectiveKind objective, Link link) {
+    if (!objective.takes(link)) {
+      throw new UsageException("--objective " + objective.label() + " takes --link "
+          + String.join(" or ", objective.linkLabels()) + " only, got " + link.label());
+    }
+  }
+
+  /** An objective's label ({@link ObjectiveKind#labels()}, which the help text lists too). */
+  static final class ObjectiveName implements ITypeConverter<ObjectiveKind>, Iterable<String> {
     @Override public ObjectiveKind convert(String value) { return named(() -> ObjectiveKind.parse(value)); }
+
+    @Override public java.util.Iterator<String> iterator() { return ObjectiveKind.labels().iterator(); }
   }
 
   /** exp, cosh or sinh. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class GenerateOptions {
   @Option(names = "--objective", paramLabel = "NAME", order = 1, converter = FitOptions.ObjectiveName.class,
-      description = "rescaled | plain | softmax (default rescaled)")
+      completionCandidates = FitOptions.ObjectiveName.class, description = "${COMPLETION-CANDIDATES} (default rescaled)")
   public ObjectiveKind objective = ObjectiveKind.RESCALED;
 
   @Option(names = "--link", paramLabel = "NAME", order = 2, converter = FitOptions.LinkName.class,
@@ -53,7 +53,7 @@ public final class GenerateOptions {
     if (output == null) throw new UsageException("--output is required");
     if (rows < 1 || features < 1) throw new UsageException("--rows and --features must be ≥ 1");
     if (!(density > 0 && density <= 1)) throw new UsageException("--density must lie in (0, 1], got " + density);
-    if (objective == ObjectiveKind.SOFTMAX && link != Link.EXP) throw new UsageException("softmax takes --link exp only");
+    FitOptions.requireLink(objective, link);
   }
 
   /** A long (the seed), as {@link FitOptions.WholeNumber} words its error. */

@@ -4,7 +4,6 @@ import dev.hyperreg.core.objective.ObjectiveKind;
 import dev.hyperreg.spark.UsageException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Mixin;

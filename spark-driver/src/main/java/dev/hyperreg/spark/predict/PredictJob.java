@@ -62,7 +62,7 @@ public final class PredictJob {
     /** How this model scores a row (the same computation as the Spark ML model's transform). */
     Scoring scoring() { return new Scoring(link, coefficients, intercept); }
 
-    boolean hasShares() { return objective != ObjectiveKind.PLAIN; }
+    boolean hasShares() { return objective.predictsShares(); }
 
     /** Reads a `hyperreg fit` output directory or a saved Spark ML model. */
     static ScoringModel load(String dir, Configuration conf) {

@@ -135,12 +135,17 @@ class ClusterTest {
 
   /** spark-submit, client mode (the driver is this child JVM), Kryo with registration required. */
   private static ChildJvm submit(Path log, String... appArgs) throws IOException {
-    return submit(log, Map.of(), appArgs);
+    return submit(log, Map.of(), null, appArgs);
   }
 
-  /** The same, with system properties for the driver JVM (a test hook's). */
-  private static ChildJvm submit(Path log, Map<String, String> driverProperties, String... appArgs) throws IOException {
+  /**
+   * The same, with system properties for the driver JVM and, when not null, a directory added to
+   * its class path (a test seam's: its classes then load from the system class loader).
+   */
+  private static ChildJvm submit(Path log, Map<String, String> driverProperties, Path driverClasses, String... appArgs)
+      throws IOException {
     String sparkClasspath = Files.readString(STATE.resolve("spark-classpath.txt")).trim();
+    String driverClasspath = driverClasses == null ? sparkClasspath : sparkClasspath + File.pathSeparator + driverClasses;
     String jvmOptions = Files.readString(ROOT.resolve("spark-driver/target/jvm-options.txt")).trim();
     List<String> args = new ArrayList<>(List.of(
         // no --class and no --jars: the application jar names its main class and carries core and picocli
@@ -160,7 +165,7 @@ class ClusterTest {
     Map<String, String> properties = new HashMap<>();
     properties.put("log4j.configurationFile", ROOT.resolve("conf/log4j2.properties").toString());
     properties.putAll(driverProperties);
-    ChildJvm job = ChildJvm.start(log, properties, env, sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
+    ChildJvm job = ChildJvm.start(log, properties, env, driverClasspath, "org.apache.spark.deploy.SparkSubmit",
         args.toArray(String[]::new));
     STARTED.add(job);
     return job;
@@ -270,7 +275,7 @@ class ClusterTest {
 
   /**
    * A driver killed (kill -9) while it commits its output over an existing one, at each step of
-   * the commit ({@link AtomicOutput#PAUSE_PROPERTY} holds it there until it is killed): right after
+   * the commit ({@link PauseCommitAt} holds it there until it is killed): right after
    * the kill the output directory is the old output or the new one, whole, never a mix — or, killed
    * between the two renames, absent with the old output whole beside it; and the next run writing
    * there (here one without --overwrite, which then refuses) finds the old output back in place
@@ -303,7 +308,7 @@ class ClusterTest {
       assertEquals(3, old.status(), old.err());
       Map<String, String> oldFiles = files(out);
       Path log = WORK.resolve("commit-killed-" + step + ".log");
-      try (ChildJvm job = submit(log, Map.of(AtomicOutput.PAUSE_PROPERTY, step),
+      try (ChildJvm job = submit(log, PauseCommitAt.driverProperties(step), ROOT.resolve("spark-driver/target/test-classes"),
           concat(fit, "--overwrite"))) {
         awaitLine(job, log, "commit paused at " + step);
         assertTrue(job.isAlive());
