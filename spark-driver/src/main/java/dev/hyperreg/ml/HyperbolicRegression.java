@@ -3,6 +3,8 @@ package dev.hyperreg.ml;
 import dev.hyperreg.core.objective.Link;
 import dev.hyperreg.core.objective.Objective;
 import dev.hyperreg.core.objective.ObjectiveKind;
+import dev.hyperreg.core.objective.Scoring;
+import dev.hyperreg.core.data.RowBlock;
 import dev.hyperreg.core.solver.FitResult;
 import dev.hyperreg.core.solver.StartingPoint;
 import dev.hyperreg.spark.InputFormatException;
@@ -16,6 +18,7 @@ import dev.hyperreg.spark.job.SolverSettings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -51,6 +54,15 @@ import org.slf4j.LoggerFactory;
  * {@code regWeightCol} when set, else {@code regWeight}; λ is {@code ridge}. There is no intercept
  * param: append a constant feature if you want one (softmax cannot identify it).
  *
+ * <p><b>Σb of the training rows.</b> Rescaled and softmax fit shares: their zero-residual point has
+ * f(a_i·x) ∝ b_i with Σb = 1 (softmax's s sums to 1; rescaled's u = αb with α = Σu forces Σb = 1 unless
+ * u = 0). A training set whose labels sum to something else — a cross-validation fold of shares of the
+ * whole data, say — would pose a different problem, pulled towards f(Ax) → 0. So for these two the
+ * estimator fits b̃ = b/Σb over the training rows (one job sums the labels), reports the objective of
+ * b̃ in the summary, and keeps Σb so that the model predicts on b's own scale
+ * ({@link dev.hyperreg.core.objective.Scoring#labelPrediction}); labels that sum to 0 or to a
+ * non-finite number are refused, naming {@code labelCol}. Plain fits b as it is.
+ *
  * <p>Declared in Java on {@link Estimator} directly, with the params created after the uid is set
  * (subclassing {@code Predictor} from Java breaks param ownership, SPARK-15605).
  */
@@ -60,7 +72,6 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
 
   private final String uid;
   private final SharedParams shared;
-  private final Param<String> labelCol;
   private final Param<String> regWeightCol;
   private final DoubleParam regWeight;
   private final DoubleParam ridge;
@@ -77,7 +88,6 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
   public HyperbolicRegression(String uid) {
     this.uid = uid;
     shared = new SharedParams(this);
-    labelCol = new Param<>(this, "labelCol", "label column name (the targets b)");
     regWeightCol = new Param<>(this, "regWeightCol", "column of per-row regularization weights w_i"
         + " (optional, empty: regWeight for every row); not an instance weight");
     regWeight = new DoubleParam(this, "regWeight", "w for every row when regWeightCol is empty (≥ 0)",
@@ -103,7 +113,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
     setDefault(shared.shareCol, "");
     setDefault(shared.objective, "rescaled");
     setDefault(shared.link, "exp");
-    setDefault(labelCol, "label");
+    setDefault(shared.labelCol, "label");
     setDefault(regWeightCol, "");
     setDefault(regWeight, 0.0);
     setDefault(ridge, 0.0);
@@ -122,7 +132,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
   public Param<String> shareCol() { return shared.shareCol; }
   public Param<String> objective() { return shared.objective; }
   public Param<String> link() { return shared.link; }
-  public Param<String> labelCol() { return labelCol; }
+  public Param<String> labelCol() { return shared.labelCol; }
   public Param<String> regWeightCol() { return regWeightCol; }
   public DoubleParam regWeight() { return regWeight; }
   public DoubleParam ridge() { return ridge; }
@@ -139,7 +149,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
   public String getShareCol() { return getOrDefault(shared.shareCol); }
   public String getObjective() { return getOrDefault(shared.objective); }
   public String getLink() { return getOrDefault(shared.link); }
-  public String getLabelCol() { return getOrDefault(labelCol); }
+  public String getLabelCol() { return getOrDefault(shared.labelCol); }
   public String getRegWeightCol() { return getOrDefault(regWeightCol); }
   public double getRegWeight() { return (Double) getOrDefault(regWeight); }
   public double getRidge() { return (Double) getOrDefault(ridge); }
@@ -157,7 +167,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
   public HyperbolicRegression setShareCol(String v) { set(shared.shareCol, v); return this; }
   public HyperbolicRegression setObjective(String v) { set(shared.objective, v.toLowerCase(Locale.ROOT)); return this; }
   public HyperbolicRegression setLink(String v) { set(shared.link, v.toLowerCase(Locale.ROOT)); return this; }
-  public HyperbolicRegression setLabelCol(String v) { set(labelCol, v); return this; }
+  public HyperbolicRegression setLabelCol(String v) { set(shared.labelCol, v); return this; }
   public HyperbolicRegression setRegWeightCol(String v) { set(regWeightCol, v); return this; }
   public HyperbolicRegression setRegWeight(double v) { set(regWeight, v); return this; }
   public HyperbolicRegression setRidge(double v) { set(ridge, v); return this; }
@@ -194,9 +204,13 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
       SolverSettings settings = new SolverSettings(Solver.named(getSolver()),
           getSketchSize() > 0 ? getSketchSize() : null, getSeed(), getMaxIter(), getTol(), 0, getAggregationDepth());
       LOG.info("{}: fitting {} rows × {} features", uid, data.rows(), data.dim());
+      // rescaled and softmax fit the shares b/Σb of the training rows (see the class comment)
+      double labelSum = kind == ObjectiveKind.PLAIN ? 1 : labelSum(data);
+      JavaRDD<RowBlock> blocks = kind == ObjectiveKind.PLAIN ? data.blocks()
+          : data.blocks().map(b -> b.withLabelsDividedBy(labelSum));
       FitJob.Fitted fitted;
       try {
-        fitted = FitJob.fitBlocks(jsc, data.blocks(), objective, settings,
+        fitted = FitJob.fitBlocks(jsc, blocks, objective, settings,
             x0 == null ? null : new StartingPoint(x0, "initialModel"), "hyperreg-ml " + uid,
             r -> {
               String line = FitJob.describe(r);
@@ -217,13 +231,41 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
         LOG.warn("{}: NOT CONVERGED ({}): {}. Raise maxIter, add regularization (regWeight, ridge) or start"
             + " elsewhere (initialModel); the model holds the last iterate.", uid, fit.stopReason(), fit.message());
       }
+      Scoring.LabelScale scale = kind == ObjectiveKind.PLAIN ? null
+          : new Scoring.LabelScale(labelSum, trainingSum(data.blocks(), new Scoring(f, fit.coefficients(), false)));
       HyperbolicRegressionModel model = new HyperbolicRegressionModel(uid,
-          new DenseVector(fit.coefficients()), HyperbolicRegressionTrainingSummary.of(fit, fitted.passes()));
+          new DenseVector(fit.coefficients()), HyperbolicRegressionTrainingSummary.of(fit, fitted.passes()), scale);
       copyValues(model, ParamMap.empty());
       return (HyperbolicRegressionModel) model.setParent(this);
     } finally {
       data.release();
     }
+  }
+
+  /** Σb over the training rows, refused (naming labelCol) when it is 0 or not finite. */
+  private double labelSum(BlockedData data) {
+    double sum = data.blocks().map(b -> {
+      double s = 0;
+      for (int i = 0; i < b.rows(); i++) s += b.label(i);
+      return s;
+    }).fold(0.0, Double::sum);
+    if (!(sum != 0 && Double.isFinite(sum))) {
+      throw new IllegalArgumentException("the labels (labelCol '" + getLabelCol() + "') sum to " + sum + " over the "
+          + data.rows() + " training rows: the " + getObjective() + " objective fits the shares b/Σb of the"
+          + " training rows, which need a finite, non-zero Σb");
+    }
+    return sum;
+  }
+
+  /** The scaled Σ f(a·x) over the training rows at the fitted x ({@link Scoring#addToSum}), one job. */
+  static double[] trainingSum(JavaRDD<RowBlock> blocks, Scoring scoring) {
+    double[] x = scoring.coefficients();
+    return blocks.aggregate(Scoring.emptySum(), (acc, block) -> {
+      double[] z = new double[block.rows()];
+      block.multiply(x, z);
+      for (double zi : z) scoring.addToSum(acc, zi);
+      return acc;
+    }, Scoring::mergeSums);
   }
 
   /** The dataset as cached row blocks: row ids are the rows' positions, as for CSV and Parquet input. */

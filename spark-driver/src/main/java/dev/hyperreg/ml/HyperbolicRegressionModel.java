@@ -25,13 +25,21 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A fitted {@link HyperbolicRegression}: the coefficients x, and {@code transform}, which adds
- * f(a·x) for every row as {@code predictionCol} and, when {@code shareCol} is set (rescaled and
- * softmax), the share f(a·x)/Σ f(a·x) over the rows being transformed — it depends on which rows are
- * scored together, so it is opt-in. f(a·x) is +∞ where it exceeds the double range; the share is
- * computed in scaled form (every f multiplied by e^{−max}), so it stays finite.
+ * A fitted {@link HyperbolicRegression}: the coefficients x, and {@code transform}, which adds for
+ * every row as {@code predictionCol} the prediction on the labels' scale
+ * ({@link Scoring#labelPrediction}): f(a·x) for the plain objective; Σ_T b · f(a·x)/Σ_T f(a·x) for
+ * rescaled and softmax, both sums over the training rows T, which the model keeps
+ * ({@link Scoring.LabelScale}) — a row's share of the training rows' Σ f, on the training labels'
+ * scale. It depends on no other row being transformed, so {@code RegressionEvaluator} and
+ * {@link HyperbolicRegressionEvaluator} compare it with the label directly. When {@code shareCol} is
+ * set (rescaled and softmax), {@code transform} also adds the share f(a·x)/Σ f(a·x) over the rows
+ * being transformed. Plain's f(a·x) is +∞ where it exceeds the double range; the shares (and the
+ * label-scale predictions of the other two) are computed in scaled form (every f multiplied by
+ * e^{−max}), so they stay finite.
  *
- * <p>Saved as Spark ML's param metadata plus the coefficients as Parquet under {@code data/}.
+ * <p>Saved as Spark ML's param metadata plus the coefficients and the label scale as Parquet under
+ * {@code data/}. A model saved by 0.1.0 has no label scale: it loads, but a rescaled or softmax one
+ * refuses to transform until refitted.
  */
 public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
@@ -40,6 +48,8 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
   private final Vector coefficients;
   private final HyperbolicRegressionTrainingSummary summary;
   private final SharedParams shared;
+  /** Σb and Σ f(a·x) of the training rows (rescaled, softmax); null for plain and for a 0.1.0 model. */
+  private final Scoring.LabelScale labelScale;
 
   /**
    * An empty model (no coefficients): Spark Connect finds the estimators and models it may load
@@ -47,15 +57,18 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
    */
   public HyperbolicRegressionModel() {
     this(org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID("hyperbolicRegModel"),
-        new org.apache.spark.ml.linalg.DenseVector(new double[0]), null);
+        new org.apache.spark.ml.linalg.DenseVector(new double[0]), null, null);
   }
 
-  HyperbolicRegressionModel(String uid, Vector coefficients, HyperbolicRegressionTrainingSummary summary) {
+  HyperbolicRegressionModel(String uid, Vector coefficients, HyperbolicRegressionTrainingSummary summary,
+      Scoring.LabelScale labelScale) {
     this.uid = uid;
     this.coefficients = coefficients;
     this.summary = summary;
+    this.labelScale = labelScale;
     shared = new SharedParams(this);
     setDefault(shared.featuresCol, "features");
+    setDefault(shared.labelCol, "label");
     setDefault(shared.predictionCol, "prediction");
     setDefault(shared.shareCol, "");
     setDefault(shared.objective, "rescaled");
@@ -76,6 +89,8 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
     m.put("objective", getObjective());
     m.put("link", getLink());
     m.put("coefficients", coefficients.toArray());
+    m.put("labelSum", labelScale == null ? null : labelScale.labelSum());
+    m.put("trainingSum", labelScale == null ? null : labelScale.trainingSum());
     m.put("summary", summary);
     try {
       return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
@@ -89,6 +104,31 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
 
   public boolean hasSummary() { return summary != null; }
 
+  /**
+   * Σb over the training rows (rescaled and softmax: the fit fitted b/Σb and predicts on b's scale);
+   * 1 for plain, NaN for a rescaled or softmax model saved by 0.1.0.
+   */
+  public double trainingLabelSum() {
+    if (labelScale != null) return labelScale.labelSum();
+    return getObjective().equals("plain") ? 1 : Double.NaN;
+  }
+
+  /**
+   * The model's metrics on {@code dataset} (featuresCol and labelCol): it is transformed, and
+   * {@link HyperbolicRegressionEvaluator#summarize} compares the predictions with the labels.
+   */
+  public HyperbolicRegressionSummary evaluate(Dataset<?> dataset) {
+    String prediction = getPredictionCol();
+    HyperbolicRegressionModel scorer = copy(ParamMap.empty()).setShareCol("");
+    if (java.util.Arrays.asList(dataset.schema().fieldNames()).contains(prediction)) {
+      // a column of the caller's keeps its name: score into a fresh one
+      prediction = "prediction_" + uid;
+      scorer.setPredictionCol(prediction);
+    }
+    Dataset<Row> predictions = scorer.transform(dataset);
+    return HyperbolicRegressionEvaluator.summarize(predictions, getLabelCol(), prediction, getObjective());
+  }
+
   /** The training summary; throws after a load, like Spark's models. */
   public HyperbolicRegressionTrainingSummary summary() {
     if (summary == null) throw new IllegalStateException("no training summary: this model was loaded, not fitted");
@@ -96,26 +136,35 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
   }
 
   public Param<String> featuresCol() { return shared.featuresCol; }
+  public Param<String> labelCol() { return shared.labelCol; }
   public Param<String> predictionCol() { return shared.predictionCol; }
   public Param<String> shareCol() { return shared.shareCol; }
   public Param<String> objective() { return shared.objective; }
   public Param<String> link() { return shared.link; }
 
   public String getFeaturesCol() { return getOrDefault(shared.featuresCol); }
+  public String getLabelCol() { return getOrDefault(shared.labelCol); }
   public String getPredictionCol() { return getOrDefault(shared.predictionCol); }
   public String getShareCol() { return getOrDefault(shared.shareCol); }
   public String getObjective() { return getOrDefault(shared.objective); }
   public String getLink() { return getOrDefault(shared.link); }
 
   public HyperbolicRegressionModel setFeaturesCol(String v) { set(shared.featuresCol, v); return this; }
+  public HyperbolicRegressionModel setLabelCol(String v) { set(shared.labelCol, v); return this; }
   public HyperbolicRegressionModel setPredictionCol(String v) { set(shared.predictionCol, v); return this; }
   public HyperbolicRegressionModel setShareCol(String v) { set(shared.shareCol, v); return this; }
 
   @Override public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    if (labelScale == null && !getObjective().equals("plain")) {
+      throw new IllegalStateException("this " + getObjective() + " model (" + uid + ") was saved by hyperreg 0.1.0,"
+          + " without Σb and Σ f(a·x) of its training rows, so it cannot predict on the labels' scale: refit it");
+    }
     Scoring scoring = new Scoring(Link.parse(getLink()), coefficients.toArray(), false);
+    Scoring.LabelScale scale = labelScale;
     UserDefinedFunction margin = functions.udf((UDF1<Vector, Double>) v -> margin(scoring, v), DataTypes.DoubleType);
-    UserDefinedFunction value = functions.udf((UDF1<Double, Double>) scoring::prediction, DataTypes.DoubleType);
+    UserDefinedFunction value = functions.udf((UDF1<Double, Double>) z -> scoring.labelPrediction(z, scale),
+        DataTypes.DoubleType);
     String marginCol = "__hyperreg_margin";
     Dataset<Row> withMargin = dataset.withColumn(marginCol, margin.apply(functions.col(getFeaturesCol())));
     Dataset<Row> out = withMargin.withColumn(getPredictionCol(), value.apply(functions.col(marginCol)));
@@ -155,7 +204,7 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
   }
 
   @Override public HyperbolicRegressionModel copy(ParamMap extra) {
-    HyperbolicRegressionModel copy = new HyperbolicRegressionModel(uid, coefficients, summary);
+    HyperbolicRegressionModel copy = new HyperbolicRegressionModel(uid, coefficients, summary, labelScale);
     return (HyperbolicRegressionModel) copyValues(copy, extra).setParent(parent());
   }
 
@@ -175,8 +224,14 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
 
     @Override public void saveImpl(String path) {
       DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-      StructType schema = new StructType().add("coefficients", new VectorUDT(), false);
-      sparkSession().createDataFrame(List.of(RowFactory.create(model.coefficients)), schema).repartition(1)
+      StructType schema = new StructType().add("coefficients", new VectorUDT(), false)
+          .add("labelSum", DataTypes.DoubleType, true)
+          .add("trainingSum", DataTypes.createArrayType(DataTypes.DoubleType, false), true);
+      Scoring.LabelScale scale = model.labelScale;
+      Row row = RowFactory.create(model.coefficients, scale == null ? null : scale.labelSum(),
+          scale == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(
+              java.util.Arrays.stream(scale.trainingSum()).boxed().toList()).toSeq());
+      sparkSession().createDataFrame(List.of(row), schema).repartition(1)
           .write().parquet(new org.apache.hadoop.fs.Path(path, "data").toString());
     }
   }
@@ -185,9 +240,17 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
     @Override public HyperbolicRegressionModel load(String path) {
       DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
           HyperbolicRegressionModel.class.getName());
-      Row data = sparkSession().read().parquet(new org.apache.hadoop.fs.Path(path, "data").toString())
-          .select("coefficients").head();
-      HyperbolicRegressionModel model = new HyperbolicRegressionModel(metadata.uid(), (Vector) data.get(0), null);
+      Dataset<Row> stored = sparkSession().read().parquet(new org.apache.hadoop.fs.Path(path, "data").toString());
+      Row data = stored.head();
+      Scoring.LabelScale scale = null;
+      // 0.1.0 saved the coefficients only
+      if (java.util.Arrays.asList(stored.columns()).contains("labelSum") && !data.isNullAt(data.fieldIndex("labelSum"))) {
+        List<Double> sum = data.getList(data.fieldIndex("trainingSum"));
+        scale = new Scoring.LabelScale(data.getDouble(data.fieldIndex("labelSum")),
+            sum.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+      HyperbolicRegressionModel model = new HyperbolicRegressionModel(metadata.uid(),
+          (Vector) data.get(data.fieldIndex("coefficients")), null, scale);
       metadata.getAndSetParams(model, scala.Option.empty());
       return model;
     }

@@ -13,6 +13,7 @@ import org.apache.spark.ml.util.Identifiable;
  */
 final class SharedParams {
   final Param<String> featuresCol;
+  final Param<String> labelCol;
   final Param<String> predictionCol;
   final Param<String> shareCol;
   final Param<String> objective;
@@ -20,7 +21,9 @@ final class SharedParams {
 
   SharedParams(Identifiable owner) {
     featuresCol = new Param<>(owner, "featuresCol", "features column name (a Spark ML Vector, dense or sparse)");
-    predictionCol = new Param<>(owner, "predictionCol", "prediction column name: f(a·x) for every row");
+    labelCol = new Param<>(owner, "labelCol", "label column name (the targets b; the model's evaluate reads it)");
+    predictionCol = new Param<>(owner, "predictionCol", "prediction column name: the label-scale prediction for"
+        + " every row (plain: f(a·x); rescaled and softmax: Σb·f(a·x)/Σf(a·x), both sums over the training rows)");
     shareCol = new Param<>(owner, "shareCol", "when not empty, also f(a·x)/Σ f(a·x) over the rows being"
         + " transformed (rescaled and softmax objectives; depends on which rows are scored)");
     objective = new Param<>(owner, "objective", "objective: rescaled ½‖f(Ax) − ⟨f(Ax),1⟩b‖², plain"

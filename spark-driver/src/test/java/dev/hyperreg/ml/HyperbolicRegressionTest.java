@@ -187,17 +187,22 @@ class HyperbolicRegressionTest {
   }
 
   @Test
-  void transformAddsFOfTheMarginAndTheShareOnRequest() {
+  void transformAddsTheLabelScalePredictionAndTheShareOnRequest() {
     Dataset<Row> data = libsvm("softmax.libsvm");
     HyperbolicRegressionModel model = softmaxEstimator().setShareCol("share").fit(data);
-    List<Row> rows = model.transform(data).select("features", "prediction", "share").collectAsList();
+    List<Row> rows = model.transform(data).select("features", "prediction", "share", "label").collectAsList();
     double[] x = model.coefficients().toArray();
     double total = 0;
-    for (Row r : rows) total += Math.exp(LinearAlgebra.dot(((Vector) r.get(0)).toArray(), x));
+    double labelSum = 0;
+    for (Row r : rows) {
+      total += Math.exp(LinearAlgebra.dot(((Vector) r.get(0)).toArray(), x));
+      labelSum += r.getDouble(3);
+    }
     double shareSum = 0;
     for (Row r : rows) {
       double expected = Math.exp(LinearAlgebra.dot(((Vector) r.get(0)).toArray(), x));
-      assertEquals(expected, r.getDouble(1), 1e-12 * expected);
+      // scored on the training rows: Σb · e^{a·x}/Σ e^{a·x}
+      assertEquals(labelSum * expected / total, r.getDouble(1), 1e-12 * labelSum * expected / total);
       assertEquals(expected / total, r.getDouble(2), 1e-12);
       shareSum += r.getDouble(2);
     }

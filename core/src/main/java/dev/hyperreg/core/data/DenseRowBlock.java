@@ -71,6 +71,10 @@ public final class DenseRowBlock extends RowBlock {
     return new DenseRowBlock(rowIds, newCols, wide, labels, regWeightsSquared);
   }
 
+  @Override public RowBlock withLabelsDividedBy(double divisor) {
+    return new DenseRowBlock(rowIds, cols, values, labelsDividedBy(divisor), regWeightsSquared);
+  }
+
   @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
     double[] moved = values.clone();
     for (int i = 0; i < rows; i++) {

@@ -131,6 +131,18 @@ public abstract sealed class RowBlock implements Serializable permits DenseRowBl
    */
   public abstract RowBlock shifted(EntryShift entryShift, double[] labelShift);
 
+  /**
+   * This block with every target b_i replaced by b_i/divisor, sharing its entries (no copy of the
+   * matrix): how the Spark ML estimator fits shares b/Σb of a training set whose labels do not sum to 1.
+   */
+  public abstract RowBlock withLabelsDividedBy(double divisor);
+
+  protected final double[] labelsDividedBy(double divisor) {
+    double[] b = new double[rows];
+    for (int i = 0; i < rows; i++) b[i] = labels[i] / divisor;
+    return b;
+  }
+
   /** The change of entry (i, j) of a block, which holds {@code value}, for {@link #shifted}. */
   @FunctionalInterface
   public interface EntryShift {

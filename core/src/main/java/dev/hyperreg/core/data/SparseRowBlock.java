@@ -47,6 +47,10 @@ public final class SparseRowBlock extends RowBlock {
     return new SparseRowBlock(rowIds, newCols, rowStart, index, values, labels, regWeightsSquared);
   }
 
+  @Override public RowBlock withLabelsDividedBy(double divisor) {
+    return new SparseRowBlock(rowIds, cols, rowStart, colIndex, values, labelsDividedBy(divisor), regWeightsSquared);
+  }
+
   @Override public RowBlock shifted(EntryShift entryShift, double[] labelShift) {
     double[] moved = values.clone();
     for (int i = 0; i < rows; i++) {

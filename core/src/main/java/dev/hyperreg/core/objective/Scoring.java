@@ -11,6 +11,15 @@ import java.io.Serializable;
  * sum Σ f(z)·e^{−m} is gathered in one pass whose partial sums are merged like a log-sum-exp
  * ({@link #addToSum}, {@link #mergeSums}), so no f(z) is formed unscaled and the shares stay finite
  * where f(z) itself overflows a double.
+ *
+ * <p><b>Predictions on the label's scale</b> ({@link #labelPrediction}). The plain objective fits f(z)
+ * to b itself, so its prediction is f(z). The rescaled and softmax objectives fit a <em>share</em>:
+ * at their answer f(a_i·x) is proportional to b_i over the training rows T, with the factor
+ * Σ_T f(a·x)/Σ_T b (rescaled: u ≈ αb̃ with α = Σ_T u and b̃ = b/Σ_T b; softmax: exp(z_i)/Σ_T exp(z) ≈
+ * b̃_i). A new row's label on the training labels' scale is therefore
+ * b̂ = Σ_T b · f(z)/Σ_T f(a·x) — the row's share of the training rows' Σ f, times the training labels'
+ * sum. A fit keeps those two numbers as a {@link LabelScale}; the share is computed scaled as above, so
+ * b̂ stays finite where f(z) overflows.
  */
 public final class Scoring implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -25,6 +34,9 @@ public final class Scoring implements Serializable {
     this.coefficients = coefficients.clone();
     this.intercept = intercept;
   }
+
+  /** The coefficients x (a copy; the intercept last when there is one). */
+  public double[] coefficients() { return coefficients.clone(); }
 
   /** Feature columns the coefficients cover (the intercept excluded). */
   public int features() { return coefficients.length - (intercept ? 1 : 0); }
@@ -70,4 +82,33 @@ public final class Scoring implements Serializable {
 
   /** The row's share f(z)/Σ f(z) of the rows whose {@code sum} this is. */
   public double share(double z, double[] sum) { return link.value(z, sum[0]) / sum[1]; }
+
+  /**
+   * What a fit of the rescaled or softmax objective keeps to put predictions on its labels' scale:
+   * Σ_T b over the training rows and the scaled sum {m, Σ_T f(a·x)·e^{−m}, rows} of {@link #addToSum}
+   * at the fitted x.
+   */
+  public record LabelScale(double labelSum, double[] trainingSum) implements Serializable {
+    public LabelScale {
+      trainingSum = trainingSum.clone();
+      if (trainingSum.length != 3 || !(trainingSum[1] != 0 && Double.isFinite(trainingSum[1]))
+          || !Double.isFinite(trainingSum[0])) {
+        throw new IllegalArgumentException("Σ f(a·x) over the training rows is " + (trainingSum.length == 3
+            ? trainingSum[1] + "·e^" + trainingSum[0] : "not a scaled sum")
+            + ": the shares f(a·x)/Σ f(a·x) are undefined");
+      }
+      if (!Double.isFinite(labelSum)) throw new IllegalArgumentException("Σ b = " + labelSum + " is not finite");
+    }
+
+    @Override public double[] trainingSum() { return trainingSum.clone(); }
+  }
+
+  /**
+   * The prediction on the labels' scale: f(z) when {@code scale} is null (the plain objective), else
+   * Σ_T b · f(z)/Σ_T f(a·x) (rescaled and softmax; see the class comment).
+   */
+  public double labelPrediction(double z, LabelScale scale) {
+    if (scale == null) return prediction(z);
+    return scale.labelSum() * share(z, scale.trainingSum);
+  }
 }

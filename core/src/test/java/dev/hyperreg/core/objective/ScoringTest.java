@@ -63,4 +63,26 @@ class ScoringTest {
     assertEquals(s.share(800, sum), s.share(-800, sum), 0);
     assertEquals(0.5, s.share(800, sum), 1e-15); // cosh(1)·e^{−800} is below the double range
   }
+
+  /**
+   * Label-scale predictions: plain gives f(z); with a {@link Scoring.LabelScale} the prediction is
+   * Σb · f(z)/Σ_T f, written out by hand for three training margins; it stays finite past e^709.
+   */
+  @Test
+  void labelPredictionsAreTheTrainingLabelsShare() {
+    Scoring s = new Scoring(Link.EXP, new double[] {1}, false);
+    double[] train = {0.1, -0.3, 0.7};
+    double[] sum = Scoring.emptySum();
+    for (double z : train) s.addToSum(sum, z);
+    Scoring.LabelScale scale = new Scoring.LabelScale(0.6, sum);
+    double byHand = 0.6 * Math.exp(0.25) / (Math.exp(0.1) + Math.exp(-0.3) + Math.exp(0.7));
+    assertEquals(byHand, s.labelPrediction(0.25, scale), 1e-15 * byHand);
+    assertEquals(Math.exp(0.25), s.labelPrediction(0.25, null), 0);
+    double[] far = Scoring.emptySum();
+    for (double z : new double[] {800, 801}) s.addToSum(far, z);
+    // 2·e^800/(e^800 + e^801) = 2/(1 + e), though e^800 is not a double
+    assertEquals(2 / (1 + Math.E), s.labelPrediction(800, new Scoring.LabelScale(2, far)), 1e-15);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Scoring.LabelScale(1, Scoring.emptySum()), "no training rows: no shares");
+  }
 }
