@@ -63,7 +63,7 @@ def test_model_params_come_from_the_estimator(softmax_model):
     model = softmax_model
     java = {p.name() for p in model._java_obj.params()}
     assert {p.name for p in model.params} == java == {
-        "featuresCol", "predictionCol", "shareCol", "objective", "link"}
+        "featuresCol", "labelCol", "predictionCol", "shareCol", "objective", "link"}
     # declared in Python with converters, not made up from the Java object (SPARK-10931)
     assert not any(getattr(p, "created_from_java_param", False) for p in model.params)
     assert (model.getObjective(), model.getLink(), model.getShareCol()) == ("softmax", "exp", "share")
@@ -71,11 +71,15 @@ def test_model_params_come_from_the_estimator(softmax_model):
 
 
 def test_transform_adds_prediction_and_share(softmax_model, softmax_data):
-    rows = softmax_model.transform(softmax_data).select("features", "prediction", "share").collect()
+    rows = softmax_model.transform(softmax_data).select("features", "label", "prediction", "share").collect()
     x = softmax_model.coefficients.toArray()
     assert len(rows) == 1000
+    # scored on its training rows: Σb · e^{a·x}/Σ e^{a·x}
+    label_sum = sum(row.label for row in rows)
+    exp_sum = sum(math.exp(float(row.features.dot(x))) for row in rows)
     for row in rows[:20]:
-        assert row.prediction == pytest.approx(math.exp(float(row.features.dot(x))), rel=1e-12)
+        expected = label_sum * math.exp(float(row.features.dot(x))) / exp_sum
+        assert row.prediction == pytest.approx(expected, rel=1e-12)
     assert sum(row.share for row in rows) == pytest.approx(1.0, abs=1e-12)
     renamed = softmax_model.copy().setPredictionCol("fx").setShareCol("").transform(softmax_data)
     assert "fx" in renamed.columns and "share" not in renamed.columns

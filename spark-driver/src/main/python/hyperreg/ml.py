@@ -10,8 +10,16 @@ change that. So they live where it looks, and this module is their short name.
 
 from dev.hyperreg.ml import (
     HyperbolicRegression,
+    HyperbolicRegressionEvaluator,
     HyperbolicRegressionModel,
+    HyperbolicRegressionSummary,
     HyperbolicRegressionTrainingSummary,
 )
 
-__all__ = ["HyperbolicRegression", "HyperbolicRegressionModel", "HyperbolicRegressionTrainingSummary"]
+__all__ = [
+    "HyperbolicRegression",
+    "HyperbolicRegressionModel",
+    "HyperbolicRegressionTrainingSummary",
+    "HyperbolicRegressionSummary",
+    "HyperbolicRegressionEvaluator",
+]

@@ -35,10 +35,13 @@ def test_summary_over_connect(model):
 def test_transform_over_connect(model, rescaled):
     import math
 
-    rows = model.transform(rescaled).select("features", "prediction").limit(5).collect()
+    rows = model.transform(rescaled).select("features", "label", "prediction").collect()
     x = model.coefficients.toArray()
-    for row in rows:
-        assert row.prediction == pytest.approx(math.exp(row.features.dot(x)), rel=1e-12)
+    # the model's training rows: the prediction is Σb · e^{a·x}/Σ e^{a·x}, on the labels' scale
+    label_sum = sum(row.label for row in rows)
+    exp_sum = sum(math.exp(row.features.dot(x)) for row in rows)
+    for row in rows[:5]:
+        assert row.prediction == pytest.approx(label_sum * math.exp(row.features.dot(x)) / exp_sum, rel=1e-12)
 
 
 def test_softmax_with_params_over_connect(spark):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from pyspark import keyword_only
 from pyspark.ml.common import inherit_doc
+from pyspark.ml.evaluation import JavaEvaluator
 from pyspark.ml.linalg import DenseVector, Vector
 from pyspark.ml.param import Param, Params, TypeConverters
 from pyspark.ml.param.shared import HasFeaturesCol, HasLabelCol, HasPredictionCol
@@ -33,6 +34,8 @@ __all__ = [
     "HyperbolicRegression",
     "HyperbolicRegressionModel",
     "HyperbolicRegressionTrainingSummary",
+    "HyperbolicRegressionSummary",
+    "HyperbolicRegressionEvaluator",
 ]
 
 
@@ -76,7 +79,7 @@ def _lower_case(value: Any) -> str:
     return TypeConverters.toString(value).lower()
 
 
-class _HyperbolicRegressionModelParams(HasFeaturesCol, HasPredictionCol):
+class _HyperbolicRegressionModelParams(HasFeaturesCol, HasLabelCol, HasPredictionCol):
     """Params that the estimator and the model both carry (Java: SharedParams)."""
 
     shareCol: "Param[str]" = Param(
@@ -117,7 +120,7 @@ class _HyperbolicRegressionModelParams(HasFeaturesCol, HasPredictionCol):
         return self.getOrDefault(self.link)
 
 
-class _HyperbolicRegressionParams(_HyperbolicRegressionModelParams, HasLabelCol):
+class _HyperbolicRegressionParams(_HyperbolicRegressionModelParams):
     """Params of :py:class:`HyperbolicRegression` (Java: HyperbolicRegression's params)."""
 
     regWeightCol: "Param[str]" = Param(
@@ -432,9 +435,12 @@ class HyperbolicRegressionModel(
     HasTrainingSummary["HyperbolicRegressionTrainingSummary"],
 ):
     """
-    Model fitted by :py:class:`HyperbolicRegression`: the coefficients x; ``transform`` adds
-    f(a·x) as ``predictionCol`` and, when ``shareCol`` is set (rescaled, softmax), the share
-    f(a·x)/Σ f(a·x) over the rows being transformed.
+    Model fitted by :py:class:`HyperbolicRegression`: the coefficients x; ``transform`` adds the
+    prediction on the labels' scale as ``predictionCol`` — f(a·x) for the plain objective, and for
+    rescaled and softmax Σb·f(a·x)/Σf(a·x) with both sums over the training rows (the row's share
+    of the training rows' Σf, on the training labels' scale; the model keeps the two sums) — and,
+    when ``shareCol`` is set (rescaled, softmax), the share f(a·x)/Σ f(a·x) over the rows being
+    transformed. :py:meth:`evaluate` gives the metrics on new data.
     """
 
     _java_class_name = "dev.hyperreg.ml.HyperbolicRegressionModel"
@@ -450,6 +456,24 @@ class HyperbolicRegressionModel(
     def setShareCol(self, value: str) -> "HyperbolicRegressionModel":
         """Sets the value of :py:attr:`shareCol`."""
         return self._set(shareCol=value)
+
+    def setLabelCol(self, value: str) -> "HyperbolicRegressionModel":
+        """Sets the value of :py:attr:`labelCol` (what :py:meth:`evaluate` compares with)."""
+        return self._set(labelCol=value)
+
+    def evaluate(self, dataset: Any) -> "HyperbolicRegressionSummary":
+        """
+        The model's metrics on ``dataset`` (``featuresCol`` and ``labelCol``), on the labels'
+        scale: the objective's own loss, rmse, r2, the number of rows, and the predictions
+        (see :py:class:`HyperbolicRegressionEvaluator`). Classic (py4j) sessions only.
+        """
+        if is_remote():
+            raise NotImplementedError(
+                "evaluate needs the classic (py4j) session; over Spark Connect, transform and "
+                "compare the columns yourself"
+            )
+        self._transfer_params_to_java()
+        return HyperbolicRegressionSummary(self._java_obj.evaluate(dataset._jdf))
 
     @property
     def coefficients(self) -> Vector:
@@ -545,3 +569,150 @@ class HyperbolicRegressionTrainingSummary(JavaWrapper):
     def dataPasses(self) -> int:
         """Passes over the data, the start point's and the final checks included."""
         return self._get("dataPasses")
+
+
+class HyperbolicRegressionSummary(JavaWrapper):
+    """A model's metrics on some data (Java record HyperbolicRegressionSummary), from
+    :py:meth:`HyperbolicRegressionModel.evaluate`; every metric on the labels' scale."""
+
+    @property
+    def predictions(self) -> Any:
+        """The data with the prediction column added."""
+        from pyspark.sql import DataFrame
+
+        return DataFrame(self._call_java("predictions"), _spark_session())
+
+    @property
+    def predictionCol(self) -> str:
+        """The prediction column compared."""
+        return self._call_java("predictionCol")
+
+    @property
+    def labelCol(self) -> str:
+        """The label column compared."""
+        return self._call_java("labelCol")
+
+    @property
+    def numInstances(self) -> int:
+        """Rows evaluated."""
+        return self._call_java("numInstances")
+
+    @property
+    def loss(self) -> float:
+        """The objective's own data loss on these rows (see HyperbolicRegressionEvaluator)."""
+        return self._call_java("loss")
+
+    @property
+    def rmse(self) -> float:
+        """√(mean of (prediction − label)²)."""
+        return self._call_java("rmse")
+
+    @property
+    def r2(self) -> float:
+        """1 − Σ(prediction − label)²/Σ(label − mean label)²."""
+        return self._call_java("r2")
+
+
+def _spark_session() -> Any:
+    from pyspark.sql import SparkSession
+
+    return SparkSession.active()
+
+
+@inherit_doc
+class HyperbolicRegressionEvaluator(
+    JavaEvaluator,
+    HasLabelCol,
+    HasPredictionCol,
+    JavaMLReadable["HyperbolicRegressionEvaluator"],
+    JavaMLWritable,
+):
+    """
+    Scores a :py:class:`HyperbolicRegressionModel`'s predictions against the labels; smaller is
+    better for both metrics (``isLargerBetter()`` is False), so ``CrossValidator`` keeps the model
+    nearest the truth. ``metricName``:
+
+    - ``loss`` (default): the objective's own data loss on the evaluated rows, without the
+      regularizer. plain: ½Σ(p − b)². softmax: ½Σ(p/Σp − b/Σb)², its loss with the labels
+      normalised over the evaluated rows as the estimator normalises its training rows (p/Σp is
+      the softmax of a·x over these rows). rescaled: the same, which is the rescaled loss
+      ½‖u − αb̃‖² divided by α² (u = f(a·x), α = Σu) — undivided, it would favour the model with
+      the smallest f(a·x) rather than the best fit.
+    - ``rmse``: √(mean (p − b)²), on the labels' scale.
+
+    Set ``objective`` to the fitted model's.
+    """
+
+    _java_class_name = "dev.hyperreg.ml.HyperbolicRegressionEvaluator"
+
+    metricName: "Param[str]" = Param(
+        Params._dummy(),
+        "metricName",
+        "loss (the objective's own data loss, label shares for rescaled and softmax) or rmse (on "
+        "the labels' scale); smaller is better for both",
+        typeConverter=_lower_case_choice("loss", "rmse"),
+    )
+    objective: "Param[str]" = Param(
+        Params._dummy(),
+        "objective",
+        "the fitted model's objective: rescaled, plain or softmax",
+        typeConverter=_lower_case_choice(*OBJECTIVES),
+    )
+
+    _input_kwargs: Dict[str, Any]
+
+    @keyword_only
+    def __init__(
+        self,
+        *,
+        predictionCol: str = "prediction",
+        labelCol: str = "label",
+        metricName: str = "loss",
+        objective: str = "rescaled",
+    ):
+        """
+        __init__(self, \\*, predictionCol="prediction", labelCol="label", metricName="loss", \
+                 objective="rescaled")
+        """
+        super().__init__()
+        self._java_obj = self._new_java_obj(self._java_class_name, self.uid)
+        self._setDefault(metricName="loss", objective="rescaled")
+        kwargs = self._input_kwargs
+        self._set(**kwargs)
+
+    @keyword_only
+    def setParams(
+        self,
+        *,
+        predictionCol: str = "prediction",
+        labelCol: str = "label",
+        metricName: str = "loss",
+        objective: str = "rescaled",
+    ) -> "HyperbolicRegressionEvaluator":
+        """Sets params for the evaluator."""
+        kwargs = self._input_kwargs
+        return self._set(**kwargs)
+
+    def getMetricName(self) -> str:
+        """Gets the value of metricName or its default value."""
+        return self.getOrDefault(self.metricName)
+
+    def getObjective(self) -> str:
+        """Gets the value of objective or its default value."""
+        return self.getOrDefault(self.objective)
+
+    def setMetricName(self, value: str) -> "HyperbolicRegressionEvaluator":
+        """Sets the value of :py:attr:`metricName`."""
+        return self._set(metricName=value)
+
+    def setObjective(self, value: str) -> "HyperbolicRegressionEvaluator":
+        """Sets the value of :py:attr:`objective`."""
+        return self._set(objective=value)
+
+    def setLabelCol(self, value: str) -> "HyperbolicRegressionEvaluator":
+        """Sets the value of :py:attr:`labelCol`."""
+        return self._set(labelCol=value)
+
+    def setPredictionCol(self, value: str) -> "HyperbolicRegressionEvaluator":
+        """Sets the value of :py:attr:`predictionCol`."""
+        return self._set(predictionCol=value)
