@@ -24,6 +24,7 @@ SAMPLE = {
     "seed": 42,
     "aggregationDepth": 3,
     "initialModel": [1.0, 2.0],
+    "normalizeLabels": False,
 }
 
 

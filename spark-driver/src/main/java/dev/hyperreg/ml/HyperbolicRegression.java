@@ -24,6 +24,7 @@ import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -61,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * estimator fits b̃ = b/Σb over the training rows (one job sums the labels), reports the objective of
  * b̃ in the summary, and keeps Σb so that the model predicts on b's own scale
  * ({@link dev.hyperreg.core.objective.Scoring#labelPrediction}); labels that sum to 0 or to a
- * non-finite number are refused, naming {@code labelCol}. Plain fits b as it is.
+ * non-finite number are refused, naming {@code labelCol}. {@code normalizeLabels = false} fits b as
+ * given — the problem {@code hyperreg fit} solves — and predicts f(a·x)/Σ_T f(a·x), the model of b that
+ * objective fits. Plain fits b as it is.
  *
  * <p>Declared in Java on {@link Estimator} directly, with the params created after the uid is set
  * (subclassing {@code Predictor} from Java breaks param ownership, SPARK-15605).
@@ -82,6 +85,7 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
   private final LongParam seed;
   private final IntParam aggregationDepth;
   private final DoubleArrayParam initialModel;
+  private final BooleanParam normalizeLabels;
 
   public HyperbolicRegression() { this(Identifiable$.MODULE$.randomUID("hyperbolicReg")); }
 
@@ -108,6 +112,9 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
         + " from the number of partitions, else ≥ 2)", v -> (int) v == 0 || (int) v >= 2);
     initialModel = new DoubleArrayParam(this, "initialModel", "coefficients to start from (warm start);"
         + " set from a fitted model with setInitialModel(model)");
+    normalizeLabels = new BooleanParam(this, "normalizeLabels", "rescaled and softmax: fit b/Σb of the training"
+        + " rows (true) or b as given, as hyperreg fit does (false); predictions are on b's scale either way");
+    setDefault(normalizeLabels, true);
     setDefault(shared.featuresCol, "features");
     setDefault(shared.predictionCol, "prediction");
     setDefault(shared.shareCol, "");
@@ -143,6 +150,9 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
   public LongParam seed() { return seed; }
   public IntParam aggregationDepth() { return aggregationDepth; }
   public DoubleArrayParam initialModel() { return initialModel; }
+  public BooleanParam normalizeLabels() { return normalizeLabels; }
+  public boolean getNormalizeLabels() { return (Boolean) getOrDefault(normalizeLabels); }
+  public HyperbolicRegression setNormalizeLabels(boolean v) { set(normalizeLabels, v); return this; }
 
   public String getFeaturesCol() { return getOrDefault(shared.featuresCol); }
   public String getPredictionCol() { return getOrDefault(shared.predictionCol); }
@@ -205,9 +215,9 @@ public final class HyperbolicRegression extends Estimator<HyperbolicRegressionMo
           getSketchSize() > 0 ? getSketchSize() : null, getSeed(), getMaxIter(), getTol(), 0, getAggregationDepth());
       LOG.info("{}: fitting {} rows × {} features", uid, data.rows(), data.dim());
       // rescaled and softmax fit the shares b/Σb of the training rows (see the class comment)
-      double labelSum = kind == ObjectiveKind.PLAIN ? 1 : labelSum(data);
-      JavaRDD<RowBlock> blocks = kind == ObjectiveKind.PLAIN ? data.blocks()
-          : data.blocks().map(b -> b.withLabelsDividedBy(labelSum));
+      boolean normalise = kind != ObjectiveKind.PLAIN && getNormalizeLabels();
+      double labelSum = normalise ? labelSum(data) : 1;
+      JavaRDD<RowBlock> blocks = normalise ? data.blocks().map(b -> b.withLabelsDividedBy(labelSum)) : data.blocks();
       FitJob.Fitted fitted;
       try {
         fitted = FitJob.fitBlocks(jsc, blocks, objective, settings,

@@ -179,6 +179,13 @@ class _HyperbolicRegressionParams(_HyperbolicRegressionModelParams):
         "treeAggregate depth of every pass (0: chosen from the number of partitions, else ≥ 2)",
         typeConverter=TypeConverters.toInt,
     )
+    normalizeLabels: "Param[bool]" = Param(
+        Params._dummy(),
+        "normalizeLabels",
+        "rescaled and softmax: fit b/Σb of the training rows (true) or b as given, as hyperreg fit "
+        "does (false); predictions are on b's scale either way",
+        typeConverter=TypeConverters.toBoolean,
+    )
     initialModel: "Param[List[float]]" = Param(
         Params._dummy(),
         "initialModel",
@@ -190,6 +197,7 @@ class _HyperbolicRegressionParams(_HyperbolicRegressionModelParams):
     def __init__(self, *args: Any):
         super().__init__(*args)
         self._setDefault(
+            normalizeLabels=True,
             regWeightCol="",
             regWeight=0.0,
             ridge=0.0,
@@ -236,6 +244,10 @@ class _HyperbolicRegressionParams(_HyperbolicRegressionModelParams):
     def getAggregationDepth(self) -> int:
         """Gets the value of aggregationDepth or its default value."""
         return self.getOrDefault(self.aggregationDepth)
+
+    def getNormalizeLabels(self) -> bool:
+        """Gets the value of normalizeLabels or its default value."""
+        return self.getOrDefault(self.normalizeLabels)
 
     def getInitialModel(self) -> Optional[List[float]]:
         """The warm-start coefficients, or None when initialModel is not set (as in Java)."""
@@ -299,12 +311,13 @@ class HyperbolicRegression(
         seed: int = 0,
         aggregationDepth: int = 0,
         initialModel: Optional[Sequence[float]] = None,
+        normalizeLabels: bool = True,
     ):
         """
         __init__(self, \\*, featuresCol="features", labelCol="label", predictionCol="prediction", \
                  shareCol="", regWeightCol="", objective="rescaled", link="exp", regWeight=0.0, \
                  ridge=0.0, solver="newton-cg", sketchSize=0, maxIter=100, tol=1e-10, seed=0, \
-                 aggregationDepth=0, initialModel=None)
+                 aggregationDepth=0, initialModel=None, normalizeLabels=True)
         """
         super().__init__()
         self._java_obj = self._new_java_obj(self._java_class_name, self.uid)
@@ -331,12 +344,13 @@ class HyperbolicRegression(
         seed: int = 0,
         aggregationDepth: int = 0,
         initialModel: Optional[Sequence[float]] = None,
+        normalizeLabels: bool = True,
     ) -> "HyperbolicRegression":
         """
         setParams(self, \\*, featuresCol="features", labelCol="label", predictionCol="prediction", \
                   shareCol="", regWeightCol="", objective="rescaled", link="exp", regWeight=0.0, \
                   ridge=0.0, solver="newton-cg", sketchSize=0, maxIter=100, tol=1e-10, seed=0, \
-                  aggregationDepth=0, initialModel=None)
+                  aggregationDepth=0, initialModel=None, normalizeLabels=True)
         Sets params for hyperbolic regression.
         """
         kwargs = self._input_kwargs
@@ -404,6 +418,10 @@ class HyperbolicRegression(
     def setSeed(self, value: int) -> "HyperbolicRegression":
         """Sets the value of :py:attr:`seed`."""
         return self._set(seed=value)
+
+    def setNormalizeLabels(self, value: bool) -> "HyperbolicRegression":
+        """Sets the value of :py:attr:`normalizeLabels`."""
+        return self._set(normalizeLabels=value)
 
     def setAggregationDepth(self, value: int) -> "HyperbolicRegression":
         """Sets the value of :py:attr:`aggregationDepth`."""

@@ -99,6 +99,27 @@ class LabelScaleTest {
         plain.fit(tiny(unit)).coefficients().toArray()) > 0.1);
   }
 
+  /**
+   * normalizeLabels = false fits b as given (a different answer when Σb ≠ 1) and predicts the model of
+   * b that objective fits, f(a·x)/Σ_T f(a·x), by hand.
+   */
+  @Test
+  void withoutNormalisationTheLabelsAreFittedAsGiven() {
+    HyperbolicRegression e = new HyperbolicRegression().setRegWeight(0.1).setSolver("exact");
+    HyperbolicRegressionModel normalised = e.fit(tiny(0.6));
+    HyperbolicRegressionModel asGiven = e.copy(org.apache.spark.ml.param.ParamMap.empty()).setNormalizeLabels(false)
+        .fit(tiny(0.6));
+    assertTrue(LinearAlgebra.relativeDistance(asGiven.coefficients().toArray(), normalised.coefficients().toArray())
+        > 1e-3);
+    double[] x = asGiven.coefficients().toArray();
+    double total = 0;
+    for (double[] a : A) total += Math.exp(dot(a, x));
+    double[] predicted = column(asGiven.transform(tiny(1)), "prediction");
+    for (int i = 0; i < A.length; i++) {
+      assertEquals(Math.exp(dot(A[i], x)) / total, predicted[i], 1e-14);
+    }
+  }
+
   @Test
   void labelsThatSumToZeroAreRefusedNamingTheParam() {
     List<Row> rows = List.of(RowFactory.create(1.0, Vectors.dense(1, 0)), RowFactory.create(-1.0, Vectors.dense(0, 1)));
