@@ -596,9 +596,7 @@ class HyperbolicRegressionSummary(JavaWrapper):
     @property
     def predictions(self) -> Any:
         """The data with the prediction column added."""
-        from pyspark.sql import DataFrame
-
-        return DataFrame(self._call_java("predictions"), _spark_session())
+        return self._call_java("predictions")
 
     @property
     def predictionCol(self) -> str:
@@ -629,12 +627,6 @@ class HyperbolicRegressionSummary(JavaWrapper):
     def r2(self) -> float:
         """1 − Σ(prediction − label)²/Σ(label − mean label)²."""
         return self._call_java("r2")
-
-
-def _spark_session() -> Any:
-    from pyspark.sql import SparkSession
-
-    return SparkSession.active()
 
 
 @inherit_doc
