@@ -8,18 +8,5 @@ when it loads models and pipelines, over py4j and over Spark Connect alike, and 
 change that. So they live where it looks, and this module is their short name.
 """
 
-from dev.hyperreg.ml import (
-    HyperbolicRegression,
-    HyperbolicRegressionEvaluator,
-    HyperbolicRegressionModel,
-    HyperbolicRegressionSummary,
-    HyperbolicRegressionTrainingSummary,
-)
-
-__all__ = [
-    "HyperbolicRegression",
-    "HyperbolicRegressionModel",
-    "HyperbolicRegressionTrainingSummary",
-    "HyperbolicRegressionSummary",
-    "HyperbolicRegressionEvaluator",
-]
+from dev.hyperreg.ml import *  # noqa: F401,F403 (the names dev.hyperreg.ml exports)
+from dev.hyperreg.ml import __all__  # noqa: F401

@@ -226,11 +226,10 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
       DefaultParamsWriter.saveMetadata(model, path, sparkSession());
       StructType schema = new StructType().add("coefficients", new VectorUDT(), false)
           .add("labelSum", DataTypes.DoubleType, true)
-          .add("trainingSum", DataTypes.createArrayType(DataTypes.DoubleType, false), true);
+          .add("trainingSum", new VectorUDT(), true); // a vector, not an array: no Spark type Kryo must know beyond Vector's
       Scoring.LabelScale scale = model.labelScale;
       Row row = RowFactory.create(model.coefficients, scale == null ? null : scale.labelSum(),
-          scale == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(
-              java.util.Arrays.stream(scale.trainingSum()).boxed().toList()).toSeq());
+          scale == null ? null : org.apache.spark.ml.linalg.Vectors.dense(scale.trainingSum()));
       sparkSession().createDataFrame(List.of(row), schema).repartition(1)
           .write().parquet(new org.apache.hadoop.fs.Path(path, "data").toString());
     }
@@ -245,9 +244,8 @@ public final class HyperbolicRegressionModel extends Model<HyperbolicRegressionM
       Scoring.LabelScale scale = null;
       // 0.1.0 saved the coefficients only
       if (java.util.Arrays.asList(stored.columns()).contains("labelSum") && !data.isNullAt(data.fieldIndex("labelSum"))) {
-        List<Double> sum = data.getList(data.fieldIndex("trainingSum"));
         scale = new Scoring.LabelScale(data.getDouble(data.fieldIndex("labelSum")),
-            sum.stream().mapToDouble(Double::doubleValue).toArray());
+            ((Vector) data.get(data.fieldIndex("trainingSum"))).toArray());
       }
       HyperbolicRegressionModel model = new HyperbolicRegressionModel(metadata.uid(),
           (Vector) data.get(data.fieldIndex("coefficients")), null, scale);
