@@ -61,10 +61,15 @@ def _lower_case_choice(enumeration: str) -> Any:
     """A type converter that lower-cases a string, as the Java setters do, and checks it is one of
     the Java enumeration's labels (the Java validators would refuse anything else, but only once fit
     or save ran)."""
+    return _lower_case_among(lambda: _java_labels(enumeration))
+
+
+def _lower_case_among(known: Any) -> Any:
+    """The same against the choices ``known()`` gives (None: not checked here)."""
 
     def convert(value: Any) -> str:
         value = TypeConverters.toString(value).lower()
-        choices = _java_labels(enumeration)
+        choices = known()
         if choices is not None and value not in choices:
             raise TypeError("%r is not one of %s" % (value, ", ".join(choices)))
         return value
@@ -660,13 +665,13 @@ class HyperbolicRegressionEvaluator(
         "metricName",
         "loss (the objective's own data loss, label shares for rescaled and softmax) or rmse (on "
         "the labels' scale); smaller is better for both",
-        typeConverter=_lower_case_choice("loss", "rmse"),
+        typeConverter=_lower_case_among(lambda: ("loss", "rmse")),
     )
     objective: "Param[str]" = Param(
         Params._dummy(),
         "objective",
         "the fitted model's objective: rescaled, plain or softmax",
-        typeConverter=_lower_case_choice(*OBJECTIVES),
+        typeConverter=_lower_case_choice("ObjectiveKind"),
     )
 
     _input_kwargs: Dict[str, Any]
