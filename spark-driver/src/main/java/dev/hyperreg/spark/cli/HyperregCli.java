@@ -230,7 +230,7 @@ public final class HyperregCli {
   @Command(name = "bench", sortOptions = false, header = "the solvers side by side on generated problems",
       synopsisHeading = "usage: ", customSynopsis = {
           "hyperreg bench [--quick] [--output DIR] [--only NAME[,NAME…]] [--methods M[,M…]]",
-          "               [--partitions P[,P…]] [--trace]%n"},
+          "               [--partitions P[,P…]] [--trace] [--master URL]%n"},
       description = {"The solvers side by side in one process on the same cached, generated problems with a planted"
           + " solution; results go to bench.json and bench.md in --output."})
   static final class BenchCommand implements Callable<Integer> {
